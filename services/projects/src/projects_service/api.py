@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from projects_service.challenge.router import router as challenge_router
+from projects_service.indicator.router import router as indicator_router
+
+router = APIRouter(prefix="/v1")
+router.include_router(challenge_router)
+router.include_router(indicator_router)

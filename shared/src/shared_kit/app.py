@@ -1,0 +1,121 @@
+"""The application factory every service uses: plumbing only, no business rules."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.routing import APIRoute
+from sqlalchemy import text
+from starlette.responses import PlainTextResponse, Response
+
+from shared_kit.auth import PrincipalVerifier
+from shared_kit.db import make_engine, make_sessionmaker
+from shared_kit.errors import install_error_handlers, problem_response
+from shared_kit.logging import configure_logging
+from shared_kit.metrics import Metrics
+from shared_kit.middleware import RequestContextMiddleware
+from shared_kit.settings import ServiceSettings
+
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+def _operation_id(route: APIRoute) -> str:
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def create_service_app(
+    *,
+    name: str,
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter],
+    version: str = "0.1.0",
+    uses_database: bool = True,
+    on_startup: Sequence[Hook] = (),
+    on_shutdown: Sequence[Hook] = (),
+) -> FastAPI:
+    """Build a service: logging, request context, problems, health, metrics, DB, principal."""
+    configure_logging(name, settings.log_level, settings.log_json)
+    metrics = Metrics(name)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if uses_database:
+            engine = make_engine(
+                settings.dsn,
+                pool_size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
+                statement_timeout_ms=settings.db_statement_timeout_ms,
+                application_name=name,
+            )
+            app.state.engine = engine
+            app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.principal_verifier = PrincipalVerifier(
+            settings.principal_public_key_pem(),
+            issuer=settings.principal_issuer,
+            audience=settings.principal_audience,
+        )
+        for hook in on_startup:
+            await hook(app)
+        try:
+            yield
+        finally:
+            for hook in on_shutdown:
+                await hook(app)
+            if uses_database:
+                await app.state.engine.dispose()
+
+    app = FastAPI(
+        title=name,
+        version=version,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.include_router(health_router(uses_database))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def health_router(uses_database: bool) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @router.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> Any:
+        """Readiness: the database answers within a second."""
+        if not uses_database:
+            return {"status": "ok"}
+        try:
+            async with asyncio.timeout(1.0), request.app.state.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            return problem_response(
+                503,
+                "database_unavailable",
+                "Database unavailable",
+                detail=type(exc).__name__,
+                instance="/readyz",
+            )
+        return {"status": "ok", "database": "ok"}
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        """Prometheus text exposition."""
+        return PlainTextResponse(
+            request.app.state.metrics.render(), media_type="text/plain; version=0.0.4"
+        )
+
+    return router

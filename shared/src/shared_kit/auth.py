@@ -1,0 +1,199 @@
+"""The principal: who is calling, as decided once at the gateway.
+
+The gateway authenticates the client (API key, bank signature, frontend JWT)
+and forwards a short-lived EdDSA JWT in ``X-Principal``. Every service
+verifies it with the gateway's public key; without a valid one a request gets
+401 (health and metrics aside). Services enforce role, city and bank
+themselves as well.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from fastapi import Depends, Request
+
+from shared_kit.context import principal_token_var
+from shared_kit.errors import Forbidden, Unauthorized
+
+PRINCIPAL_HEADER = "x-principal"
+
+
+class Role(StrEnum):
+    admin = "admin"
+    analyst = "analyst"
+    city_bureau = "city_bureau"
+    bank = "bank"
+    service = "service"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    subject: str
+    role: Role
+    city: str | None = None
+    bank: str | None = None
+    client_id: str | None = None
+
+    @property
+    def city_scope(self) -> str | None:
+        """The only city this principal may see, or None for region-wide roles."""
+        return self.city if self.role is Role.city_bureau else None
+
+    def to_claims(self) -> dict[str, Any]:
+        claims: dict[str, Any] = {"sub": self.subject, "role": self.role.value}
+        if self.city:
+            claims["city"] = self.city
+        if self.bank:
+            claims["bank"] = self.bank
+        if self.client_id:
+            claims["cid"] = self.client_id
+        return claims
+
+
+class PrincipalSigner:
+    """Mints principal tokens (used by the gateway only)."""
+
+    def __init__(
+        self,
+        private_key_pem: bytes,
+        *,
+        issuer: str = "gxst-gateway",
+        audience: str = "gxst-services",
+        ttl_seconds: int = 300,
+    ) -> None:
+        key = serialization.load_pem_private_key(private_key_pem, password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("principal signing key must be Ed25519")
+        self._key = key
+        self.issuer, self.audience, self.ttl = issuer, audience, ttl_seconds
+        self._cache: dict[Principal, tuple[float, str]] = {}
+
+    def sign(self, principal: Principal) -> str:
+        """A token for ``principal``; reused while more than half its life remains."""
+        now = time.time()
+        hit = self._cache.get(principal)
+        if hit and hit[0] > now + self.ttl / 2:
+            return hit[1]
+        exp = int(now) + self.ttl
+        claims = principal.to_claims() | {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": int(now),
+            "exp": exp,
+            "jti": uuid.uuid4().hex,
+        }
+        token = jwt.encode(claims, self._key, algorithm="EdDSA")
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[principal] = (float(exp), token)
+        return token
+
+
+class PrincipalVerifier:
+    """Verifies principal tokens; caches verified tokens until they expire."""
+
+    def __init__(
+        self,
+        public_key_pem: bytes,
+        *,
+        issuer: str = "gxst-gateway",
+        audience: str = "gxst-services",
+        leeway: int = 5,
+    ) -> None:
+        key = serialization.load_pem_public_key(public_key_pem)
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("principal verification key must be Ed25519")
+        self._key = key
+        self.issuer, self.audience, self.leeway = issuer, audience, leeway
+        self._cache: dict[str, tuple[float, Principal]] = {}
+
+    def verify(self, token: str) -> Principal:
+        now = time.time()
+        hit = self._cache.get(token)
+        if hit and hit[0] > now:
+            return hit[1]
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=["EdDSA"],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+            principal = Principal(
+                subject=str(claims["sub"]),
+                role=Role(claims["role"]),
+                city=claims.get("city"),
+                bank=claims.get("bank"),
+                client_id=claims.get("cid"),
+            )
+        except (jwt.PyJWTError, KeyError, ValueError) as exc:
+            raise Unauthorized("invalid principal token", extra={"reason": str(exc)}) from exc
+        if principal.role is Role.city_bureau and not principal.city:
+            raise Unauthorized("a city bureau principal must carry its city")
+        if principal.role is Role.bank and not principal.bank:
+            raise Unauthorized("a bank principal must carry its bank")
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[token] = (float(claims["exp"]), principal)
+        return principal
+
+
+def generate_keypair() -> tuple[bytes, bytes]:
+    """A fresh Ed25519 key pair as (private PEM, public PEM)."""
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public
+
+
+async def get_principal(request: Request) -> Principal:
+    """Dependency: the verified principal of this request, or 401."""
+    token = request.headers.get(PRINCIPAL_HEADER)
+    if not token:
+        raise Unauthorized("missing principal: call the platform through the gateway")
+    verifier: PrincipalVerifier = request.app.state.principal_verifier
+    principal = verifier.verify(token)
+    principal_token_var.set(token)
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """Dependency factory: the principal, or 403 unless its role is one of ``roles``.
+
+    The allowed roles are also recorded on the function (``allowed_roles``) so the
+    roles matrix can be generated from the code.
+    """
+    allowed = frozenset(roles)
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in allowed:
+            raise Forbidden(
+                f"role {principal.role.value!r} may not call this endpoint",
+                extra={"allowed_roles": sorted(r.value for r in allowed)},
+            )
+        return principal
+
+    check.allowed_roles = allowed  # type: ignore[attr-defined]
+    return check

@@ -1,0 +1,89 @@
+"""Async engine, one transaction per request, metadata and model mixins."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def make_metadata(schema: str) -> MetaData:
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(
+    dsn: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    statement_timeout_ms: int = 30_000,
+    application_name: str = "gxst",
+) -> AsyncEngine:
+    return create_async_engine(
+        dsn,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,  # survive a PostgreSQL restart without restarting the service
+        pool_recycle=1800,
+        connect_args={
+            "server_settings": {
+                "application_name": application_name,
+                "statement_timeout": str(statement_timeout_ms),
+            }
+        },
+    )
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: commit on success, roll back on any error.
+
+    Declared with ``scope="function"`` (see :data:`SessionDep`) so the commit runs
+    before the response is sent: a failed commit becomes an error answer, and a
+    client never reads an acknowledged write that is not yet committed.
+    """
+    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with maker() as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+class UUIDPk:
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
+    )
+
+
+def row_dict(row: Any) -> dict[str, Any]:
+    return dict(row._mapping)

@@ -1,0 +1,215 @@
+"""RFC 9457 problem details: the one error shape of the platform.
+
+Every non-2xx answer is ``application/problem+json`` with a stable ``code``.
+Domain code raises :class:`AppError` subclasses; the handlers registered by
+:func:`install_error_handlers` turn them (and framework errors) into problems.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from shared_kit.context import request_id_var
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://errors.gxst.example/"
+log = logging.getLogger("shared_kit.errors")
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="dotted location of the offending input, e.g. body.amount")
+    code: str
+    message: str
+    row: int | None = Field(default=None, description="1-based data row, for file and batch input")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details with the platform's extension members."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    code: str
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class AppError(Exception):
+    """An expected error with its own status and stable code."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: list[FieldError] | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = errors
+        self.extra = extra or {}
+        self.headers = headers or {}
+
+
+class Unauthorized(AppError):
+    status, code, title = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(AppError):
+    status, code, title = 403, "forbidden", "Not allowed for this role"
+
+
+class NotFound(AppError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class Conflict(AppError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class ValidationFailed(AppError):
+    status, code, title = 422, "validation_error", "Invalid input"
+
+
+class ServiceUnavailable(AppError):
+    status, code, title = 503, "service_unavailable", "Service unavailable"
+
+
+def problem_response(
+    status: int,
+    code: str,
+    title: str,
+    *,
+    detail: str | None = None,
+    instance: str | None = None,
+    errors: list[FieldError] | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code.replace("_", "-"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+        "request_id": request_id_var.get(),
+    }
+    if errors is not None:
+        body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
+    if extra:
+        body.update(extra)
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+_HTTP_CODES = {
+    400: ("bad_request", "Bad request"),
+    401: ("unauthorized", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not_found", "Not found"),
+    405: ("method_not_allowed", "Method not allowed"),
+    406: ("not_acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    413: ("payload_too_large", "Payload too large"),
+    415: ("unsupported_media_type", "Unsupported media type"),
+    422: ("validation_error", "Invalid input"),
+    429: ("rate_limited", "Too many requests"),
+    503: ("service_unavailable", "Service unavailable"),
+}
+
+
+def _loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    out = []
+    for err in exc.errors():
+        msg = str(err.get("msg", "invalid"))
+        out.append(
+            FieldError(
+                field=_loc_to_field(err.get("loc", ())),
+                code=str(err.get("type", "invalid")),
+                message=msg,
+            )
+        )
+    return out
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def app_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, AppError)
+        return problem_response(
+            exc.status,
+            exc.code,
+            exc.title,
+            detail=exc.detail,
+            instance=request.url.path,
+            errors=exc.errors,
+            extra=exc.extra,
+            headers=exc.headers,
+        )
+
+    async def request_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = validation_errors(exc)
+        return problem_response(
+            422,
+            "validation_error",
+            "Invalid input",
+            detail=f"{len(errors)} field(s) failed validation",
+            instance=request.url.path,
+            errors=errors,
+        )
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        code, title = _HTTP_CODES.get(exc.status_code, (f"http_{exc.status_code}", "Error"))
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        return problem_response(
+            exc.status_code,
+            code,
+            title,
+            detail=detail,
+            instance=request.url.path,
+            headers=dict(exc.headers or {}),
+        )
+
+    async def unhandled(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        return problem_response(
+            500,
+            "internal_error",
+            "Internal server error",
+            detail="The error has been logged; quote the request id when reporting it.",
+            instance=request.url.path,
+        )
+
+    app.add_exception_handler(AppError, app_error)
+    app.add_exception_handler(RequestValidationError, request_validation)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unhandled)
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "No valid principal"},
+    403: {"model": Problem, "description": "Role not allowed"},
+    422: {"model": Problem, "description": "Invalid input"},
+}

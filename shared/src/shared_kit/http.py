@@ -1,0 +1,98 @@
+"""Outgoing HTTP: one typed client factory with deadlines, bounded retries and propagation.
+
+Retries apply to idempotent methods only (GET, HEAD, OPTIONS, PUT, DELETE), on
+connection errors and on 502/503/504, with a short exponential back-off, and
+never past the request's own timeout budget. The request id, a child W3C
+``traceparent`` and the caller's principal token follow every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from shared_kit.auth import PRINCIPAL_HEADER
+from shared_kit.context import TraceContext, principal_token_var, request_id_var, trace_var
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({502, 503, 504})
+
+
+class RetryingTransport(httpx.AsyncBaseTransport):
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        retries: int = 2,
+        backoff: float = 0.05,
+        budget: float | None = None,
+    ) -> None:
+        self.inner, self.retries, self.backoff, self.budget = inner, retries, backoff, budget
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            try:
+                response = await self.inner.handle_async_request(request)
+            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError):
+                if not self._may_retry(request, attempt, started):
+                    raise
+            else:
+                if response.status_code not in RETRY_STATUSES or not self._may_retry(
+                    request, attempt, started
+                ):
+                    return response
+                await response.aclose()
+            await asyncio.sleep(self.backoff * (2**attempt))
+            attempt += 1
+
+    def _may_retry(self, request: httpx.Request, attempt: int, started: float) -> bool:
+        if request.method not in IDEMPOTENT or attempt >= self.retries:
+            return False
+        return (
+            self.budget is None
+            or time.monotonic() - started + self.backoff * (2**attempt) < self.budget
+        )
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def _propagate(request: httpx.Request) -> None:
+    rid = request_id_var.get()
+    if rid and "x-request-id" not in request.headers:
+        request.headers["x-request-id"] = rid
+    trace = trace_var.get() or TraceContext.new()
+    request.headers.setdefault("traceparent", trace.child().traceparent)
+    token = principal_token_var.get()
+    if token and PRINCIPAL_HEADER not in request.headers:
+        request.headers[PRINCIPAL_HEADER] = token
+
+
+def build_http_client(
+    base_url: str = "",
+    *,
+    timeout: float = 5.0,
+    connect_timeout: float = 1.0,
+    retries: int = 2,
+    max_connections: int = 50,
+    transport: httpx.AsyncBaseTransport | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` for calling another service.
+
+    ``transport`` may be replaced in unit tests by ``httpx.MockTransport``.
+    """
+    inner = transport or httpx.AsyncHTTPTransport(
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=20)
+    )
+    return httpx.AsyncClient(
+        base_url=base_url,
+        transport=RetryingTransport(inner, retries=retries, budget=timeout),
+        timeout=httpx.Timeout(timeout, connect=connect_timeout),
+        headers=headers,
+        event_hooks={"request": [_propagate]},
+    )

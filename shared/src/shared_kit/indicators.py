@@ -1,0 +1,181 @@
+"""The indicator contract between workstream services and reporting.
+
+Every workstream service answers ``GET /v1/indicators?from=&to=[&city=]`` with
+:class:`IndicatorsResponse` and lists the records behind a figure at
+``GET /v1/indicators/{code}/records``. What each figure means lives in the
+owning service; this module only fixes the wire shape and the query helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import Query
+from pydantic import BaseModel, Field
+from sqlalchemy import Select, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.errors import FieldError, ValidationFailed
+
+Number = int | Decimal
+BaseUnit = Literal["count", "yuan", "percent"]
+
+
+class IndicatorFigure(BaseModel):
+    code: str
+    unit: BaseUnit = Field(description="count, yuan (exact decimal string) or percent")
+    value: Number | None
+    by_city: dict[str, Number | None] | None = Field(
+        default=None, description="per-city values; absent for region-only indicators"
+    )
+    region_only: bool = False
+    numerator: int | None = None
+    denominator: int | None = None
+    items: list[str] | None = Field(default=None, description="names behind a count, if any")
+
+
+class IndicatorsResponse(BaseModel):
+    service: str
+    from_: date = Field(alias="from", serialization_alias="from")
+    to: date
+    city: str | None = None
+    indicators: list[IndicatorFigure]
+
+    model_config = {"populate_by_name": True}
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodQuery:
+    start: date
+    end: date
+    city: str | None
+
+
+def period_query(
+    from_: Annotated[date, Query(alias="from", description="first day, inclusive")],
+    to: Annotated[date, Query(description="last day, inclusive")],
+    city: Annotated[str | None, Query(description="restrict to one city code")] = None,
+) -> PeriodQuery:
+    if from_ > to:
+        raise ValidationFailed(
+            "the period ends before it starts",
+            errors=[FieldError(field="query.to", code="period_reversed", message="to < from")],
+        )
+    if city is not None and city not in GUANGXI_CITIES:
+        raise ValidationFailed(
+            "unknown city",
+            errors=[
+                FieldError(
+                    field="query.city",
+                    code="invalid_city",
+                    message="not one of the region's 14 city codes",
+                )
+            ],
+        )
+    return PeriodQuery(from_, to, city)
+
+
+def city_rollup(city: Any, value: Any) -> Select[Any]:
+    """``SELECT city, value, GROUPING(city) … GROUP BY ROLLUP(city)``; add FROM and WHERE."""
+    return select(city, value, func.grouping(city)).group_by(func.rollup(city))
+
+
+async def rollup_by_city(
+    session: AsyncSession, stmt: Select[Any], *, zero: Number = 0
+) -> tuple[Number, dict[str, Number]]:
+    """Run a :func:`city_rollup` statement: the total and the per-city values, one round trip.
+
+    Distinct counts stay distinct within each city and within the total.
+    """
+    total: Number = zero
+    by_city: dict[str, Number] = {}
+    for city, value, grouping in (await session.execute(stmt)).all():
+        if grouping:
+            total = value if value is not None else zero
+        elif city is not None:
+            by_city[city] = value if value is not None else zero
+    return total, by_city
+
+
+Aggregate = Literal["count", "distinct", "sum"]
+RecordsQuery = Callable[[PeriodQuery], Select[Any]]
+CustomCompute = Callable[[AsyncSession, PeriodQuery], Awaitable[IndicatorFigure]]
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One figure: the records it stands on and how they aggregate.
+
+    ``records(period)`` selects exactly the records the figure counts or sums,
+    with at least the columns ``id`` (unique, the listing order) and ``city``
+    (``NULL`` for region-only figures). The figure is ``count(*)``,
+    ``count(DISTINCT column)`` or ``sum(column)`` over that selection, so the
+    provenance listing and the figure can never disagree. ``compute`` replaces
+    the generic aggregate for figures that are not one of those (rates).
+    """
+
+    code: str
+    unit: BaseUnit
+    records: RecordsQuery
+    aggregate: Aggregate = "count"
+    column: str | None = None
+    region_only: bool = False
+    compute: CustomCompute | None = None
+    names_column: str | None = None  # a qualitative list the narrative names
+
+    def value_expr(self, sub: Any) -> Any:
+        if self.aggregate == "count":
+            return func.count()
+        assert self.column is not None, f"{self.code}: {self.aggregate} needs a column"
+        if self.aggregate == "distinct":
+            return func.count(distinct(sub.c[self.column]))
+        return func.coalesce(func.sum(sub.c[self.column]), 0)
+
+
+async def compute_figure(
+    session: AsyncSession, spec: IndicatorSpec, period: PeriodQuery
+) -> IndicatorFigure:
+    if spec.region_only and period.city is not None:
+        return IndicatorFigure(code=spec.code, unit=spec.unit, value=None, region_only=True)
+    if spec.compute is not None:
+        return await spec.compute(session, period)
+    sub = spec.records(period).subquery()
+    value = spec.value_expr(sub)
+    zero: Number = Decimal("0.00") if spec.aggregate == "sum" else 0
+    if spec.region_only:
+        total = (await session.execute(select(value).select_from(sub))).scalar_one()
+        names = None
+        if spec.names_column:
+            names = list(
+                (
+                    await session.execute(
+                        select(sub.c[spec.names_column]).order_by(sub.c[spec.names_column])
+                    )
+                ).scalars()
+            )
+        return IndicatorFigure(
+            code=spec.code,
+            unit=spec.unit,
+            value=total if total is not None else zero,
+            region_only=True,
+            items=names,
+        )
+    stmt = city_rollup(sub.c.city, value).select_from(sub)
+    if period.city is not None:
+        stmt = stmt.where(sub.c.city == period.city)
+    total, by_city = await rollup_by_city(session, stmt, zero=zero)
+    return IndicatorFigure(code=spec.code, unit=spec.unit, value=total, by_city=by_city)
+
+
+def records_select(spec: IndicatorSpec, period: PeriodQuery) -> tuple[Select[Any], Any]:
+    """The provenance listing of ``spec`` (ordered by ``id``) and its id column."""
+    sub = spec.records(period).subquery()
+    stmt = select(sub)
+    if period.city is not None and not spec.region_only:
+        stmt = stmt.where(sub.c.city == period.city)
+    return stmt, sub.c.id

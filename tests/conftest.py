@@ -1,0 +1,1 @@
+"""Fixtures come from the devstack pytest plugin (real PostgreSQL, principal tokens)."""

@@ -1,0 +1,136 @@
+"""Create the database, one schema and one login role per component, and run migrations.
+
+Each role owns only its own schema and has no rights on any other: a service
+that tries to read another's tables gets "permission denied".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import asyncpg
+from shared_kit.auth import generate_keypair
+
+from devstack.layout import ALL, DATA_DIR, DATABASE, Component
+
+
+@dataclass
+class Secrets:
+    """Generated credentials for a local stack, kept in the ignored data folder."""
+
+    path: Path
+    role_passwords: dict[str, str]
+    principal_private_key: str
+    principal_public_key: str
+
+    @classmethod
+    def load_or_create(cls, path: Path = DATA_DIR / "secrets.json") -> Secrets:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.loads(path.read_text()) if path.exists() else {}
+        changed = False
+        passwords: dict[str, str] = data.get("role_passwords", {})
+        for comp in ALL:
+            if comp.role not in passwords:
+                passwords[comp.role] = secrets.token_urlsafe(24)
+                changed = True
+        if "principal_private_key" not in data:
+            private, public = generate_keypair()
+            data["principal_private_key"] = private.decode()
+            data["principal_public_key"] = public.decode()
+            changed = True
+        data["role_passwords"] = passwords
+        if changed:
+            path.write_text(json.dumps(data, indent=2))
+            path.chmod(0o600)
+        return cls(path, passwords, data["principal_private_key"], data["principal_public_key"])
+
+
+def with_credentials(dsn: str, user: str, password: str, database: str | None = None) -> str:
+    parts = urlsplit(dsn)
+    host = parts.hostname or "127.0.0.1"
+    netloc = f"{quote(user)}:{quote(password)}@{host}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    path = f"/{database}" if database else parts.path
+    return urlunsplit(("postgresql", netloc, path, parts.query, ""))
+
+
+def component_dsns(admin_dsn: str, creds: Secrets, database: str = DATABASE) -> dict[str, str]:
+    """The DSN each component connects with: its own role, the shared database.
+
+    ``<NAME>_DATABASE_URL`` in the environment wins for that component.
+    """
+    out = {}
+    for comp in ALL:
+        explicit = os.environ.get(comp.env_prefix + "DATABASE_URL")
+        out[comp.name] = explicit or with_credentials(
+            admin_dsn, comp.role, creds.role_passwords[comp.role], database
+        )
+    return out
+
+
+async def bootstrap(admin_dsn: str, creds: Secrets, database: str = DATABASE) -> None:
+    """Idempotently create the database, roles and schemas (needs a superuser-ish DSN)."""
+    conn = await asyncpg.connect(with_database(admin_dsn, "postgres"))
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{database}" ENCODING UTF8')
+    finally:
+        await conn.close()
+    conn = await asyncpg.connect(with_database(admin_dsn, database))
+    try:
+        async with conn.transaction():
+            await conn.execute(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC')
+            await conn.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+            for comp in ALL:
+                if os.environ.get(comp.env_prefix + "DATABASE_URL"):
+                    continue  # an operator-provided DSN: its role is managed elsewhere
+                await _ensure_role(conn, comp, creds.role_passwords[comp.role], database)
+    finally:
+        await conn.close()
+
+
+async def _ensure_role(
+    conn: asyncpg.Connection, comp: Component, password: str, database: str
+) -> None:
+    role, schema = comp.role, comp.name
+    has_role = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
+    verb = "ALTER" if has_role else "CREATE"
+    # Identifiers come from our own layout, passwords are quoted literals.
+    pw = password.replace("'", "''")
+    await conn.execute(
+        f"{verb} ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{pw}'"
+    )
+    await conn.execute(f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO {role}')
+    await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema} AUTHORIZATION {role}")
+    await conn.execute(f"ALTER SCHEMA {schema} OWNER TO {role}")
+    await conn.execute(f"ALTER ROLE {role} SET search_path = {schema}")
+
+
+def with_database(dsn: str, database: str) -> str:
+    parts = urlsplit(dsn)
+    scheme = "postgresql"
+    return urlunsplit((scheme, parts.netloc, f"/{database}", parts.query, ""))
+
+
+def migrate(dsns: dict[str, str], components: tuple[Component, ...] = ALL) -> None:
+    """``alembic upgrade head`` for every component, each with its own role (a separate step)."""
+    for comp in components:
+        if comp.alembic_ini is None or not comp.alembic_ini.exists():
+            continue
+        env = dict(os.environ)
+        env[comp.env_prefix + "DATABASE_URL"] = dsns[comp.name]
+        subprocess.run(
+            [sys.executable, "-m", "alembic", "-c", str(comp.alembic_ini), "upgrade", "head"],
+            check=True,
+            env=env,
+            cwd=comp.alembic_ini.parent,
+        )

@@ -1,0 +1,136 @@
+"""``make run``: PostgreSQL, bootstrap, migrations, then every service and the gateway.
+
+Ctrl-C (or SIGTERM) stops the services, the gateway and the embedded
+PostgreSQL, in that order, leaving no process behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+import httpx
+
+from devstack.layout import ALL, GATEWAY, REPO, SERVICES, WORKSTREAMS, Component
+from devstack.pg import _die_with_parent
+from devstack.stack import Database, database
+
+HOST = os.environ.get("GXST_HOST", "127.0.0.1")
+
+
+def port_of(comp: Component) -> int:
+    return int(os.environ.get(comp.env_prefix + "PORT", comp.port))
+
+
+def url_of(comp: Component) -> str:
+    return f"http://{HOST}:{port_of(comp)}"
+
+
+def component_env(comp: Component, db: Database) -> dict[str, str]:
+    """The environment a component runs with under ``make run``."""
+    env = dict(os.environ)
+    env[comp.env_prefix + "DATABASE_URL"] = db.dsns[comp.name]
+    env["PRINCIPAL_PUBLIC_KEY"] = db.secrets.principal_public_key
+    if comp is GATEWAY:
+        env["GATEWAY_PRINCIPAL_PRIVATE_KEY"] = db.secrets.principal_private_key
+        for svc in SERVICES:
+            env[f"GATEWAY_UPSTREAM_{svc.name.upper()}"] = url_of(svc)
+    if comp.name == "reporting":
+        for name in WORKSTREAMS:
+            svc = next(s for s in SERVICES if s.name == name)
+            env[f"REPORTING_{name.upper()}_URL"] = url_of(svc)
+    return env
+
+
+def start(comp: Component, db: Database) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            comp.module,
+            "--factory",
+            "--host",
+            HOST,
+            "--port",
+            str(port_of(comp)),
+            "--no-access-log",
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--timeout-graceful-shutdown",
+            "5",
+        ],
+        env=component_env(comp, db),
+        cwd=REPO,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
+
+
+def wait_healthy(comps: tuple[Component, ...], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    pending = list(comps)
+    while pending and time.monotonic() < deadline:
+        for comp in list(pending):
+            try:
+                if httpx.get(url_of(comp) + "/readyz", timeout=1.0).status_code == 200:
+                    pending.remove(comp)
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.2)
+    if pending:
+        raise RuntimeError("not ready: " + ", ".join(c.name for c in pending))
+
+
+def main() -> int:
+    stopping = False
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    with database() as db:
+        try:
+            for comp in ALL:
+                procs[comp.name] = start(comp, db)
+            wait_healthy(ALL)
+            where = "embedded PostgreSQL" if db.embedded else "DATABASE_URL"
+            if db.embedded:
+                where += f" on {db.embedded.host}:{db.embedded.port} (data in .data/pg)"
+            print(f"\nGuangxi S&T platform is up ({where}):")
+            for comp in ALL:
+                print(f"  {comp.name:<11} {url_of(comp)}")
+            print(f"\nPublic entry: {url_of(GATEWAY)}  (docs: {url_of(GATEWAY)}/docs)")
+            print("Create a key: make key ROLE=admin    Stop: Ctrl-C\n", flush=True)
+            while not stopping:
+                for name, proc in procs.items():
+                    if proc.poll() is not None:
+                        print(f"{name} exited with {proc.returncode}; stopping", flush=True)
+                        stopping = True
+                time.sleep(0.3)
+        finally:
+            print("stopping…", flush=True)
+            for proc in procs.values():
+                if proc.poll() is None:
+                    proc.terminate()
+            for proc in procs.values():
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+    print("stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
