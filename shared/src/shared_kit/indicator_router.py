@@ -1,6 +1,5 @@
 """The two indicator endpoints every workstream service exposes, built from its specs."""
 
-
 from collections.abc import Sequence
 from typing import Annotated, Any
 

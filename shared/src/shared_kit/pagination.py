@@ -18,7 +18,6 @@ import orjson
 from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import Select, tuple_
-from sqlalchemy.sql.elements import ColumnElement
 
 from shared_kit.errors import ValidationFailed
 
@@ -84,9 +83,7 @@ def decode_cursor(cursor: str) -> list[Any]:
         raise ValidationFailed("malformed cursor", extra={"cursor": cursor}) from exc
 
 
-def keyset(
-    stmt: Select[Any], order_by: Sequence[ColumnElement[Any]], params: PageParams
-) -> Select[Any]:
+def keyset(stmt: Select[Any], order_by: Sequence[Any], params: PageParams) -> Select[Any]:
     """Apply ascending keyset ordering, the cursor condition and limit+1 to ``stmt``."""
     if params.cursor:
         values = decode_cursor(params.cursor)

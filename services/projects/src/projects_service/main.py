@@ -11,4 +11,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         name="projects", settings=settings or get_settings(), routers=[router]
     )
-

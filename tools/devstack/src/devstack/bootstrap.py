@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
-from shared_kit.auth import generate_keypair
 
 from devstack.layout import ALL, DATA_DIR, DATABASE, Component
+from shared_kit.auth import generate_keypair
 
 
 @dataclass

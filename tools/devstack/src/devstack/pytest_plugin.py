@@ -22,14 +22,14 @@ import httpx
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
-from shared_kit.auth import Principal, PrincipalSigner, Role
-from shared_kit.db import get_session, make_engine
-from shared_kit.settings import normalise_dsn
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import DATABASE
 from devstack.pg import EmbeddedPostgres, RunningPostgres
+from shared_kit.auth import Principal, PrincipalSigner, Role
+from shared_kit.db import get_session, make_engine
+from shared_kit.settings import normalise_dsn
 
 
 @dataclass

@@ -44,9 +44,7 @@ async def create_challenge_demand(
     return await service.create_demand(session, principal=principal, data=body)
 
 
-@router.get(
-    "/{demand_id}", response_model=ChallengeDemandRead, responses={404: {"model": Problem}}
-)
+@router.get("/{demand_id}", response_model=ChallengeDemandRead, responses={404: {"model": Problem}})
 async def get_challenge_demand(
     session: SessionDep, principal: Reader, demand_id: uuid.UUID
 ) -> ChallengeDemand:

@@ -1,0 +1,99 @@
+"""API keys: creation, and verification with a short in-memory cache.
+
+Keys are 256-bit random tokens, so a plain SHA-256 is a sufficient hash (no
+password stretching is needed against guessing) and lets us look a key up by
+its hash in one indexed query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from gateway.apikey.models import ApiKey
+from shared_kit.auth import Principal, Role
+from shared_kit.codes import GUANGXI_CITIES
+
+KEY_PREFIX = "gxk_"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewKey:
+    id: uuid.UUID
+    key: str
+
+
+async def create_key(
+    session: AsyncSession,
+    *,
+    role: Role,
+    name: str = "",
+    city: str | None = None,
+    bank: str | None = None,
+) -> NewKey:
+    if role is Role.city_bureau and city not in GUANGXI_CITIES:
+        raise ValueError("a city_bureau key needs CITY, one of the region's 14 city codes")
+    if role is not Role.city_bureau and city:
+        raise ValueError("only city_bureau keys carry a city")
+    if role is Role.bank and not bank:
+        raise ValueError("a bank key needs BANK (the partner bank's code)")
+    secret = secrets.token_urlsafe(32)
+    key = KEY_PREFIX + secret
+    row = ApiKey(
+        name=name or f"{role.value}{'-' + city if city else ''}",
+        prefix=secret[:8],
+        key_hash=hash_key(key),
+        role=role.value,
+        city=city,
+        bank=bank or None,
+    )
+    session.add(row)
+    await session.flush()
+    return NewKey(row.id, key)
+
+
+class KeyVerifier:
+    """Resolves an API key to a principal; caches answers (hits and misses) briefly."""
+
+    def __init__(self, engine: AsyncEngine, ttl: float = 30.0) -> None:
+        self.engine, self.ttl = engine, ttl
+        self._cache: dict[str, tuple[float, Principal | None]] = {}
+
+    async def resolve(self, key: str) -> Principal | None:
+        if not key.startswith(KEY_PREFIX) or len(key) > 100:
+            return None
+        digest = hash_key(key)
+        now = time.monotonic()
+        hit = self._cache.get(digest)
+        if hit and hit[0] > now:
+            return hit[1]
+        stmt = select(ApiKey.id, ApiKey.role, ApiKey.city, ApiKey.bank).where(
+            ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None)
+        )
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        principal = (
+            Principal(
+                subject=f"key:{row.id}",
+                role=Role(row.role),
+                city=row.city,
+                bank=row.bank,
+                client_id=str(row.id),
+            )
+            if row
+            else None
+        )
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[digest] = (now + self.ttl, principal)
+        return principal

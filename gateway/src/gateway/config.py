@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from cryptography.hazmat.primitives import serialization
+from pydantic import SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from shared_kit.settings import ServiceSettings
+
+SERVICES = ("projects", "enterprise", "talent", "transfer", "reporting")
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    # PEM of the Ed25519 key that signs forwarded principals (or a path to it).
+    principal_private_key: SecretStr = SecretStr("")
+    principal_ttl_seconds: int = 300
+    # Upstream base URLs, GATEWAY_UPSTREAM_<SERVICE>.
+    upstream_projects: str = "http://127.0.0.1:8001"
+    upstream_enterprise: str = "http://127.0.0.1:8002"
+    upstream_talent: str = "http://127.0.0.1:8003"
+    upstream_transfer: str = "http://127.0.0.1:8004"
+    upstream_reporting: str = "http://127.0.0.1:8005"
+    upstream_timeout_seconds: float = 30.0
+    upstream_connect_timeout_seconds: float = 2.0
+    api_key_cache_seconds: float = 30.0
+    max_body_bytes: int = 20 * 1024 * 1024
+
+    @model_validator(mode="after")
+    def _derive_public_key(self) -> Settings:
+        if not self.principal_private_key.get_secret_value():
+            self.principal_private_key = SecretStr(os.environ.get("PRINCIPAL_PRIVATE_KEY", ""))
+        if not self.principal_public_key and self.principal_private_key.get_secret_value():
+            key = serialization.load_pem_private_key(self.private_key_pem(), password=None)
+            self.principal_public_key = (
+                key.public_key()
+                .public_bytes(
+                    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+                )
+                .decode()
+            )
+        return self
+
+    def private_key_pem(self) -> bytes:
+        value = self.principal_private_key.get_secret_value().strip()
+        if not value:
+            raise RuntimeError("GATEWAY_PRINCIPAL_PRIVATE_KEY is not set")
+        if value.startswith("-----BEGIN"):
+            return value.encode()
+        with open(value, "rb") as fh:
+            return fh.read()
+
+    def upstreams(self) -> dict[str, str]:
+        return {name: getattr(self, f"upstream_{name}").rstrip("/") for name in SERVICES}
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

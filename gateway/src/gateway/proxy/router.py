@@ -1,0 +1,174 @@
+"""The proxy path: authenticate, sign the principal, forward to the service, relay back.
+
+Built on one long-lived aiohttp session with keep-alive to each upstream:
+performance.md measured a plain httpx proxy at a tenth of direct throughput
+and an aiohttp client at about 0.6. Upstream problems are relayed unchanged;
+the gateway emits its own 401/404/413/502/504 problems.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import aiohttp
+from fastapi import APIRouter, Request
+from starlette.responses import Response, StreamingResponse
+
+from gateway.apikey.service import KeyVerifier
+from gateway.config import Settings
+from shared_kit.auth import PRINCIPAL_HEADER, PrincipalSigner
+from shared_kit.context import request_id_var, trace_var
+from shared_kit.errors import problem_response
+
+router = APIRouter(tags=["proxy"])
+
+# Hop-by-hop headers (RFC 9110 §7.6.1) and credentials never travel upstream;
+# a client-supplied principal is dropped so only the gateway's own can arrive.
+_DROP_REQUEST = frozenset(
+    {
+        "host",
+        "connection",
+        "keep-alive",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "x-api-key",
+        "authorization",
+        PRINCIPAL_HEADER,
+        "x-request-id",
+        "traceparent",
+        "content-length",
+    }
+)
+_DROP_RESPONSE = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "content-length",
+        "x-request-id",
+        "traceparent",
+        "server",
+        "date",
+    }
+)
+_BUFFER_LIMIT = 1 << 20
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+@router.api_route("/api/{service}/{path:path}", methods=METHODS, include_in_schema=False)
+async def proxy(request: Request, service: str, path: str) -> Response:
+    """Forward to a service. Roles: any valid API key; each service enforces its own roles."""
+    state = request.app.state
+    settings: Settings = state.settings
+    upstream = state.upstreams.get(service)
+    if upstream is None:
+        return problem_response(
+            404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
+        )
+    key = request.headers.get("x-api-key")
+    if not key:
+        return problem_response(
+            401,
+            "missing_credentials",
+            "Authentication required",
+            detail="send an API key in the X-API-Key header",
+            headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'},
+        )
+    verifier: KeyVerifier = state.key_verifier
+    principal = await verifier.resolve(key)
+    if principal is None:
+        return problem_response(
+            401, "invalid_api_key", "Invalid API key", detail="unknown or revoked API key"
+        )
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > settings.max_body_bytes:
+        return problem_response(
+            413,
+            "payload_too_large",
+            "Payload too large",
+            detail=f"the limit is {settings.max_body_bytes} bytes",
+        )
+    body = await request.body()
+    if len(body) > settings.max_body_bytes:
+        return problem_response(413, "payload_too_large", "Payload too large")
+
+    signer: PrincipalSigner = state.signer
+    headers = {k: v for k, v in request.headers.items() if k not in _DROP_REQUEST}
+    headers[PRINCIPAL_HEADER] = signer.sign(principal)
+    rid = request_id_var.get()
+    if rid:
+        headers["x-request-id"] = rid
+    trace = trace_var.get()
+    if trace:
+        headers["traceparent"] = trace.child().traceparent
+    client = request.client
+    if client:
+        headers["x-forwarded-for"] = client.host
+    url = f"{upstream}/{path}"
+    if request.url.query:
+        url += "?" + request.url.query
+
+    session: aiohttp.ClientSession = state.http
+    try:
+        upstream_resp = await session.request(
+            request.method, url, data=body or None, headers=headers, allow_redirects=False
+        )
+    except TimeoutError:
+        return problem_response(
+            504, "upstream_timeout", "Upstream timeout", detail=f"{service} did not answer in time"
+        )
+    except aiohttp.ClientError as exc:
+        return problem_response(
+            502,
+            "upstream_unavailable",
+            "Upstream unavailable",
+            detail=f"{service} could not be reached ({type(exc).__name__})",
+        )
+    out_headers = {
+        k: v for k, v in upstream_resp.headers.items() if k.lower() not in _DROP_RESPONSE
+    }
+    size = upstream_resp.content_length
+    if size is not None and size <= _BUFFER_LIMIT:
+        try:
+            content = await upstream_resp.read()
+        except (TimeoutError, aiohttp.ClientError):
+            upstream_resp.release()
+            return problem_response(
+                504, "upstream_timeout", "Upstream timeout", detail=f"{service} stalled"
+            )
+        finally:
+            upstream_resp.release()
+        return Response(content, status_code=upstream_resp.status, headers=out_headers)
+
+    async def relay() -> AsyncIterator[bytes]:
+        try:
+            async for chunk in upstream_resp.content.iter_any():
+                yield chunk
+        finally:
+            upstream_resp.release()
+
+    return StreamingResponse(relay(), status_code=upstream_resp.status, headers=out_headers)
+
+
+def make_http_session(settings: Settings) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=60)
+    timeout = aiohttp.ClientTimeout(
+        total=settings.upstream_timeout_seconds,
+        sock_connect=settings.upstream_connect_timeout_seconds,
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        timeout=timeout,
+        auto_decompress=False,
+        skip_auto_headers=["User-Agent"],
+    )
+
+
+async def close_http_session(session: aiohttp.ClientSession) -> None:
+    await session.close()
+    await asyncio.sleep(0)
