@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -34,6 +34,8 @@ from shared_kit.settings import normalise_dsn
 
 @dataclass
 class TestDatabase:
+    __test__: ClassVar[bool] = False  # not a test class, despite the name
+
     server: RunningPostgres
     secrets: Secrets
     admin_dsn: str

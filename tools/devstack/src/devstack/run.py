@@ -15,9 +15,10 @@ from types import FrameType
 
 import httpx
 
+from devstack.bootstrap import Secrets
 from devstack.layout import ALL, GATEWAY, REPO, SERVICES, WORKSTREAMS, Component
 from devstack.pg import _die_with_parent
-from devstack.stack import Database, database
+from devstack.stack import database
 
 HOST = os.environ.get("GXST_HOST", "127.0.0.1")
 
@@ -30,23 +31,25 @@ def url_of(comp: Component) -> str:
     return f"http://{HOST}:{port_of(comp)}"
 
 
-def component_env(comp: Component, db: Database) -> dict[str, str]:
-    """The environment a component runs with under ``make run``."""
+def component_env(
+    comp: Component, dsns: dict[str, str], secrets: Secrets, urls: dict[str, str]
+) -> dict[str, str]:
+    """The environment a component runs with: its DSN, the principal keys, its peers' URLs."""
     env = dict(os.environ)
-    env[comp.env_prefix + "DATABASE_URL"] = db.dsns[comp.name]
-    env["PRINCIPAL_PUBLIC_KEY"] = db.secrets.principal_public_key
+    env[comp.env_prefix + "DATABASE_URL"] = dsns[comp.name]
+    env["PRINCIPAL_PUBLIC_KEY"] = secrets.principal_public_key
     if comp is GATEWAY:
-        env["GATEWAY_PRINCIPAL_PRIVATE_KEY"] = db.secrets.principal_private_key
+        env["GATEWAY_PRINCIPAL_PRIVATE_KEY"] = secrets.principal_private_key
         for svc in SERVICES:
-            env[f"GATEWAY_UPSTREAM_{svc.name.upper()}"] = url_of(svc)
+            env[f"GATEWAY_UPSTREAM_{svc.name.upper()}"] = urls[svc.name]
     if comp.name == "reporting":
         for name in WORKSTREAMS:
-            svc = next(s for s in SERVICES if s.name == name)
-            env[f"REPORTING_{name.upper()}_URL"] = url_of(svc)
+            env[f"REPORTING_{name.upper()}_URL"] = urls[name]
     return env
 
 
-def start(comp: Component, db: Database) -> subprocess.Popen[bytes]:
+def spawn(comp: Component, env: dict[str, str], host: str, port: int) -> subprocess.Popen[bytes]:
+    """Start one component under uvicorn as a child that dies with its parent."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -55,9 +58,9 @@ def start(comp: Component, db: Database) -> subprocess.Popen[bytes]:
             comp.module,
             "--factory",
             "--host",
-            HOST,
+            host,
             "--port",
-            str(port_of(comp)),
+            str(port),
             "--no-access-log",
             "--loop",
             "uvloop",
@@ -66,26 +69,26 @@ def start(comp: Component, db: Database) -> subprocess.Popen[bytes]:
             "--timeout-graceful-shutdown",
             "5",
         ],
-        env=component_env(comp, db),
+        env=env,
         cwd=REPO,
         start_new_session=True,
         preexec_fn=_die_with_parent,
     )
 
 
-def wait_healthy(comps: tuple[Component, ...], timeout: float = 60.0) -> None:
+def wait_ready(urls: dict[str, str], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
-    pending = list(comps)
+    pending = dict(urls)
     while pending and time.monotonic() < deadline:
-        for comp in list(pending):
+        for name, url in list(pending.items()):
             try:
-                if httpx.get(url_of(comp) + "/readyz", timeout=1.0).status_code == 200:
-                    pending.remove(comp)
+                if httpx.get(url + "/readyz", timeout=1.0).status_code == 200:
+                    del pending[name]
             except httpx.HTTPError:
                 pass
         time.sleep(0.2)
     if pending:
-        raise RuntimeError("not ready: " + ", ".join(c.name for c in pending))
+        raise RuntimeError("not ready: " + ", ".join(pending))
 
 
 def main() -> int:
@@ -100,9 +103,11 @@ def main() -> int:
     procs: dict[str, subprocess.Popen[bytes]] = {}
     with database() as db:
         try:
+            urls = {comp.name: url_of(comp) for comp in ALL}
             for comp in ALL:
-                procs[comp.name] = start(comp, db)
-            wait_healthy(ALL)
+                env = component_env(comp, db.dsns, db.secrets, urls)
+                procs[comp.name] = spawn(comp, env, HOST, port_of(comp))
+            wait_ready(urls)
             where = "embedded PostgreSQL" if db.embedded else "DATABASE_URL"
             if db.embedded:
                 where += f" on {db.embedded.host}:{db.embedded.port} (data in .data/pg)"

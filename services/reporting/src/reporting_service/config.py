@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import SettingsConfigDict
+
+from shared_kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORTING_", extra="ignore")
+
+    projects_url: str = "http://127.0.0.1:8001"
+    enterprise_url: str = "http://127.0.0.1:8002"
+    talent_url: str = "http://127.0.0.1:8003"
+    transfer_url: str = "http://127.0.0.1:8004"
+    # Deadline of one call to a workstream service, retries included.
+    call_deadline_seconds: float = 10.0
+    call_retries: int = 1
+    region_code: str = "450000"
+
+    def service_urls(self) -> dict[str, str]:
+        return {
+            "projects": self.projects_url,
+            "enterprise": self.enterprise_url,
+            "talent": self.talent_url,
+            "transfer": self.transfer_url,
+        }
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Display = int | Decimal
+
+
+class IndicatorRow(BaseModel):
+    code: str
+    section: int
+    label: str
+    unit: str
+    service: str
+    definition: str
+    region_only: bool
+    value: Display | None = Field(description="in the display unit (万元/亿元 rounded half-up)")
+    previous: Display | None
+    change_abs: Display | None
+    change_pct: Decimal | None = None
+    change_pp: Decimal | None = None
+    raw_value: Display | None = Field(description="exact value in the base unit (yuan, count)")
+    raw_previous: Display | None
+    numerator: int | None = None
+    denominator: int | None = None
+    by_city: dict[str, Display | None] | None = None
+    items: list[str] | None = None
+
+
+class ConsolidatedReport(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    period: str | None
+    title: str
+    from_: date = Field(alias="from", serialization_alias="from")
+    to: date
+    previous_from: date
+    previous_to: date
+    city: str | None
+    indicators: list[IndicatorRow]

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from sqlalchemy.orm import DeclarativeBase
+
+from shared_kit.db import make_metadata
+
+SCHEMA = "reporting"
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata(SCHEMA)

@@ -1,0 +1,113 @@
+"""Report periods: named (2023-H1, 2024-Q1, 2023, 2023-M05) or explicit ranges, and 同比.
+
+A named period compares with the same named period a year earlier (so 2024
+1—2月 includes 29 February); an explicit range moves each date back one year
+(29 February becomes 28 February).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from shared_kit.errors import FieldError, ValidationFailed
+
+_NAMED = re.compile(r"^(?P<y>\d{4})(?:-(?P<k>H[12]|Q[1-4]|M(?:0[1-9]|1[0-2])))?$")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    name: str | None = None  # e.g. "2023-H1"
+
+    @property
+    def title(self) -> str:
+        """The Chinese name used in report titles: 2023年上半年, 2024年一季度, 2023年1—5月."""
+        if self.name is None:
+            return f"{self.start.isoformat()}至{self.end.isoformat()}"
+        year, _, kind = self.name.partition("-")
+        if not kind:
+            return f"{year}年"
+        if kind == "H1":
+            return f"{year}年上半年"
+        if kind == "H2":
+            return f"{year}年下半年"
+        if kind.startswith("Q"):
+            return f"{year}年{'一二三四'[int(kind[1]) - 1]}季度"
+        return f"{year}年1—{int(kind[1:])}月"
+
+    def previous(self) -> Period:
+        if self.name is not None:
+            year, _, kind = self.name.partition("-")
+            return named_period(f"{int(year) - 1}{'-' + kind if kind else ''}")
+        return Period(_year_back(self.start), _year_back(self.end))
+
+
+def _year_back(d: date) -> date:
+    if d.month == 2 and d.day == 29:
+        return date(d.year - 1, 2, 28)
+    return d.replace(year=d.year - 1)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def named_period(name: str) -> Period:
+    m = _NAMED.match(name.strip())
+    if not m:
+        raise ValidationFailed(
+            "unknown period name",
+            errors=[
+                FieldError(
+                    field="query.period",
+                    code="invalid_period",
+                    message="use YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-M01..M12",
+                )
+            ],
+        )
+    year = int(m["y"])
+    kind = m["k"]
+    if year < 1990 or year > 2100:
+        raise ValidationFailed(
+            "year out of range",
+            errors=[FieldError(field="query.period", code="invalid_period", message="year")],
+        )
+    if kind is None:
+        return Period(date(year, 1, 1), date(year, 12, 31), name)
+    if kind == "H1":
+        return Period(date(year, 1, 1), date(year, 6, 30), name)
+    if kind == "H2":
+        return Period(date(year, 7, 1), date(year, 12, 31), name)
+    if kind.startswith("Q"):
+        q = int(kind[1])
+        return Period(date(year, 3 * q - 2, 1), _month_end(year, 3 * q), name)
+    return Period(date(year, 1, 1), _month_end(year, int(kind[1:])), name)
+
+
+def resolve_period(name: str | None, start: date | None, end: date | None) -> Period:
+    if name and (start or end):
+        raise ValidationFailed(
+            "give either period or from/to, not both",
+            errors=[
+                FieldError(field="query", code="period_ambiguous", message="period xor from/to")
+            ],
+        )
+    if name:
+        return named_period(name)
+    if start is None or end is None:
+        raise ValidationFailed(
+            "a period is required",
+            errors=[
+                FieldError(field="query.period", code="period_missing", message="period or from+to")
+            ],
+        )
+    if start > end:
+        raise ValidationFailed(
+            "the period ends before it starts",
+            errors=[FieldError(field="query.to", code="period_reversed", message="to < from")],
+        )
+    return Period(start, end)
