@@ -12,6 +12,7 @@ from shared_kit.errors import ValidationFailed
 from shared_kit.http import build_http_client
 from shared_kit.pagination import decode_cursor, encode_cursor
 
+
 class TestTraceContext:
     def test_parse_and_child_keep_trace_id(self) -> None:
         tc = TraceContext.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")

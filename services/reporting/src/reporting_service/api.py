@@ -3,6 +3,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from reporting_service.consolidated.router import router as consolidated_router
+from reporting_service.snapshot.router import router as snapshot_router
 
 router = APIRouter(prefix="/v1")
 router.include_router(consolidated_router)
+router.include_router(snapshot_router)

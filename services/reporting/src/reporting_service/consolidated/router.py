@@ -1,50 +1,44 @@
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from typing import Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter
+from starlette.responses import Response
 
-from reporting_service.config import Settings
+from reporting_service.consolidated.dependencies import LiveReport
 from reporting_service.consolidated.schemas import ConsolidatedReport
-from reporting_service.consolidated.service import consolidated_report
-from reporting_service.period.service import resolve_period
-from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.codes import CityCode
-from shared_kit.errors import PROBLEM_RESPONSES, Forbidden, Problem
+from reporting_service.export.formats import FORMATS, filename
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
-
-Reader = Annotated[
-    Principal, Depends(require_roles(Role.admin, Role.analyst, Role.city_bureau, Role.service))
-]
+UNAVAILABLE: dict[int | str, dict[str, object]] = {
+    503: {"model": Problem, "description": "a workstream service is down"}
+}
 
 
 @router.get(
     "/consolidated",
     response_model=ConsolidatedReport,
     response_model_by_alias=True,
-    responses={503: {"model": Problem, "description": "a workstream service is down"}},
+    responses=UNAVAILABLE,
 )
-async def get_consolidated_report(
-    request: Request,
-    principal: Reader,
-    period: Annotated[str | None, Query(description="2023-H1, 2024-Q1, 2023, 2023-M05")] = None,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: Annotated[date | None, Query()] = None,
-    city: Annotated[CityCode | None, Query()] = None,
-) -> ConsolidatedReport:
-    """Every figure for a period with its 同比 comparison. Roles: admin, analyst, service,
-    city_bureau (own city only)."""
-    own = principal.city_scope
-    if own is not None:
-        if city not in (None, own):
-            raise Forbidden("a city bureau may read only its own city's report")
-        city = own
-    settings: Settings = request.app.state.settings
-    return await consolidated_report(
-        request.app.state.workstreams,
-        resolve_period(period, from_, to),
-        city,
-        settings.call_deadline_seconds,
+async def get_consolidated_report(report: LiveReport) -> ConsolidatedReport:
+    """Every figure for a period with its 同比 comparison, per city, with links to the records.
+    Roles: admin, analyst, service, city_bureau (own city only)."""
+    return report
+
+
+@router.get("/consolidated/{fmt}", responses=UNAVAILABLE, response_class=Response)
+async def download_consolidated_report(
+    report: LiveReport, fmt: Literal["markdown", "docx", "xlsx"]
+) -> Response:
+    """The narrative report as Markdown, DOCX or XLSX.
+    Roles: admin, analyst, service, city_bureau (own city only)."""
+    spec = FORMATS[fmt]
+    name = quote(filename(report, spec))
+    return Response(
+        spec.render(report),
+        media_type=spec.media_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
     )

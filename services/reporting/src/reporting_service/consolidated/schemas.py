@@ -27,6 +27,16 @@ class IndicatorRow(BaseModel):
     denominator: int | None = None
     by_city: dict[str, Display | None] | None = None
     items: list[str] | None = None
+    records: str | None = Field(
+        default=None, description="gateway path listing the records behind the figure"
+    )
+    by_city_records: dict[str, str] | None = None
+
+
+class MissingIndicator(BaseModel):
+    code: str
+    service: str
+    reason: str
 
 
 class ConsolidatedReport(BaseModel):
@@ -39,4 +49,6 @@ class ConsolidatedReport(BaseModel):
     previous_from: date
     previous_to: date
     city: str | None
+    partial: bool = False
+    missing: list[MissingIndicator] = Field(default_factory=list)
     indicators: list[IndicatorRow]

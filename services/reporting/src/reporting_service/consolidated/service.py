@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 from reporting_service.catalogue.indicators import CATALOGUE, Indicator
 from reporting_service.clients.workstream import WorkstreamCallFailed, WorkstreamClient
 from reporting_service.consolidated.exceptions import UpstreamUnavailable
-from reporting_service.consolidated.schemas import ConsolidatedReport, Display, IndicatorRow
+from reporting_service.consolidated.schemas import (
+    ConsolidatedReport,
+    Display,
+    IndicatorRow,
+    MissingIndicator,
+)
 from reporting_service.period.service import Period
 from shared_kit.indicators import IndicatorFigure, IndicatorsResponse, Number
 
@@ -33,8 +40,17 @@ def to_display(ind: Indicator, value: Number | None) -> Display | None:
     return value
 
 
+def exact_value(fig: IndicatorFigure | None) -> Number | None:
+    """A rate from its numerator and denominator when given, so comparisons use exact values."""
+    if fig is None:
+        return None
+    if fig.numerator is not None and fig.denominator:
+        return Decimal(100 * fig.numerator) / Decimal(fig.denominator)
+    return fig.value
+
+
 def build_row(ind: Indicator, cur: IndicatorFigure, prev: IndicatorFigure | None) -> IndicatorRow:
-    value, previous = cur.value, prev.value if prev else None
+    value, previous = exact_value(cur), exact_value(prev)
     change_abs = change_pct = change_pp = None
     if value is not None and previous is not None:
         diff = Decimal(value) - Decimal(previous)
@@ -75,52 +91,92 @@ def build_row(ind: Indicator, cur: IndicatorFigure, prev: IndicatorFigure | None
 
 
 async def fetch_all(
-    clients: Mapping[str, WorkstreamClient], period: Period, city: str | None, deadline: float
-) -> tuple[dict[str, IndicatorsResponse], dict[str, IndicatorsResponse]]:
+    clients: Mapping[str, WorkstreamClient],
+    period: Period,
+    city: str | None,
+    deadline: float,
+    *,
+    allow_partial: bool = False,
+) -> tuple[dict[str, IndicatorsResponse], dict[str, IndicatorsResponse], dict[str, str]]:
+    """Both periods from every service at once; failures by service when ``allow_partial``."""
     prev = period.previous()
     names = list(clients)
     calls = [clients[n].indicators(period.start, period.end, city) for n in names] + [
         clients[n].indicators(prev.start, prev.end, city) for n in names
     ]
-    try:
-        async with asyncio.timeout(deadline):
-            results = await asyncio.gather(*calls, return_exceptions=True)
-    except TimeoutError as exc:
-        raise UpstreamUnavailable(
-            "the workstream services did not all answer within the deadline",
-            extra={"services": names, "reason": "deadline"},
-        ) from exc
+
+    async def bounded(i: int) -> IndicatorsResponse:
+        # Each call has the deadline; the clients' own timeouts and retries fit inside it.
+        try:
+            async with asyncio.timeout(deadline):
+                return await calls[i]
+        except TimeoutError as exc:
+            raise WorkstreamCallFailed(names[i % len(names)], "deadline exceeded") from exc
+
+    results = await asyncio.gather(*(bounded(i) for i in range(len(calls))), return_exceptions=True)
     failures: dict[str, str] = {}
     for res in results:
         if isinstance(res, WorkstreamCallFailed):
             failures.setdefault(res.service, res.reason)
         elif isinstance(res, BaseException):
             raise res
-    if failures:
-        first = next(iter(failures))
+    if failures and not allow_partial:
+        first = sorted(failures)[0]
         raise UpstreamUnavailable(
             f"service {first} is unavailable: {failures[first]}",
             extra={"service": first, "services": sorted(failures), "reasons": failures},
         )
-    ok = [r for r in results if isinstance(r, IndicatorsResponse)]
-    return dict(zip(names, ok[: len(names)], strict=True)), dict(
-        zip(names, ok[len(names) :], strict=True)
-    )
+    current: dict[str, IndicatorsResponse] = {}
+    previous: dict[str, IndicatorsResponse] = {}
+    for i, res in enumerate(results):
+        if isinstance(res, IndicatorsResponse) and names[i % len(names)] not in failures:
+            (current if i < len(names) else previous)[names[i % len(names)]] = res
+    return current, previous, failures
+
+
+def records_path(code: str, start: date, end: date, city: str | None) -> str:
+    """The public (gateway) path of the records behind a figure (indicators.md, Provenance)."""
+    service = code.split(".", 1)[0]
+    query = {"from": start.isoformat(), "to": end.isoformat()}
+    if city:
+        query["city"] = city
+    return f"/api/{service}/v1/indicators/{code}/records?{urlencode(query)}"
 
 
 async def consolidated_report(
-    clients: Mapping[str, WorkstreamClient], period: Period, city: str | None, deadline: float
+    clients: Mapping[str, WorkstreamClient],
+    period: Period,
+    city: str | None,
+    deadline: float,
+    *,
+    allow_partial: bool = False,
 ) -> ConsolidatedReport:
-    current, previous = await fetch_all(clients, period, city, deadline)
+    current, previous, failures = await fetch_all(
+        clients, period, city, deadline, allow_partial=allow_partial
+    )
     cur_figs = {f.code: f for r in current.values() for f in r.indicators}
     prev_figs = {f.code: f for r in previous.values() for f in r.indicators}
-    rows = [
-        build_row(ind, cur_figs[ind.code], prev_figs.get(ind.code))
-        for ind in CATALOGUE
-        if ind.code in cur_figs
-    ]
+    rows = []
+    missing = []
+    for ind in CATALOGUE:
+        if ind.service in failures:
+            missing.append(
+                MissingIndicator(code=ind.code, service=ind.service, reason=failures[ind.service])
+            )
+            continue
+        if ind.code not in cur_figs:
+            continue
+        row = build_row(ind, cur_figs[ind.code], prev_figs.get(ind.code))
+        row.records = records_path(ind.code, period.start, period.end, city)
+        if row.by_city is not None:
+            row.by_city_records = {
+                c: records_path(ind.code, period.start, period.end, c) for c in row.by_city
+            }
+        rows.append(row)
     prev = period.previous()
     return ConsolidatedReport(
+        partial=bool(failures),
+        missing=missing,
         period=period.name,
         title=f"{period.title}重点工作情况",
         **{"from": period.start},

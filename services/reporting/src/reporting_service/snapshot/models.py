@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, String, func
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -12,7 +12,10 @@ from reporting_service.db import Base
 
 
 class PublishedReport(Base):
-    """A frozen consolidated report: figures exactly as published, never updated."""
+    """A frozen consolidated report: figures exactly as published.
+
+    Rows are never updated or deleted (a trigger in the migration refuses it).
+    """
 
     __tablename__ = "published_reports"
 
@@ -21,9 +24,26 @@ class PublishedReport(Base):
     start_on: Mapped[date] = mapped_column(Date)
     end_on: Mapped[date] = mapped_column(Date)
     city: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    title: Mapped[str] = mapped_column(String(200))
     figures: Mapped[dict[str, Any]] = mapped_column(JSONB)
     content_hash: Mapped[str] = mapped_column(String(64))
     published_by: Mapped[str] = mapped_column(String(200))
+    published_role: Mapped[str] = mapped_column(String(20))
     published_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class PublishedFile(Base):
+    """A generated file of a published report (markdown, docx, xlsx), stored as published."""
+
+    __tablename__ = "published_files"
+
+    report_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("published_reports.id"), primary_key=True
+    )
+    format: Mapped[str] = mapped_column(String(10), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(120))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
