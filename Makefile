@@ -5,7 +5,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test install lint fmt typecheck migrate revision key clean-data
+.PHONY: run test install lint fmt typecheck migrate revision key roles clean-data
 
 $(TOOLS)/bin/uv:
 	@command -v uv >/dev/null 2>&1 || { $(PY) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q uv; }
@@ -42,6 +42,9 @@ revision: install  ## make revision SERVICE=projects m="add things"
 
 key: install  ## make key ROLE=admin | make key ROLE=city_bureau CITY=450100 | make key ROLE=bank BANK=<code>
 	@$(RUN) python -m devstack.cli key --role "$(ROLE)" --city "$(CITY)" --bank "$(BANK)" --name "$(NAME)"
+
+roles: install  ## regenerate the roles matrix in README.md from the code
+	$(RUN) python -m devstack.roles
 
 clean-data:  ## delete the embedded database and generated local secrets
 	rm -rf .data

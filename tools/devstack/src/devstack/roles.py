@@ -1,0 +1,96 @@
+"""The roles matrix, generated from the code: which roles may call each endpoint.
+
+Every route declares its roles through ``shared_kit.auth.require_roles`` (which
+records them on the dependency); this walks each service's routes and writes the
+table into the README between markers. ``make roles`` regenerates it and a test
+fails when the README is stale.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from typing import Any
+
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from devstack.layout import REPO, SERVICES
+from shared_kit.auth import Role, get_principal
+
+START, END = "<!-- roles:start -->", "<!-- roles:end -->"
+ROLES = [r.value for r in Role]
+
+
+def _roles_of(dependant: Dependant) -> tuple[set[str], bool]:
+    """(allowed roles, needs a principal) found anywhere in the dependency tree."""
+    allowed: set[str] = set()
+    authenticated = False
+    for dep in dependant.dependencies:
+        call: Any = dep.call
+        if hasattr(call, "allowed_roles"):
+            allowed |= {r.value for r in call.allowed_roles}
+            authenticated = True
+        if call is get_principal:
+            authenticated = True
+        sub_allowed, sub_auth = _roles_of(dep)
+        allowed |= sub_allowed
+        authenticated = authenticated or sub_auth
+    return allowed, authenticated
+
+
+def service_rows(name: str) -> list[tuple[str, str, str]]:
+    module = importlib.import_module(f"{name}_service.main")
+    app = module.create_app()
+    rows = []
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
+            continue
+        allowed, authenticated = _roles_of(route.dependant)
+        if allowed:
+            cells = ["✔" if r in allowed else "" for r in ROLES]
+        elif authenticated:
+            cells = ["✔"] * len(ROLES)
+        else:
+            cells = ["public"] * len(ROLES)
+        for method in sorted(route.methods - {"HEAD"}):
+            rows.append((f"`{method} /api/{name}{route.path}`", " | ".join(cells), route.name))
+    return sorted(rows)
+
+
+def matrix() -> str:
+    lines = [
+        "| endpoint (through the gateway) | " + " | ".join(ROLES) + " |",
+        "|---|" + "---|" * len(ROLES),
+    ]
+    for svc in SERVICES:
+        try:
+            rows = service_rows(svc.name)
+        except ModuleNotFoundError:
+            continue
+        for endpoint, cells, _ in rows:
+            lines.append(f"| {endpoint} | {cells} |")
+    return "\n".join(lines)
+
+
+def render_readme(text: str) -> str:
+    block = f"{START}\n{matrix()}\n{END}"
+    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    if not pattern.search(text):
+        raise SystemExit("README.md has no roles markers")
+    return pattern.sub(lambda _: block, text)
+
+
+def main() -> int:
+    readme = REPO / "README.md"
+    new = render_readme(readme.read_text())
+    if "--check" in sys.argv:
+        return 0 if new == readme.read_text() else 1
+    readme.write_text(new)
+    print("roles matrix written to README.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
