@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+
+from pydantic_settings import SettingsConfigDict
+from shared_kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="ENTERPRISE_", extra="ignore")
+
+    # Yearly ceiling on the face amounts issued to one enterprise (policy, so configurable).
+    voucher_yearly_cap_yuan: Decimal = Decimal("200000.00")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from shared_kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+
+class EnterpriseNotFound(NotFound):
+    code = "enterprise_not_found"
+    title = "Enterprise not found"
+
+
+class EnterpriseExists(Conflict):
+    code = "enterprise_exists"
+    title = "An enterprise with this USCC is already registered"
+
+
+class CityNotAllowed(Forbidden):
+    code = "city_not_allowed"
+    title = "A city bureau may only write its own city's records"
+
+
+class OverrideNotAllowed(Forbidden):
+    code = "override_not_allowed"
+    title = "Only an admin may register a USCC that fails its check digit"
+
+
+class InvalidUscc(ValidationFailed):
+    code = "invalid_uscc"
+    title = "Invalid unified social credit code"
+
+
+class UnknownEnterprise(ValidationFailed):
+    code = "unknown_enterprise"
+    title = "The enterprise is not in the registry"

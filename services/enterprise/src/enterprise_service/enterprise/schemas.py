@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from shared_kit.codes import CityCode
+
+# Checked in the service, not here: an admin may override a failing check digit.
+UsccText = Annotated[str, Field(min_length=1, max_length=40)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Industry = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def not_future(value: date | None) -> date | None:
+    if value is not None and value > date.today():
+        raise ValueError("date is in the future")
+    return value
+
+
+class EnterpriseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    uscc: UsccText
+    name: Name
+    city: CityCode
+    industry: Industry
+    override_check: bool = Field(
+        default=False,
+        description="admin only: accept a legacy code whose check digit fails",
+    )
+
+    @field_validator("uscc")
+    @classmethod
+    def _normalise(cls, value: str) -> str:
+        return value.strip().upper()
+
+
+class EnterpriseUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    city: CityCode | None = None
+    industry: Industry | None = None
+    effective_on: date | None = Field(
+        default=None, description="date the name/city change took effect; default today"
+    )
+
+    _effective = field_validator("effective_on")(not_future)
+
+    @model_validator(mode="after")
+    def _something(self) -> EnterpriseUpdate:
+        if self.name is None and self.city is None and self.industry is None:
+            raise ValueError("nothing to change: give name, city or industry")
+        return self
+
+
+class EnterpriseRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    uscc: str
+    name: str
+    city: str
+    industry: str
+    check_overridden: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class EnterpriseChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    field: str
+    old_value: str
+    new_value: str
+    changed_on: date
+    recorded_at: datetime

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from datetime import date
+
+from shared_kit.auth import Principal, Role
+from shared_kit.codes import USCC_CHARSET, uscc_problem
+from shared_kit.errors import FieldError
+from shared_kit.pagination import PageParams, keyset, page_from_rows
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from enterprise_service.enterprise.exceptions import (
+    CityNotAllowed,
+    EnterpriseExists,
+    EnterpriseNotFound,
+    InvalidUscc,
+    OverrideNotAllowed,
+    UnknownEnterprise,
+)
+from enterprise_service.enterprise.models import Enterprise, EnterpriseChange
+from enterprise_service.enterprise.schemas import EnterpriseCreate, EnterpriseUpdate
+
+
+def only_check_digit_fails(value: str) -> bool:
+    """True when ``value`` is well formed and only its check digit disagrees."""
+    return (
+        len(value) == 18
+        and all(c in USCC_CHARSET for c in value)
+        and value[2:8].isdigit()
+        and uscc_problem(value) is not None
+    )
+
+
+def invalid_uscc(value: str, problem: str, field: str = "body.uscc") -> InvalidUscc:
+    return InvalidUscc(
+        f"invalid USCC {value}: {problem}",
+        errors=[FieldError(field=field, code="invalid_uscc", message=problem)],
+    )
+
+
+def check_uscc(value: str, *, principal: Principal, override: bool) -> bool:
+    """Validate a USCC for registration; True when an admin override was needed."""
+    problem = uscc_problem(value)
+    if problem is None:
+        return False
+    if not override or not only_check_digit_fails(value):
+        raise invalid_uscc(value, problem)
+    if principal.role is not Role.admin:
+        raise OverrideNotAllowed("override_check=true is reserved to admins")
+    return True
+
+
+def _require_own_city(principal: Principal, city: str) -> None:
+    own = principal.city_scope
+    if own is not None and city != own:
+        raise CityNotAllowed(f"this key may only write records of city {own}")
+
+
+async def create_enterprise(
+    session: AsyncSession, *, principal: Principal, data: EnterpriseCreate
+) -> Enterprise:
+    overridden = check_uscc(data.uscc, principal=principal, override=data.override_check)
+    _require_own_city(principal, data.city)
+    exists = await session.scalar(select(Enterprise.id).where(Enterprise.uscc == data.uscc))
+    if exists is not None:
+        raise EnterpriseExists(f"{data.uscc} is already registered")
+    enterprise = Enterprise(
+        uscc=data.uscc,
+        name=data.name,
+        city=data.city,
+        industry=data.industry,
+        check_overridden=overridden,
+    )
+    session.add(enterprise)
+    await session.flush()
+    return enterprise
+
+
+async def get_enterprise(
+    session: AsyncSession, *, principal: Principal, uscc: str, for_update: bool = False
+) -> Enterprise:
+    stmt = select(Enterprise).where(Enterprise.uscc == uscc.strip().upper())
+    if for_update:
+        stmt = stmt.with_for_update()
+    enterprise = await session.scalar(stmt)
+    own = principal.city_scope
+    # Another city's enterprise answers exactly like a missing one: no existence leak.
+    if enterprise is None or (own is not None and enterprise.city != own):
+        raise EnterpriseNotFound(f"no enterprise {uscc}")
+    return enterprise
+
+
+async def require_registered(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    uscc: str,
+    field: str = "body.enterprise_uscc",
+    for_update: bool = False,
+) -> Enterprise:
+    """The registry entry a record refers to, or 422 (invalid or unknown USCC).
+
+    A city bureau naming another city's enterprise gets 403: it is a write for that city.
+    """
+    stmt = select(Enterprise).where(Enterprise.uscc == uscc)
+    if for_update:
+        stmt = stmt.with_for_update()
+    enterprise = await session.scalar(stmt)
+    if enterprise is None:
+        problem = uscc_problem(uscc)
+        if problem is not None:
+            raise invalid_uscc(uscc, problem, field)
+        raise UnknownEnterprise(
+            f"{uscc} is not in the enterprise registry",
+            errors=[
+                FieldError(field=field, code="unknown_enterprise", message="register it first")
+            ],
+        )
+    _require_own_city(principal, enterprise.city)
+    return enterprise
+
+
+async def update_enterprise(
+    session: AsyncSession, *, principal: Principal, uscc: str, data: EnterpriseUpdate
+) -> Enterprise:
+    enterprise = await get_enterprise(session, principal=principal, uscc=uscc, for_update=True)
+    changed_on = data.effective_on or date.today()
+    if data.city is not None:
+        _require_own_city(principal, data.city)
+    for field in ("name", "city"):
+        new = getattr(data, field)
+        old = getattr(enterprise, field)
+        if new is not None and new != old:
+            session.add(
+                EnterpriseChange(
+                    enterprise_id=enterprise.id,
+                    field=field,
+                    old_value=old,
+                    new_value=new,
+                    changed_on=changed_on,
+                )
+            )
+            setattr(enterprise, field, new)
+    if data.industry is not None:
+        enterprise.industry = data.industry
+    await session.flush()
+    await session.refresh(enterprise)
+    return enterprise
+
+
+async def list_changes(
+    session: AsyncSession, *, principal: Principal, uscc: str
+) -> list[EnterpriseChange]:
+    enterprise = await get_enterprise(session, principal=principal, uscc=uscc)
+    stmt = (
+        select(EnterpriseChange)
+        .where(EnterpriseChange.enterprise_id == enterprise.id)
+        .order_by(EnterpriseChange.changed_on, EnterpriseChange.recorded_at)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def list_enterprises(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageParams,
+    city: str | None = None,
+    industry: str | None = None,
+    name: str | None = None,
+) -> tuple[list[Enterprise], str | None]:
+    stmt = select(Enterprise)
+    own = principal.city_scope
+    if own is not None:
+        stmt = stmt.where(Enterprise.city == own)
+    if city is not None:
+        stmt = stmt.where(Enterprise.city == city)
+    if industry is not None:
+        stmt = stmt.where(Enterprise.industry == industry)
+    if name:
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Enterprise.name.ilike(f"%{escaped}%", escape="\\"))
+    rows = (await session.execute(keyset(stmt, [Enterprise.uscc.expression], page))).scalars().all()
+    return page_from_rows(rows, page, lambda e: (e.uscc,))
