@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from shared_kit.errors import Conflict, Forbidden, NotFound
+
+
+class CommissionerNotFound(NotFound):
+    code = "commissioner_not_found"
+    title = "Commissioner not found"
+
+
+class DispatchNotFound(NotFound):
+    code = "commissioner_dispatch_not_found"
+    title = "Commissioner dispatch not found"
+
+
+class ServiceLogNotFound(NotFound):
+    code = "commissioner_service_log_not_found"
+    title = "Commissioner service log not found"
+
+
+class CityNotAllowed(Forbidden):
+    code = "city_not_allowed"
+    title = "A city bureau may only write its own city's records"
+
+
+class DispatchCancelled(Conflict):
+    code = "dispatch_cancelled"
+    title = "The dispatch is cancelled"

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from shared_kit.auth import Principal, Role, require_roles
+from shared_kit.codes import CityCode, CountyCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.pagination import Page, PageParams, page_params
+
+from talent_service.commissioner import service
+from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
+from talent_service.commissioner.schemas import (
+    CommissionerCreate,
+    CommissionerKind,
+    CommissionerRead,
+    DispatchCancel,
+    DispatchCreate,
+    DispatchRead,
+    DispatchStatus,
+    ServiceLogCreate,
+    ServiceLogRead,
+    VillageCode,
+)
+
+router = APIRouter(responses=PROBLEM_RESPONSES)
+
+Writer = Annotated[Principal, Depends(require_roles(Role.admin, Role.city_bureau))]
+Reader = Annotated[
+    Principal, Depends(require_roles(Role.admin, Role.analyst, Role.city_bureau, Role.service))
+]
+Paging = Annotated[PageParams, Depends(page_params)]
+NOT_FOUND: dict[int | str, dict[str, object]] = {404: {"model": Problem}}
+CONFLICT: dict[int | str, dict[str, object]] = {409: {"model": Problem}}
+
+
+# --- commissioners ---------------------------------------------------------------------
+
+
+@router.post(
+    "/commissioners", status_code=201, response_model=CommissionerRead, tags=["commissioners"]
+)
+async def create_commissioner(
+    session: SessionDep, principal: Writer, body: CommissionerCreate
+) -> Commissioner:
+    """Register a 科技特派员. Roles: admin, city_bureau (home city = own city)."""
+    return await service.create_commissioner(session, principal=principal, data=body)
+
+
+@router.get(
+    "/commissioners/{commissioner_id}",
+    response_model=CommissionerRead,
+    responses=NOT_FOUND,
+    tags=["commissioners"],
+)
+async def get_commissioner(
+    session: SessionDep, principal: Reader, commissioner_id: uuid.UUID
+) -> Commissioner:
+    """One commissioner (region-wide directory). Roles: admin, analyst, service, city_bureau."""
+    return await service.get_commissioner(session, commissioner_id=commissioner_id)
+
+
+@router.get("/commissioners", response_model=Page[CommissionerRead], tags=["commissioners"])
+async def list_commissioners(
+    session: SessionDep,
+    principal: Reader,
+    page: Paging,
+    kind: Annotated[CommissionerKind | None, Query()] = None,
+    home_city: Annotated[CityCode | None, Query()] = None,
+    name: Annotated[str | None, Query(max_length=200, description="substring")] = None,
+) -> Page[CommissionerRead]:
+    """Commissioners by name. Roles: admin, analyst, service, city_bureau."""
+    items, cursor = await service.list_commissioners(
+        session, page=page, kind=kind, home_city=home_city, name=name
+    )
+    return Page[CommissionerRead](
+        items=[CommissionerRead.model_validate(c) for c in items], next_cursor=cursor
+    )
+
+
+# --- dispatches ------------------------------------------------------------------------
+
+
+@router.post(
+    "/commissioner-dispatches",
+    status_code=201,
+    response_model=DispatchRead,
+    tags=["commissioner-dispatches"],
+)
+async def create_dispatch(session: SessionDep, principal: Writer, body: DispatchCreate) -> Dispatch:
+    """Record a dispatch (选派) to a county. Roles: admin, city_bureau (own city)."""
+    return await service.create_dispatch(session, principal=principal, data=body)
+
+
+@router.get(
+    "/commissioner-dispatches/{dispatch_id}",
+    response_model=DispatchRead,
+    responses=NOT_FOUND,
+    tags=["commissioner-dispatches"],
+)
+async def get_dispatch(session: SessionDep, principal: Reader, dispatch_id: uuid.UUID) -> Dispatch:
+    """One dispatch. Roles: admin, analyst, service, city_bureau (own city; others 404)."""
+    return await service.get_dispatch(session, principal=principal, dispatch_id=dispatch_id)
+
+
+@router.post(
+    "/commissioner-dispatches/{dispatch_id}/cancel",
+    response_model=DispatchRead,
+    responses={**NOT_FOUND, **CONFLICT},
+    tags=["commissioner-dispatches"],
+)
+async def cancel_dispatch(
+    session: SessionDep, principal: Writer, dispatch_id: uuid.UUID, body: DispatchCancel
+) -> Dispatch:
+    """Cancel a dispatch: it and its logs stop counting. Roles: admin, city_bureau (own)."""
+    return await service.cancel_dispatch(
+        session, principal=principal, dispatch_id=dispatch_id, cancelled_on=body.cancelled_on
+    )
+
+
+@router.get(
+    "/commissioner-dispatches",
+    response_model=Page[DispatchRead],
+    tags=["commissioner-dispatches"],
+)
+async def list_dispatches(
+    session: SessionDep,
+    principal: Reader,
+    page: Paging,
+    commissioner_id: Annotated[uuid.UUID | None, Query()] = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    city: Annotated[CityCode | None, Query()] = None,
+    county: Annotated[CountyCode | None, Query()] = None,
+    status: Annotated[DispatchStatus | None, Query()] = None,
+    dispatched_from: Annotated[date | None, Query()] = None,
+    dispatched_to: Annotated[date | None, Query()] = None,
+) -> Page[DispatchRead]:
+    """Dispatches, oldest first. Roles: admin, analyst, service, city_bureau (own city)."""
+    items, cursor = await service.list_dispatches(
+        session,
+        principal=principal,
+        page=page,
+        commissioner_id=commissioner_id,
+        year=year,
+        city=city,
+        county=county,
+        status=status,
+        dispatched_from=dispatched_from,
+        dispatched_to=dispatched_to,
+    )
+    return Page[DispatchRead](
+        items=[DispatchRead.model_validate(d) for d in items], next_cursor=cursor
+    )
+
+
+# --- service logs ----------------------------------------------------------------------
+
+
+@router.post(
+    "/commissioner-service-logs",
+    status_code=201,
+    response_model=ServiceLogRead,
+    responses=CONFLICT,
+    tags=["commissioner-service-logs"],
+)
+async def create_service_log(
+    session: SessionDep, principal: Writer, body: ServiceLogCreate
+) -> ServiceLog:
+    """Record a 下乡服务 log under a dispatch. Roles: admin, city_bureau (own city's dispatch)."""
+    return await service.create_service_log(session, principal=principal, data=body)
+
+
+@router.get(
+    "/commissioner-service-logs/{log_id}",
+    response_model=ServiceLogRead,
+    responses=NOT_FOUND,
+    tags=["commissioner-service-logs"],
+)
+async def get_service_log(session: SessionDep, principal: Reader, log_id: uuid.UUID) -> ServiceLog:
+    """One service log. Roles: admin, analyst, service, city_bureau (own city; others 404)."""
+    return await service.get_service_log(session, principal=principal, log_id=log_id)
+
+
+@router.get(
+    "/commissioner-service-logs",
+    response_model=Page[ServiceLogRead],
+    tags=["commissioner-service-logs"],
+)
+async def list_service_logs(
+    session: SessionDep,
+    principal: Reader,
+    page: Paging,
+    dispatch_id: Annotated[uuid.UUID | None, Query()] = None,
+    commissioner_id: Annotated[uuid.UUID | None, Query()] = None,
+    city: Annotated[CityCode | None, Query()] = None,
+    village_code: Annotated[VillageCode | None, Query()] = None,
+    served_from: Annotated[date | None, Query()] = None,
+    served_to: Annotated[date | None, Query()] = None,
+) -> Page[ServiceLogRead]:
+    """Service logs, oldest first. Roles: admin, analyst, service, city_bureau (own city)."""
+    items, cursor = await service.list_service_logs(
+        session,
+        principal=principal,
+        page=page,
+        dispatch_id=dispatch_id,
+        commissioner_id=commissioner_id,
+        city=city,
+        village_code=village_code,
+        served_from=served_from,
+        served_to=served_to,
+    )
+    return Page[ServiceLogRead](
+        items=[ServiceLogRead.model_validate(s) for s in items], next_cursor=cursor
+    )

@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from shared_kit.auth import Principal
+from shared_kit.codes import city_of
+from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.pagination import PageParams, keyset, page_from_rows
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from talent_service.commissioner.exceptions import (
+    CityNotAllowed,
+    CommissionerNotFound,
+    DispatchCancelled,
+    DispatchNotFound,
+    ServiceLogNotFound,
+)
+from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
+from talent_service.commissioner.schemas import (
+    CommissionerCreate,
+    DispatchCreate,
+    ServiceLogCreate,
+)
+
+
+def county_problem(county: str, city: str) -> str | None:
+    """Why ``county`` is not a county-level code of ``city``, or None."""
+    if city_of(county) != city or county == city:
+        return f"{county} is not a county-level code inside city {city}"
+    return None
+
+
+def village_problem(code: str, city: str) -> tuple[str, str] | None:
+    """(code, message) when ``code`` is not a village/community code inside ``city``."""
+    if not code.isdigit() or len(code) not in (9, 12):
+        return "invalid_village_code", "a village/community code has 9 or 12 digits"
+    county = code[:6]
+    if city_of(county) != city or county == city:
+        return (
+            "village_not_in_city",
+            f"its first six digits {county} are not a county of the dispatch city {city}",
+        )
+    return None
+
+
+def serve_problem(dispatch: Dispatch, served_on: date) -> tuple[str, str] | None:
+    if served_on < dispatch.dispatched_on:
+        return (
+            "served_before_dispatch",
+            f"served_on is before the dispatch date {dispatch.dispatched_on.isoformat()}",
+        )
+    return None
+
+
+def _order(*columns: Any) -> list[Any]:
+    return list(columns)
+
+
+def _check_city(principal: Principal, city: str) -> None:
+    own = principal.city_scope
+    if own is not None and city != own:
+        raise CityNotAllowed(f"this key may only write records of city {own}")
+
+
+# --- commissioners ---------------------------------------------------------------------
+
+
+async def create_commissioner(
+    session: AsyncSession, *, principal: Principal, data: CommissionerCreate
+) -> Commissioner:
+    _check_city(principal, data.home_city)
+    commissioner = Commissioner(**data.model_dump())
+    session.add(commissioner)
+    await session.flush()
+    return commissioner
+
+
+async def get_commissioner(session: AsyncSession, *, commissioner_id: uuid.UUID) -> Commissioner:
+    # The commissioner directory is region-wide: a city bureau dispatches people from
+    # anywhere, so it must be able to look them up.
+    commissioner = await session.get(Commissioner, commissioner_id)
+    if commissioner is None:
+        raise CommissionerNotFound(f"no commissioner {commissioner_id}")
+    return commissioner
+
+
+async def list_commissioners(
+    session: AsyncSession,
+    *,
+    page: PageParams,
+    kind: str | None = None,
+    home_city: str | None = None,
+    name: str | None = None,
+) -> tuple[list[Commissioner], str | None]:
+    c = Commissioner
+    stmt = select(c)
+    if kind is not None:
+        stmt = stmt.where(c.kind == kind)
+    if home_city is not None:
+        stmt = stmt.where(c.home_city == home_city)
+    if name:
+        stmt = stmt.where(c.name.contains(name, autoescape=True))
+    rows = (await session.execute(keyset(stmt, _order(c.name, c.id), page))).scalars().all()
+    return page_from_rows(rows, page, lambda r: (r.name, r.id))
+
+
+# --- dispatches ------------------------------------------------------------------------
+
+
+async def create_dispatch(
+    session: AsyncSession, *, principal: Principal, data: DispatchCreate
+) -> Dispatch:
+    _check_city(principal, data.city)
+    problem = county_problem(data.county, data.city)
+    if problem:
+        raise ValidationFailed(
+            problem,
+            errors=[FieldError(field="body.county", code="county_not_in_city", message=problem)],
+        )
+    if await session.get(Commissioner, data.commissioner_id) is None:
+        raise ValidationFailed(
+            "unknown commissioner",
+            errors=[
+                FieldError(
+                    field="body.commissioner_id",
+                    code="unknown_commissioner",
+                    message=f"no commissioner {data.commissioner_id}",
+                )
+            ],
+        )
+    dispatch = Dispatch(**data.model_dump(), status="active")
+    session.add(dispatch)
+    await session.flush()
+    return dispatch
+
+
+async def get_dispatch(
+    session: AsyncSession, *, principal: Principal, dispatch_id: uuid.UUID
+) -> Dispatch:
+    dispatch = await session.get(Dispatch, dispatch_id)
+    own = principal.city_scope
+    # Another city's record answers exactly like a missing one: no existence leak.
+    if dispatch is None or (own is not None and dispatch.city != own):
+        raise DispatchNotFound(f"no commissioner dispatch {dispatch_id}")
+    return dispatch
+
+
+async def cancel_dispatch(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    dispatch_id: uuid.UUID,
+    cancelled_on: date | None,
+) -> Dispatch:
+    dispatch = await get_dispatch(session, principal=principal, dispatch_id=dispatch_id)
+    if dispatch.status == "cancelled":
+        raise DispatchCancelled(f"dispatch {dispatch_id} is already cancelled")
+    dispatch.status = "cancelled"
+    dispatch.cancelled_on = cancelled_on or date.today()
+    await session.flush()
+    await session.refresh(dispatch)
+    return dispatch
+
+
+async def list_dispatches(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageParams,
+    commissioner_id: uuid.UUID | None = None,
+    year: int | None = None,
+    city: str | None = None,
+    county: str | None = None,
+    status: str | None = None,
+    dispatched_from: date | None = None,
+    dispatched_to: date | None = None,
+) -> tuple[list[Dispatch], str | None]:
+    d = Dispatch
+    stmt = select(d)
+    own = principal.city_scope
+    if own is not None:
+        stmt = stmt.where(d.city == own)
+    if commissioner_id is not None:
+        stmt = stmt.where(d.commissioner_id == commissioner_id)
+    if year is not None:
+        stmt = stmt.where(d.year == year)
+    if city is not None:
+        stmt = stmt.where(d.city == city)
+    if county is not None:
+        stmt = stmt.where(d.county == county)
+    if status is not None:
+        stmt = stmt.where(d.status == status)
+    if dispatched_from is not None:
+        stmt = stmt.where(d.dispatched_on >= dispatched_from)
+    if dispatched_to is not None:
+        stmt = stmt.where(d.dispatched_on <= dispatched_to)
+    stmt = keyset(stmt, _order(d.dispatched_on, d.id), page)
+    rows = (await session.execute(stmt)).scalars().all()
+    return page_from_rows(rows, page, lambda r: (r.dispatched_on, r.id))
+
+
+# --- service logs ----------------------------------------------------------------------
+
+
+async def create_service_log(
+    session: AsyncSession, *, principal: Principal, data: ServiceLogCreate
+) -> ServiceLog:
+    dispatch = await session.get(Dispatch, data.dispatch_id)
+    if dispatch is None:
+        raise ValidationFailed(
+            "unknown dispatch",
+            errors=[
+                FieldError(
+                    field="body.dispatch_id",
+                    code="unknown_dispatch",
+                    message=f"no commissioner dispatch {data.dispatch_id}",
+                )
+            ],
+        )
+    _check_city(principal, dispatch.city)
+    if dispatch.status == "cancelled":
+        raise DispatchCancelled(f"dispatch {dispatch.id} is cancelled: no service can be logged")
+    errors = []
+    village = village_problem(data.village_code, dispatch.city)
+    if village:
+        errors.append(FieldError(field="body.village_code", code=village[0], message=village[1]))
+    served = serve_problem(dispatch, data.served_on)
+    if served:
+        errors.append(FieldError(field="body.served_on", code=served[0], message=served[1]))
+    if errors:
+        raise ValidationFailed(f"{len(errors)} field(s) failed validation", errors=errors)
+    log = ServiceLog(**data.model_dump(), city=dispatch.city)
+    session.add(log)
+    await session.flush()
+    return log
+
+
+async def get_service_log(
+    session: AsyncSession, *, principal: Principal, log_id: uuid.UUID
+) -> ServiceLog:
+    log = await session.get(ServiceLog, log_id)
+    own = principal.city_scope
+    if log is None or (own is not None and log.city != own):
+        raise ServiceLogNotFound(f"no commissioner service log {log_id}")
+    return log
+
+
+async def list_service_logs(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageParams,
+    dispatch_id: uuid.UUID | None = None,
+    commissioner_id: uuid.UUID | None = None,
+    city: str | None = None,
+    village_code: str | None = None,
+    served_from: date | None = None,
+    served_to: date | None = None,
+) -> tuple[list[ServiceLog], str | None]:
+    s = ServiceLog
+    stmt = select(s)
+    own = principal.city_scope
+    if own is not None:
+        stmt = stmt.where(s.city == own)
+    if dispatch_id is not None:
+        stmt = stmt.where(s.dispatch_id == dispatch_id)
+    if commissioner_id is not None:
+        of_commissioner = select(Dispatch.id).where(Dispatch.commissioner_id == commissioner_id)
+        stmt = stmt.where(s.dispatch_id.in_(of_commissioner))
+    if city is not None:
+        stmt = stmt.where(s.city == city)
+    if village_code is not None:
+        stmt = stmt.where(s.village_code == village_code)
+    if served_from is not None:
+        stmt = stmt.where(s.served_on >= served_from)
+    if served_to is not None:
+        stmt = stmt.where(s.served_on <= served_to)
+    rows = (await session.execute(keyset(stmt, _order(s.served_on, s.id), page))).scalars().all()
+    return page_from_rows(rows, page, lambda r: (r.served_on, r.id))
