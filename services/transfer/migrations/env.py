@@ -1,0 +1,6 @@
+# Import every models module so autogenerate sees all tables.
+import transfer_service.contract.models  # noqa: F401
+from shared_kit.migrations import run_migrations
+from transfer_service.db import SCHEMA, Base
+
+run_migrations(Base.metadata, SCHEMA, "TRANSFER_")

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from shared_kit.auth import Principal
+from shared_kit.errors import ValidationFailed
+from shared_kit.pagination import PageParams, keyset, page_from_rows
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfer_service.contract.exceptions import (
+    CityNotAllowed,
+    ContractAlreadyRevoked,
+    RegisteredBeforeSigned,
+    RegistrationNoTaken,
+    TechAmountExceedsContract,
+    TechContractNotFound,
+)
+from transfer_service.contract.models import TechContract
+from transfer_service.contract.schemas import TechContractCreate, rule_errors
+from transfer_service.party import party_city
+
+# The problem's own code names the first broken rule; every broken rule is in errors[].
+_RULE_ERRORS: dict[str, type[ValidationFailed]] = {
+    "tech_amount_exceeds_contract": TechAmountExceedsContract,
+    "registered_before_signed": RegisteredBeforeSigned,
+}
+
+
+def _visible(contract: TechContract, city: str) -> bool:
+    return city in (contract.city, contract.seller_city, contract.buyer_city)
+
+
+def check_write_city(principal: Principal, city: str) -> None:
+    own = principal.city_scope
+    if own is not None and city != own:
+        raise CityNotAllowed(f"this key may only register contracts in city {own}")
+
+
+async def create_contract(
+    session: AsyncSession, *, principal: Principal, data: TechContractCreate
+) -> TechContract:
+    check_write_city(principal, data.city)
+    errors = rule_errors(data)
+    if errors:
+        exc = _RULE_ERRORS.get(errors[0].code, ValidationFailed)
+        raise exc(errors[0].message, errors=errors)
+    contract = TechContract(
+        **data.model_dump(),
+        seller_city=party_city(data.seller_region),
+        buyer_city=party_city(data.buyer_region),
+    )
+    try:
+        # A savepoint, so a duplicate number becomes a 409 and not a broken transaction.
+        async with session.begin_nested():
+            session.add(contract)
+            await session.flush()
+    except IntegrityError as exc:
+        if "registration_no" not in str(exc.orig):
+            raise
+        raise RegistrationNoTaken(
+            f"registration number {data.registration_no} is already registered"
+        ) from exc
+    return contract
+
+
+async def get_contract(
+    session: AsyncSession, *, principal: Principal, contract_id: uuid.UUID
+) -> TechContract:
+    contract = await session.get(TechContract, contract_id)
+    own = principal.city_scope
+    # Another city's contract answers exactly like a missing one: no existence leak.
+    if contract is None or (own is not None and not _visible(contract, own)):
+        raise TechContractNotFound(f"no technology contract {contract_id}")
+    return contract
+
+
+async def revoke_contract(
+    session: AsyncSession, *, principal: Principal, contract_id: uuid.UUID, revoked_on: date
+) -> TechContract:
+    contract = await get_contract(session, principal=principal, contract_id=contract_id)
+    check_write_city(principal, contract.city)
+    if contract.status == "revoked":
+        raise ContractAlreadyRevoked(f"contract {contract.registration_no} is already revoked")
+    contract.status = "revoked"
+    contract.revoked_on = revoked_on
+    await session.flush()
+    return contract
+
+
+async def list_contracts(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageParams,
+    city: str | None = None,
+    seller_city: str | None = None,
+    buyer_city: str | None = None,
+    type_: str | None = None,
+    status: str | None = None,
+    registration_no: str | None = None,
+    registered_from: date | None = None,
+    registered_to: date | None = None,
+) -> tuple[list[TechContract], str | None]:
+    c = TechContract
+    stmt = select(c)
+    own = principal.city_scope
+    if own is not None:
+        stmt = stmt.where(or_(c.city == own, c.seller_city == own, c.buyer_city == own))
+    if city is not None:
+        stmt = stmt.where(c.city == city)
+    if seller_city is not None:
+        stmt = stmt.where(c.seller_city == seller_city)
+    if buyer_city is not None:
+        stmt = stmt.where(c.buyer_city == buyer_city)
+    if type_ is not None:
+        stmt = stmt.where(c.type == type_)
+    if status is not None:
+        stmt = stmt.where(c.status == status)
+    if registration_no is not None:
+        stmt = stmt.where(c.registration_no == registration_no)
+    if registered_from is not None:
+        stmt = stmt.where(c.registered_on >= registered_from)
+    if registered_to is not None:
+        stmt = stmt.where(c.registered_on <= registered_to)
+    order: list[Any] = [c.registered_on, c.id]
+    rows = (await session.execute(keyset(stmt, order, page))).scalars().all()
+    return page_from_rows(rows, page, lambda r: (r.registered_on, r.id))

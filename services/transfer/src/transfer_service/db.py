@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from shared_kit.db import make_metadata
+from sqlalchemy.orm import DeclarativeBase
+
+SCHEMA = "transfer"
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata(SCHEMA)
