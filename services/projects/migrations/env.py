@@ -1,7 +1,6 @@
-from projects_service.db import SCHEMA, Base
-from shared_kit.migrations import run_migrations
-
 # Import every models module so autogenerate sees all tables.
 import projects_service.challenge.models  # noqa: F401
+from projects_service.db import SCHEMA, Base
+from shared_kit.migrations import run_migrations
 
 run_migrations(Base.metadata, SCHEMA, "PROJECTS_")
