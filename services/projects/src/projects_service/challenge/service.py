@@ -219,5 +219,7 @@ async def challenge_list(
         stmt = stmt.where(d.field == field)
     if city is not None:
         stmt = stmt.where(d.city == city)
-    rows = (await session.execute(keyset(stmt, list[Any]([d.listed_on, d.id]), page))).scalars().all()
+    rows = (
+        (await session.execute(keyset(stmt, list[Any]([d.listed_on, d.id]), page))).scalars().all()
+    )
     return page_from_rows(rows, page, lambda r: (r.listed_on, r.id))
