@@ -43,3 +43,19 @@ def stage(to: str, on: str = "2023-04-01", **over: Any) -> dict[str, Any]:
         body["reason"] = "测试原因"
     body.update(over)
     return body
+
+
+def project(**over: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "project_code": "GK-2023-001",
+        "name": "高性能铝合金关键技术",
+        "category": "major_special",
+        "field": "高端金属及新型功能材料",
+        "lead_organisation_name": "南宁某企业",
+        "lead_organisation_uscc": USCC_NANNING,
+        "city": NANNING,
+        "approved_on": "2023-03-15",
+        "funding_amount": "5000000.00",
+    }
+    body.update(over)
+    return body
