@@ -59,3 +59,16 @@ def project(**over: Any) -> dict[str, Any]:
     }
     body.update(over)
     return body
+
+
+def platform(**over: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "广西某国家重点实验室",
+        "level": "national",
+        "kind": "state_key_lab",
+        "host_organisation_name": "广西大学",
+        "city": NANNING,
+        "approved_on": "2023-05-10",
+    }
+    body.update(over)
+    return body
