@@ -3,7 +3,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
-
 from shared_kit.settings import ServiceSettings
 
 

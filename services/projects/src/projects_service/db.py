@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
-
 from shared_kit.db import make_metadata
+from sqlalchemy.orm import DeclarativeBase
 
 SCHEMA = "projects"
 

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from shared_kit.errors import Forbidden, NotFound
+from shared_kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+from projects_service.scope import CityNotAllowed
+
+__all__ = [
+    "ChallengeDemandNotFound",
+    "CityNotAllowed",
+    "IllegalTransition",
+    "TransitionInvalid",
+    "TransitionNotAllowedForRole",
+]
 
 
 class ChallengeDemandNotFound(NotFound):
@@ -8,6 +18,16 @@ class ChallengeDemandNotFound(NotFound):
     title = "Challenge demand not found"
 
 
-class CityNotAllowed(Forbidden):
-    code = "city_not_allowed"
-    title = "A city bureau may only write its own city's records"
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+    title = "This transition is not allowed from the demand's current status"
+
+
+class TransitionNotAllowedForRole(Forbidden):
+    code = "transition_not_allowed_for_role"
+    title = "This role may not make this transition"
+
+
+class TransitionInvalid(ValidationFailed):
+    code = "transition_invalid"
+    title = "The transition's stage fields are invalid"

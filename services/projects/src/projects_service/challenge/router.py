@@ -2,38 +2,38 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-
-from projects_service.challenge import service
-from projects_service.challenge.models import ChallengeDemand
-from projects_service.challenge.schemas import ChallengeDemandCreate, ChallengeDemandRead
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
 
+from projects_service.challenge import service
+from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
+from projects_service.challenge.schemas import (
+    ChallengeDemandCreate,
+    ChallengeDemandRead,
+    ChallengeListItem,
+    DemandStatus,
+    TransitionRead,
+    TransitionRequest,
+)
+
 router = APIRouter(
     prefix="/challenge-demands", tags=["challenge-demands"], responses=PROBLEM_RESPONSES
+)
+list_router = APIRouter(
+    prefix="/challenge-list", tags=["challenge-list"], responses=PROBLEM_RESPONSES
 )
 
 Writer = Annotated[Principal, Depends(require_roles(Role.admin, Role.city_bureau))]
 Reader = Annotated[
     Principal, Depends(require_roles(Role.admin, Role.analyst, Role.city_bureau, Role.service))
 ]
-DemandStatus = Literal[
-    "submitted",
-    "under_review",
-    "listed",
-    "rejected",
-    "claimed",
-    "contracted",
-    "accepted",
-    "terminated",
-    "withdrawn",
-]
+PublicReader = Annotated[Principal, Depends(require_roles(*Role))]
 
 
 @router.post("", status_code=201, response_model=ChallengeDemandRead)
@@ -74,4 +74,54 @@ async def list_challenge_demands(
     )
     return Page[ChallengeDemandRead](
         items=[ChallengeDemandRead.model_validate(d) for d in items], next_cursor=cursor
+    )
+
+
+@router.post(
+    "/{demand_id}/transitions",
+    response_model=ChallengeDemandRead,
+    responses={404: {"model": Problem}, 409: {"model": Problem}},
+)
+async def transition_challenge_demand(
+    session: SessionDep, principal: Writer, demand_id: uuid.UUID, body: TransitionRequest
+) -> ChallengeDemand:
+    """Move a demand along its workflow; 409 ``illegal_transition`` lists the allowed targets.
+
+    Roles: admin (every step); city_bureau of the demand's city (claimed, withdrawn).
+    """
+    return await service.transition_demand(
+        session, principal=principal, demand_id=demand_id, data=body
+    )
+
+
+@router.get(
+    "/{demand_id}/history",
+    response_model=list[TransitionRead],
+    responses={404: {"model": Problem}},
+)
+async def get_challenge_demand_history(
+    session: SessionDep, principal: Reader, demand_id: uuid.UUID
+) -> list[ChallengeDemandTransition]:
+    """Every workflow step of a demand, oldest first (who, when, from, to, why).
+
+    Roles: admin, analyst, service, city_bureau (own city; others 404).
+    """
+    return await service.demand_history(session, principal=principal, demand_id=demand_id)
+
+
+@list_router.get("", response_model=Page[ChallengeListItem])
+async def get_challenge_list(
+    session: SessionDep,
+    principal: PublicReader,
+    page: Annotated[PageParams, Depends(page_params)],
+    field: Annotated[str | None, Query(max_length=100)] = None,
+    city: Annotated[CityCode | None, Query()] = None,
+) -> Page[ChallengeListItem]:
+    """The public 榜单: demands currently listed, from every city.
+
+    Roles: every authenticated role (admin, analyst, city_bureau, bank, service).
+    """
+    items, cursor = await service.challenge_list(session, page=page, field=field, city=city)
+    return Page[ChallengeListItem](
+        items=[ChallengeListItem.model_validate(d) for d in items], next_cursor=cursor
     )

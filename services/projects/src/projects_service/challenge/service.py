@@ -2,36 +2,79 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
+from shared_kit.auth import Principal
+from shared_kit.errors import FieldError
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from projects_service.challenge.exceptions import ChallengeDemandNotFound, CityNotAllowed
-from projects_service.challenge.models import ChallengeDemand
-from projects_service.challenge.schemas import ChallengeDemandCreate
-from shared_kit.auth import Principal
-from shared_kit.pagination import PageParams, keyset, page_from_rows
+from projects_service.challenge.exceptions import (
+    ChallengeDemandNotFound,
+    IllegalTransition,
+    TransitionInvalid,
+    TransitionNotAllowedForRole,
+)
+from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
+from projects_service.challenge.schemas import ChallengeDemandCreate, TransitionRequest
+from projects_service.challenge.workflow import CLOSING, RULES, STAGE_FIELDS, allowed_from
+from projects_service.scope import ensure_writable, scoped, visible
+
+
+def history_entry(
+    *,
+    demand_id: uuid.UUID,
+    principal: Principal,
+    from_status: str | None,
+    to_status: str,
+    occurred_on: date,
+    reason: str = "",
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "demand_id": demand_id,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "actor_subject": principal.subject,
+        "actor_role": principal.role.value,
+        "occurred_on": occurred_on,
+    }
 
 
 async def create_demand(
     session: AsyncSession, *, principal: Principal, data: ChallengeDemandCreate
 ) -> ChallengeDemand:
-    own = principal.city_scope
-    if own is not None and data.city != own:
-        raise CityNotAllowed(f"this key may only submit demands for city {own}")
+    ensure_writable(principal, data.city)
     demand = ChallengeDemand(**data.model_dump())
     session.add(demand)
+    await session.flush()
+    # Submission is the workflow's first step and is recorded like every other one.
+    session.add(
+        ChallengeDemandTransition(
+            **history_entry(
+                demand_id=demand.id,
+                principal=principal,
+                from_status=None,
+                to_status="submitted",
+                occurred_on=data.submitted_on,
+            )
+        )
+    )
     await session.flush()
     return demand
 
 
 async def get_demand(
-    session: AsyncSession, *, principal: Principal, demand_id: uuid.UUID
+    session: AsyncSession, *, principal: Principal, demand_id: uuid.UUID, for_update: bool = False
 ) -> ChallengeDemand:
-    demand = await session.get(ChallengeDemand, demand_id)
-    own = principal.city_scope
+    stmt = select(ChallengeDemand).where(ChallengeDemand.id == demand_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    demand = (await session.execute(stmt)).scalar_one_or_none()
     # Another city's record answers exactly like a missing one: no existence leak.
-    if demand is None or (own is not None and demand.city != own):
+    if demand is None or not visible(principal, demand.city):
         raise ChallengeDemandNotFound(f"no challenge demand {demand_id}")
     return demand
 
@@ -46,18 +89,137 @@ async def list_demands(
     submitted_from: date | None = None,
     submitted_to: date | None = None,
 ) -> tuple[list[ChallengeDemand], str | None]:
-    stmt = select(ChallengeDemand)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(ChallengeDemand.city == own)
-    if city is not None:
-        stmt = stmt.where(ChallengeDemand.city == city)
+    stmt = scoped(select(ChallengeDemand), ChallengeDemand.city, principal, city)
     if status is not None:
         stmt = stmt.where(ChallengeDemand.status == status)
     if submitted_from is not None:
         stmt = stmt.where(ChallengeDemand.submitted_on >= submitted_from)
     if submitted_to is not None:
         stmt = stmt.where(ChallengeDemand.submitted_on <= submitted_to)
-    order = [ChallengeDemand.submitted_on, ChallengeDemand.id]
+    order: list[Any] = [ChallengeDemand.submitted_on, ChallengeDemand.id]
     rows = (await session.execute(keyset(stmt, order, page))).scalars().all()
     return page_from_rows(rows, page, lambda d: (d.submitted_on, d.id))
+
+
+def _check_stage_fields(data: TransitionRequest, required: tuple[str, ...]) -> None:
+    errors: list[FieldError] = []
+    for name in required:
+        value = getattr(data, name)
+        if value is None or value == "":
+            errors.append(
+                FieldError(
+                    field=f"body.{name}",
+                    code="missing",
+                    message=f"a transition to {data.to} needs {name}",
+                )
+            )
+    for name in STAGE_FIELDS:
+        if name not in required and getattr(data, name) is not None:
+            errors.append(
+                FieldError(
+                    field=f"body.{name}",
+                    code="field_not_applicable",
+                    message=f"{name} does not belong to a transition to {data.to}",
+                )
+            )
+    if errors:
+        raise TransitionInvalid(f"stage fields of {data.to} are invalid", errors=errors)
+
+
+def _check_dates(demand: ChallengeDemand, data: TransitionRequest, on: date) -> None:
+    def fail(field: str, code: str, message: str) -> TransitionInvalid:
+        return TransitionInvalid(
+            message, errors=[FieldError(field=field, code=code, message=message)]
+        )
+
+    if on > date.today():
+        raise fail("body.on", "date_in_future", "the event date is in the future")
+    if on < demand.submitted_on:
+        raise fail("body.on", "date_before_submission", "the event predates the submission")
+    if data.to == "listed" and data.deadline is not None and data.deadline < on:
+        raise fail("body.deadline", "deadline_before_listing", "the deadline precedes listing")
+    if data.to == "claimed" and demand.deadline is not None and on > demand.deadline:
+        raise fail("body.on", "deadline_passed", f"the claim deadline was {demand.deadline}")
+
+
+async def transition_demand(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    demand_id: uuid.UUID,
+    data: TransitionRequest,
+) -> ChallengeDemand:
+    # Row lock: two concurrent transitions of one demand serialise, the second sees the first.
+    demand = await get_demand(session, principal=principal, demand_id=demand_id, for_update=True)
+    rule = RULES.get(data.to)
+    if rule is None or demand.status not in rule.sources:
+        allowed = allowed_from(demand.status)
+        raise IllegalTransition(
+            f"a {demand.status} demand cannot become {data.to}",
+            extra={"from": demand.status, "to": data.to, "allowed": allowed},
+        )
+    if principal.role not in rule.roles:
+        raise TransitionNotAllowedForRole(
+            f"role {principal.role.value!r} may not move a demand to {data.to}",
+            extra={"allowed_roles": sorted(r.value for r in rule.roles)},
+        )
+    ensure_writable(principal, demand.city)
+    _check_stage_fields(data, rule.required)
+    on = data.on or date.today()
+    _check_dates(demand, data, on)
+
+    from_status = demand.status
+    demand.status = data.to
+    if data.to == "listed":
+        demand.listed_on = on
+        demand.reward_amount = data.reward_amount
+        demand.deadline = data.deadline
+        demand.eligibility = data.eligibility
+    elif data.to == "claimed":
+        demand.claimed_on = on
+        demand.solver_name = data.solver_name
+        demand.solver_uscc = data.solver_uscc
+    elif data.to == "contracted":
+        demand.contracted_on = on
+    if data.to in CLOSING:
+        demand.closed_on = on
+    session.add(
+        ChallengeDemandTransition(
+            **history_entry(
+                demand_id=demand.id,
+                principal=principal,
+                from_status=from_status,
+                to_status=data.to,
+                occurred_on=on,
+                reason=data.reason,
+            )
+        )
+    )
+    await session.flush()
+    await session.refresh(demand)
+    return demand
+
+
+async def demand_history(
+    session: AsyncSession, *, principal: Principal, demand_id: uuid.UUID
+) -> list[ChallengeDemandTransition]:
+    await get_demand(session, principal=principal, demand_id=demand_id)
+    t = ChallengeDemandTransition
+    stmt = select(t).where(t.demand_id == demand_id).order_by(t.seq)
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def challenge_list(
+    session: AsyncSession, *, page: PageParams, field: str | None = None, city: str | None = None
+) -> tuple[list[ChallengeDemand], str | None]:
+    """The public 榜单: every currently listed demand, whichever city it comes from."""
+    d = ChallengeDemand
+    stmt = select(d).where(d.status == "listed")
+    if field is not None:
+        stmt = stmt.where(d.field == field)
+    if city is not None:
+        stmt = stmt.where(d.city == city)
+    rows = (
+        (await session.execute(keyset(stmt, list[Any]([d.listed_on, d.id]), page))).scalars().all()
+    )
+    return page_from_rows(rows, page, lambda r: (r.listed_on, r.id))

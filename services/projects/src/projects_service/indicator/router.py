@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from projects_service.indicator.specs import SPECS
 from shared_kit.indicator_router import indicators_router
+
+from projects_service.indicator.specs import SPECS
 
 router = indicators_router("projects", SPECS)

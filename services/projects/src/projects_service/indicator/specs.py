@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared_kit.indicators import IndicatorSpec, PeriodQuery
 from sqlalchemy import Select, select
 
 from projects_service.challenge.models import ChallengeDemand
-from shared_kit.indicators import IndicatorSpec, PeriodQuery
 
 # Withdrawn demands never count; later statuses (rejected, terminated) do not undo the
 # dated event they passed through.
