@@ -59,9 +59,10 @@ class Stack:
         out = subprocess.run(cmd, env=env, cwd=REPO, check=True, capture_output=True, text=True)
         return out.stdout.strip().splitlines()[-1]
 
-    def client(self, key: str | None = None, **kw: object) -> httpx.Client:
-        headers = {"X-API-Key": key} if key else {}
-        return httpx.Client(base_url=self.gateway, headers=headers, timeout=30.0, **kw)  # type: ignore[arg-type]
+    def client(self, key: str | None = None, headers: dict[str, str] | None = None) -> httpx.Client:
+        merged = {"X-API-Key": key} if key else {}
+        merged.update(headers or {})
+        return httpx.Client(base_url=self.gateway, headers=merged, timeout=30.0)
 
 
 @pytest.fixture(scope="session")
@@ -69,9 +70,9 @@ def stack(pg: TestDatabase) -> Iterator[Stack]:
     dsns = pg.fresh_database("gxst_e2e")
     urls = {c.name: f"http://{HOST}:{free_port()}" for c in ALL}
     envs = {c.name: component_env(c, dsns, pg.secrets, urls) for c in ALL}
-    for env in envs.values():
-        env["GATEWAY_API_KEY_CACHE_SECONDS"] = "0"
-        env["SERVICE_LOG_LEVEL"] = "WARNING"
+    for comp in ALL:
+        envs[comp.name][comp.env_prefix + "LOG_LEVEL"] = "WARNING"
+    envs["gateway"]["GATEWAY_API_KEY_CACHE_SECONDS"] = "0"
     st = Stack(urls, dsns, envs)
     try:
         for comp in ALL:

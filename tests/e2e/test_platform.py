@@ -49,8 +49,13 @@ class TestGatewayIdentity:
         assert r.json()["code"] == "invalid_api_key"
 
     def test_direct_call_without_principal_is_401(self, stack: Stack) -> None:
-        for name in ("projects", "enterprise", "talent", "transfer", "reporting"):
-            r = httpx.get(stack.urls[name] + "/v1/indicators?from=2023-01-01&to=2023-06-30")
+        paths = {
+            name: "/v1/indicators?from=2023-01-01&to=2023-06-30"
+            for name in ("projects", "enterprise", "talent", "transfer")
+        }
+        paths["reporting"] = "/v1/reports/consolidated?period=2023-H1"
+        for name, path in paths.items():
+            r = httpx.get(stack.urls[name] + path)
             assert r.status_code == 401, name
             assert r.json()["code"] == "unauthorized"
 

@@ -54,8 +54,10 @@ def service_rows(name: str) -> list[tuple[str, str, str]]:
             cells = ["✔"] * len(ROLES)
         else:
             cells = ["public"] * len(ROLES)
-        for method in sorted(route.methods - {"HEAD"}):
-            rows.append((f"`{method} /api/{name}{route.path}`", " | ".join(cells), route.name))
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            rows.append(
+                (f"`{method} /api/{name}{route.path}`", " | ".join(cells), route.name or "")
+            )
     return sorted(rows)
 
 

@@ -62,6 +62,8 @@ def spawn(comp: Component, env: dict[str, str], host: str, port: int) -> subproc
             "--port",
             str(port),
             "--no-access-log",
+            "--log-level",
+            os.environ.get("UVICORN_LOG_LEVEL", "warning"),
             "--loop",
             "uvloop",
             "--http",
