@@ -49,10 +49,10 @@ class TestGatewayIdentity:
         assert r.json()["code"] == "invalid_api_key"
 
     def test_direct_call_without_principal_is_401(self, stack: Stack) -> None:
-        paths = {
-            name: "/v1/indicators?from=2023-01-01&to=2023-06-30"
-            for name in ("projects", "enterprise", "talent", "transfer")
-        }
+        paths = dict.fromkeys(
+            ("projects", "enterprise", "talent", "transfer"),
+            "/v1/indicators?from=2023-01-01&to=2023-06-30",
+        )
         paths["reporting"] = "/v1/reports/consolidated?period=2023-H1"
         for name, path in paths.items():
             r = httpx.get(stack.urls[name] + path)

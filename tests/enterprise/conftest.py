@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest_asyncio
+
 from enterprise_service.main import create_app
 
 NANNING, LIUZHOU, GUILIN = "450100", "450200", "450300"

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+
 from enterprise_service.main import create_app
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from projects_service.main import create_app
 from sqlalchemy import text
+
+from projects_service.main import create_app
 
 from .helpers import LIUZHOU, NANNING, demand, stage
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest_asyncio
+
 from transfer_service.main import create_app
 
 NANNING, LIUZHOU, GUILIN = "450100", "450200", "450300"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[4]
-DATA_DIR = REPO / ".data"
+DATA_DIR = Path(os.environ.get("GXST_DATA_DIR") or REPO / ".data")
 
 
 @dataclass(frozen=True)
