@@ -8,6 +8,7 @@ principal it receives. Requests are signed with the reference client
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import datetime as dt
@@ -15,6 +16,7 @@ import hashlib
 import io
 import json
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
@@ -24,16 +26,20 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+import uvicorn
 from aiohttp import web
 from http_message_signatures import HTTPMessageSigner, MappingKeyResolver, algorithms
 from sqlalchemy import text
 
+from devstack.layout import REPO
 from devstack.pg import free_port
 from devstack.pytest_plugin import TestDatabase
 from examples.bank_client import (
+    BankClient,
     Credentials,
     build_request,
     generate_ed25519_keypair,
+    read_loans,
     sign_request,
 )
 from gateway import cli as gateway_cli
@@ -44,10 +50,11 @@ from shared_kit.auth import Principal, PrincipalSigner, PrincipalVerifier, Role
 from shared_kit.db import make_engine, make_sessionmaker
 from shared_kit.settings import normalise_dsn
 
-asyncio = pytest.mark.asyncio(loop_scope="session")
+asyncio_mark = pytest.mark.asyncio(loop_scope="session")
 
 BASE = "http://testserver"
 PUBLIC = "https://bank-api.gxst.example"
+LISTED_COUNT = 5
 LOAN = {
     "contract_no": "HT-2024-0001",
     "uscc": "914501005794165304",
@@ -137,6 +144,16 @@ async def upstream(pg: TestDatabase) -> AsyncIterator[str]:
         token = request.headers.get("x-principal")
         principal = asdict(verifier.verify(token)) if token else None
         body = await request.read()
+        page: dict[str, Any] = {}
+        if request.path == "/v1/bank/listed-enterprises":
+            # LISTED_COUNT rows paged by cursor, as the enterprise service pages its list.
+            start = int(request.query.get("cursor", "0"))
+            stop = min(start + int(request.query.get("limit", "100")), LISTED_COUNT)
+            bank = principal["bank"] if principal else None
+            page = {
+                "items": [{"uscc": f"U{i:03d}", "bank": bank} for i in range(start, stop)],
+                "next_cursor": str(stop),
+            }
         return web.json_response(
             {
                 "method": request.method,
@@ -145,12 +162,13 @@ async def upstream(pg: TestDatabase) -> AsyncIterator[str]:
                 "principal": principal,
                 "body_sha256": hashlib.sha256(body).hexdigest(),
                 "headers": {k.lower(): v for k, v in request.headers.items()},
+                **page,
             }
         )
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", echo)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, shutdown_timeout=1.0)
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -210,7 +228,7 @@ async def assert_refused(gw: httpx.AsyncClient, request: httpx.Request, code: st
     assert problem["status"] == 401
 
 
-@asyncio
+@asyncio_mark
 class TestAccepted:
     async def test_hmac_get_is_forwarded_with_bank_principal(
         self, gw: httpx.AsyncClient, banks: Banks
@@ -262,7 +280,7 @@ class TestAccepted:
             assert r.status_code == 200, r.text
 
 
-@asyncio
+@asyncio_mark
 class TestRefused:
     async def test_missing_signature(self, gw: httpx.AsyncClient) -> None:
         await assert_refused(gw, unsigned("GET", "listed-enterprises"), "missing_signature")
@@ -437,7 +455,7 @@ class TestRefused:
         assert r.json()["code"] == "not_found"
 
 
-@asyncio
+@asyncio_mark
 class TestBankIdentity:
     async def test_bank_comes_from_the_key_not_the_request(
         self, gw: httpx.AsyncClient, banks: Banks, pg: TestDatabase
@@ -481,7 +499,7 @@ class TestBankIdentity:
         await assert_refused(gw, get(creds, "listed-enterprises"), "unknown_key")
 
 
-@asyncio
+@asyncio_mark
 class TestPublicUrl:
     async def test_target_uri_is_the_configured_public_url(
         self, pg: TestDatabase, upstream: str, banks: Banks
@@ -514,7 +532,7 @@ class TestCli:
         assert bad_code.returncode == 2
 
 
-@asyncio
+@asyncio_mark
 class TestNonceLedger:
     async def test_purges_old_nonces_and_allows_reuse_after_the_window(
         self, pg: TestDatabase
@@ -560,3 +578,90 @@ class TestNonceLedger:
             assert sorted(left) == ["n-new", "n-stale"]
         finally:
             await engine.dispose()
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def gw_url(pg: TestDatabase, upstream: str) -> AsyncIterator[str]:
+    """The gateway on a real socket (uvicorn), for the synchronous reference client."""
+    settings = Settings(
+        database_url=pg.dsn("gateway"),
+        principal_private_key=pg.secrets.principal_private_key,
+        principal_public_key=pg.secrets.principal_public_key,
+        upstream_enterprise=upstream,
+        log_json=False,
+        log_level="WARNING",
+    )
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    for _ in range(500):  # up to 10 s
+        if server.started or task.done():
+            break
+        await asyncio.sleep(0.02)
+    assert server.started, task.exception() if task.done() else "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+@asyncio_mark
+class TestReferenceClient:
+    """examples/bank_client.py as a bank runs it: over HTTP, as a library and as a CLI."""
+
+    async def test_push_csv_and_pull_the_list(
+        self, gw_url: str, banks: Banks, tmp_path: Path
+    ) -> None:
+        csv_file = tmp_path / "loans.csv"
+        csv_file.write_text(
+            ",".join(LOAN) + "\n" + ",".join(LOAN.values()) + "\n", encoding="utf-8"
+        )
+        loans = read_loans(csv_file)
+        assert loans == [LOAN]
+        json_file = tmp_path / "loans.json"
+        json_file.write_text(json.dumps({"loans": [LOAN]}), encoding="utf-8")
+        assert read_loans(json_file) == [LOAN]
+
+        def run() -> tuple[httpx.Response, list[dict[str, Any]], str | None]:
+            with BankClient(gw_url, banks.b) as bank:
+                pushed = bank.push_loans("2024-05-31", loans, idempotency_key="csv-1")
+                listed = list(bank.listed_enterprises(limit=2))
+                return pushed, listed, bank.last_cursor
+
+        pushed, listed, cursor = await asyncio.to_thread(run)
+        assert pushed.status_code == 200, pushed.text
+        echo = pushed.json()
+        assert echo["principal"]["bank"] == banks.b_code
+        assert echo["headers"]["idempotency-key"] == "csv-1"
+        assert [row["uscc"] for row in listed] == [f"U{i:03d}" for i in range(LISTED_COUNT)]
+        assert {row["bank"] for row in listed} == {banks.b_code}
+        assert cursor == str(LISTED_COUNT)
+
+    async def test_command_line(self, gw_url: str, banks: Banks, tmp_path: Path) -> None:
+        loans = tmp_path / "loans.json"
+        loans.write_text(json.dumps([LOAN]), encoding="utf-8")
+        assert isinstance(banks.a.key, bytes)
+        env = dict(
+            os.environ,
+            BANK_GATEWAY_URL=gw_url,
+            BANK_KEY_ID=banks.a.key_id,
+            BANK_SECRET=banks.a.key.decode(),
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(REPO / "examples" / "bank_client.py"), "push", str(loans),
+            "--batch-ref", "cli-batch", env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await proc.communicate()
+        assert proc.returncode == 0, err.decode()
+        echo = json.loads(out)
+        assert echo["path"] == "/v1/bank/loan-batches"
+        assert echo["principal"]["bank"] == banks.a_code
+        assert "Idempotency-Key:" in err.decode()
