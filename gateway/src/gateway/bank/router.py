@@ -6,6 +6,8 @@ principal of role ``bank`` whose bank code comes from the signing key.
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
@@ -16,6 +18,7 @@ from gateway.proxy.router import METHODS, forward, read_body
 from shared_kit.errors import problem_response
 
 router = APIRouter(tags=["bank"])
+log = logging.getLogger("gateway.bank")
 
 BANK_SERVICE = "enterprise"
 
@@ -68,8 +71,9 @@ async def bank_proxy(request: Request, path: str) -> Response:
     try:
         verified = await authenticator(request.app).authenticate(message)
     except BankAuthError as exc:
+        # Operators answer "why are we refused?" from this line and the request id.
+        log.warning("bank request refused", extra={"code": exc.code, "detail": exc.detail})
         return problem_response(
             401, exc.code, exc.title, detail=exc.detail, instance=request.url.path
         )
-    request.state.bank_key_id = verified.key_id
     return await forward(request, BANK_SERVICE, f"v1/bank/{path}", verified.principal(), body)
