@@ -28,6 +28,9 @@ class Settings(ServiceSettings):
     upstream_connect_timeout_seconds: float = 2.0
     api_key_cache_seconds: float = 30.0
     max_body_bytes: int = 20 * 1024 * 1024
+    # The gateway's public base URL (e.g. https://api.example.gov.cn) when behind a proxy;
+    # bank signatures cover @target-uri, which must be the URL the bank called.
+    public_base_url: str = ""
 
     @model_validator(mode="after")
     def _derive_public_key(self) -> Settings:

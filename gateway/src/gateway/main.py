@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from gateway.apikey.service import KeyVerifier
+from gateway.bank.router import router as bank_router
 from gateway.config import Settings, get_settings
 from gateway.proxy.router import close_http_session, make_http_session
 from gateway.proxy.router import router as proxy_router
@@ -30,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         name="gateway",
         settings=settings,
-        routers=[proxy_router],
+        routers=[proxy_router, bank_router],
         on_startup=[startup],
         on_shutdown=[shutdown],
     )

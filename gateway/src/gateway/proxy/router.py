@@ -17,7 +17,7 @@ from starlette.responses import Response, StreamingResponse
 
 from gateway.apikey.service import KeyVerifier
 from gateway.config import Settings
-from shared_kit.auth import PRINCIPAL_HEADER, PrincipalSigner
+from shared_kit.auth import PRINCIPAL_HEADER, Principal, PrincipalSigner
 from shared_kit.context import request_id_var, trace_var
 from shared_kit.errors import problem_response
 
@@ -42,6 +42,9 @@ _DROP_REQUEST = frozenset(
         "x-request-id",
         "traceparent",
         "content-length",
+        # A bank's RFC 9421 signature is checked here; services trust the principal only.
+        "signature",
+        "signature-input",
     }
 )
 _DROP_RESPONSE = frozenset(
@@ -64,9 +67,7 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 async def proxy(request: Request, service: str, path: str) -> Response:
     """Forward to a service. Roles: any valid API key; each service enforces its own roles."""
     state = request.app.state
-    settings: Settings = state.settings
-    upstream = state.upstreams.get(service)
-    if upstream is None:
+    if service not in state.upstreams:
         return problem_response(
             404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
         )
@@ -85,18 +86,40 @@ async def proxy(request: Request, service: str, path: str) -> Response:
         return problem_response(
             401, "invalid_api_key", "Invalid API key", detail="unknown or revoked API key"
         )
+    body = await read_body(request)
+    if isinstance(body, Response):
+        return body
+    return await forward(request, service, path, principal, body)
+
+
+async def read_body(request: Request) -> bytes | Response:
+    """The whole request body, or a 413 problem when it exceeds the gateway's limit."""
+    limit: int = request.app.state.settings.max_body_bytes
     length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > settings.max_body_bytes:
+    if length and length.isdigit() and int(length) > limit:
         return problem_response(
-            413,
-            "payload_too_large",
-            "Payload too large",
-            detail=f"the limit is {settings.max_body_bytes} bytes",
+            413, "payload_too_large", "Payload too large", detail=f"the limit is {limit} bytes"
         )
     body = await request.body()
-    if len(body) > settings.max_body_bytes:
+    if len(body) > limit:
         return problem_response(413, "payload_too_large", "Payload too large")
+    return body
 
+
+async def forward(
+    request: Request, service: str, path: str, principal: Principal, body: bytes
+) -> Response:
+    """Send ``request`` (with ``body``) to ``service``'s ``/{path}`` as ``principal``; relay back.
+
+    The caller has authenticated the client; only the gateway's own principal
+    token and tracing headers travel upstream with the client's other headers.
+    """
+    state = request.app.state
+    upstream = state.upstreams.get(service)
+    if upstream is None:
+        return problem_response(
+            404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
+        )
     signer: PrincipalSigner = state.signer
     headers = {k: v for k, v in request.headers.items() if k not in _DROP_REQUEST}
     headers[PRINCIPAL_HEADER] = signer.sign(principal)
