@@ -25,6 +25,9 @@ def run_migrations(metadata: MetaData, schema: str, env_prefix: str) -> None:
     def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
         return name == schema if type_ == "schema" else True
 
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
+        return not (type_ == "table" and name == "alembic_version")
+
     def do_run(connection: Connection) -> None:
         exists = connection.execute(
             text("SELECT 1 FROM information_schema.schemata WHERE schema_name = :s"),
@@ -32,13 +35,13 @@ def run_migrations(metadata: MetaData, schema: str, env_prefix: str) -> None:
         ).scalar()
         if not exists:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        connection.execute(text(f'SET search_path TO "{schema}"'))
         context.configure(
             connection=connection,
             target_metadata=metadata,
             version_table_schema=schema,
             include_schemas=True,
             include_name=include_name,
+            include_object=include_object,
             compare_type=True,
         )
         with context.begin_transaction():
@@ -56,7 +59,13 @@ def run_migrations(metadata: MetaData, schema: str, env_prefix: str) -> None:
         return
 
     async def main() -> None:
-        engine = create_async_engine(_dsn(env_prefix))
+        # Keep the service schema out of the default search path (set before SQLAlchemy reads
+        # the default schema at connect): autogenerate then reflects it under its own name, as
+        # the models declare it, instead of as the unnamed default schema, which would make
+        # every table look new. Migrations qualify every name.
+        engine = create_async_engine(
+            _dsn(env_prefix), connect_args={"server_settings": {"search_path": "pg_catalog"}}
+        )
         async with engine.connect() as conn:
             await conn.run_sync(do_run)
             await conn.commit()
