@@ -11,10 +11,13 @@ whose content is the value, for Docker/Kubernetes secrets mounted as files):
 
 - ``ADMIN_DATABASE_URL``: a role allowed to create databases and roles
   (the ``postgres`` superuser, or a managed service's admin role).
-- ``<NAME>_DATABASE_URL`` for every component (PROJECTS, ENTERPRISE, TALENT,
+- ``BOOTSTRAP_COMPONENTS`` (optional, comma-separated): only these components, for
+  a server that holds only some of them (then run it once per server).
+- ``<NAME>_DATABASE_URL`` for every (selected) component (PROJECTS, ENTERPRISE, TALENT,
   TRANSFER, REPORTING, GATEWAY): the DSN that component runs with. Its user and
   password are the role to create (or whose password to reset); its database is
-  the one to create. One source of truth: the role is made to match the DSN.
+  created if missing (usually all share ``gxst``; one may have its own). One
+  source of truth: the role is made to match the DSN.
 
 Each role logs in, owns only the schema named after its component, has
 ``search_path`` set to it and nothing else: no rights on another component's
@@ -95,10 +98,22 @@ def role_spec(component: str, dsn: str) -> RoleSpec:
     )
 
 
+def selected(environ: dict[str, str]) -> tuple[str, ...]:
+    """``BOOTSTRAP_COMPONENTS`` (comma-separated) or all: a server holding only some of them."""
+    raw = environ.get("BOOTSTRAP_COMPONENTS", "").strip()
+    if not raw:
+        return COMPONENTS
+    chosen = tuple(c.strip() for c in raw.split(",") if c.strip())
+    unknown = set(chosen) - set(COMPONENTS)
+    if unknown:
+        raise BootstrapError("unknown in BOOTSTRAP_COMPONENTS: " + ", ".join(sorted(unknown)))
+    return chosen
+
+
 def read_specs(environ: dict[str, str]) -> list[RoleSpec]:
     specs = []
     missing = []
-    for comp in COMPONENTS:
+    for comp in selected(environ):
         dsn = env_value(f"{comp.upper()}_DATABASE_URL", environ)
         if dsn is None:
             missing.append(f"{comp.upper()}_DATABASE_URL")
@@ -106,8 +121,6 @@ def read_specs(environ: dict[str, str]) -> list[RoleSpec]:
         specs.append(role_spec(comp, dsn))
     if missing:
         raise BootstrapError("not set: " + ", ".join(missing))
-    if len({s.database for s in specs}) != 1:
-        raise BootstrapError("every component DSN must name the same database")
     if len({s.role for s in specs}) != len(specs):
         raise BootstrapError("every component needs its own role")
     return specs
@@ -143,15 +156,24 @@ def with_database(dsn: str, database: str) -> str:
 async def bootstrap(admin_dsn: str, specs: list[RoleSpec]) -> None:
     import asyncpg  # imported here so the pure helpers above need no driver
 
-    database = specs[0].database
+    # Usually one database for all; a component may be given its own by its DSN alone.
+    databases = sorted({s.database for s in specs})
     conn = await asyncpg.connect(with_database(admin_dsn, "postgres"))
     try:
-        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
-        if not exists:
-            await conn.execute(f'CREATE DATABASE "{database}" ENCODING UTF8')
-            say(f"created database {database}")
+        for database in databases:
+            exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
+            if not exists:
+                await conn.execute(f'CREATE DATABASE "{database}" ENCODING UTF8')
+                say(f"created database {database}")
     finally:
         await conn.close()
+    for database in databases:
+        await _bootstrap_database(admin_dsn, database, [s for s in specs if s.database == database])
+
+
+async def _bootstrap_database(admin_dsn: str, database: str, specs: list[RoleSpec]) -> None:
+    import asyncpg
+
     conn = await asyncpg.connect(with_database(admin_dsn, database))
     try:
         async with conn.transaction():

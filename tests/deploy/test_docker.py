@@ -156,7 +156,7 @@ def test_bootstrap_takes_roles_from_the_component_dsns(bootstrap_module: Any) ->
         ({"TALENT_DATABASE_URL": None}, "not set: TALENT_DATABASE_URL"),
         ({"TALENT_DATABASE_URL": "postgresql://gxst_talent@db/gxst"}, "no user or no password"),
         ({"TALENT_DATABASE_URL": "postgresql://x;drop:p@db/gxst"}, "not a plain"),
-        ({"TALENT_DATABASE_URL": "postgresql://gxst_talent:p@db/other"}, "same database"),
+        ({"BOOTSTRAP_COMPONENTS": "talent,nope"}, "unknown in BOOTSTRAP_COMPONENTS: nope"),
         ({"TALENT_DATABASE_URL": "postgresql://gxst_projects:p@db/gxst"}, "its own role"),
     ],
 )
@@ -173,6 +173,19 @@ def test_bootstrap_refuses_bad_configuration(
     with pytest.raises(bootstrap_module.BootstrapError, match=re.escape(message)):
         bootstrap_module.read_specs(env)
     assert bootstrap_module.main(env) == 2
+
+
+def test_bootstrap_can_take_a_subset_on_its_own_database(bootstrap_module: Any) -> None:
+    env = {
+        "BOOTSTRAP_COMPONENTS": "reporting, gateway",
+        "REPORTING_DATABASE_URL": "postgresql://gxst_reporting:pw@db2/reports",
+        "GATEWAY_DATABASE_URL": "postgresql://gxst_gateway:pw@db2/gxst",
+    }
+    specs = bootstrap_module.read_specs(env)
+    assert [(s.component, s.database) for s in specs] == [
+        ("reporting", "reports"),
+        ("gateway", "gxst"),
+    ]
 
 
 def test_bootstrap_reads_file_secrets(bootstrap_module: Any, tmp_path: Path) -> None:
