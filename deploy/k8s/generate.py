@@ -25,6 +25,8 @@ SERVICES = (*WORKSTREAMS, "reporting")
 COMPONENTS = (*SERVICES, "gateway")
 
 Manifest = dict[str, Any]
+# What the Jobs and Deployments need in place first (applied first in a release).
+FOUNDATION = {"app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/component": "foundation"}
 
 
 @dataclass(frozen=True)
@@ -302,7 +304,7 @@ def upstreams() -> Manifest:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": {"name": "gxst-upstreams", "labels": {"app.kubernetes.io/part-of": PART_OF}},
+        "metadata": {"name": "gxst-upstreams", "labels": FOUNDATION},
         "data": data,
     }
 
@@ -311,7 +313,7 @@ def service_account() -> Manifest:
     return {
         "apiVersion": "v1",
         "kind": "ServiceAccount",
-        "metadata": {"name": "gxst", "labels": {"app.kubernetes.io/part-of": PART_OF}},
+        "metadata": {"name": "gxst", "labels": FOUNDATION},
         "automountServiceAccountToken": False,
     }
 
@@ -322,6 +324,7 @@ def _pods(*names: str) -> list[Manifest]:
 
 def network_policies() -> list[Manifest]:
     part_of = {"app.kubernetes.io/part-of": PART_OF}
+    labels = FOUNDATION
     http = [{"protocol": "TCP", "port": PORT}]
     # Prometheus scrapes /metrics from a namespace labelled for it.
     scrape = {
@@ -332,7 +335,7 @@ def network_policies() -> list[Manifest]:
         return {
             "apiVersion": "networking.k8s.io/v1",
             "kind": "NetworkPolicy",
-            "metadata": {"name": name, "labels": part_of},
+            "metadata": {"name": name, "labels": labels},
             "spec": {
                 "podSelector": {"matchLabels": selector(target)},
                 "policyTypes": ["Ingress"],
@@ -344,14 +347,14 @@ def network_policies() -> list[Manifest]:
         {
             "apiVersion": "networking.k8s.io/v1",
             "kind": "NetworkPolicy",
-            "metadata": {"name": "gxst-default-deny-ingress", "labels": part_of},
+            "metadata": {"name": "gxst-default-deny-ingress", "labels": labels},
             "spec": {"podSelector": {"matchLabels": part_of}, "policyTypes": ["Ingress"]},
         },
         # The public entry: reachable from anywhere the cluster routes (ingress controller).
         {
             "apiVersion": "networking.k8s.io/v1",
             "kind": "NetworkPolicy",
-            "metadata": {"name": "gateway-ingress", "labels": part_of},
+            "metadata": {"name": "gateway-ingress", "labels": labels},
             "spec": {
                 "podSelector": {"matchLabels": selector("gateway")},
                 "policyTypes": ["Ingress"],

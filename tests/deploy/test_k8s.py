@@ -244,3 +244,18 @@ def test_python_rendering_agrees_with_kubectl_kustomize(target: str) -> None:
     theirs = {(d["kind"], d["metadata"]["name"]): d for d in yaml.safe_load_all(out) if d}
     ours = {(d["kind"], d["metadata"]["name"]): d for d in render(TARGETS[target])}
     assert ours == theirs
+
+
+def test_every_resource_belongs_to_one_rollout_step(rendered: tuple[str, list[Manifest]]) -> None:
+    # deploy/README.md applies foundation, bootstrap, migration, then server with `-l`:
+    # a resource without one of these labels would never be applied.
+    _, docs = rendered
+    steps = {"foundation", "bootstrap", "migration", "server"}
+    for doc in docs:
+        step = doc["metadata"].get("labels", {}).get("app.kubernetes.io/component")
+        assert step in steps, f"{doc['kind']}/{doc['metadata']['name']}: {step}"
+    jobs = by_kind(docs, "Job")
+    assert {j["metadata"]["labels"]["app.kubernetes.io/component"] for j in jobs.values()} == {
+        "bootstrap",
+        "migration",
+    }
