@@ -301,6 +301,8 @@ def bootstrap_job() -> Manifest:
 def upstreams() -> Manifest:
     data = {f"GATEWAY_UPSTREAM_{s.upper()}": f"http://{s}:{PORT}" for s in SERVICES}
     data |= {f"REPORTING_{s.upper()}_URL": f"http://{s}:{PORT}" for s in WORKSTREAMS}
+    # The URL banks call (their signatures cover it); each overlay sets its own.
+    data["GATEWAY_PUBLIC_BASE_URL"] = ""
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",

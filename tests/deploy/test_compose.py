@@ -138,6 +138,7 @@ def test_keys_are_docker_secrets_and_only_the_gateway_has_the_private_one(
         assert svc["env_file"] == [f"./secrets/{name}.env"], name
     env = services["gateway"]["environment"]
     assert env["GATEWAY_PRINCIPAL_PRIVATE_KEY"] == "/run/secrets/principal_private_key"
+    assert env["GATEWAY_PUBLIC_BASE_URL"].startswith("${GXST_PUBLIC_BASE_URL:-")
 
 
 def test_upstream_urls_are_read_by_the_settings(

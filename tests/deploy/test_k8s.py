@@ -218,6 +218,13 @@ def test_overlays_pin_images_and_set_a_namespace(overlay: str) -> None:
             assert tag not in ("", "latest"), c["image"]
 
 
+@pytest.mark.parametrize("overlay", ["production", "staging"])
+def test_overlays_set_the_gateways_public_url(overlay: str) -> None:
+    data = by_kind(render(TARGETS[overlay]), "ConfigMap")["gxst-upstreams"]["data"]
+    assert data["GATEWAY_PUBLIC_BASE_URL"].startswith("https://")
+    assert data["GATEWAY_UPSTREAM_PROJECTS"] == "http://projects:8000", "patch merges"
+
+
 def test_production_overlay_scales_the_gateway() -> None:
     base, prod = render(TARGETS["base"]), render(TARGETS["production"])
     assert by_kind(prod, "Deployment")["gateway"]["spec"]["replicas"] == 3
