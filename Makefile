@@ -5,7 +5,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test install lint fmt typecheck migrate revision key roles clean-data
+.PHONY: run test install lint fmt typecheck migrate revision key roles images k8s-base clean-data
 
 $(TOOLS)/bin/uv:
 	@command -v uv >/dev/null 2>&1 || { $(PY) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q uv; }
@@ -45,6 +45,14 @@ key: install  ## make key ROLE=admin | make key ROLE=city_bureau CITY=450100 | m
 
 roles: install  ## regenerate the roles matrix in README.md from the code
 	$(RUN) python -m devstack.roles
+
+TAG ?= dev
+images:  ## build one container image per component (needs a Docker engine)
+	for s in projects enterprise talent transfer reporting gateway; do \
+	  docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=$$s -t gxst/$$s:$(TAG) . ; done
+
+k8s-base: install  ## regenerate deploy/k8s/base from its generator
+	$(RUN) python deploy/k8s/generate.py
 
 clean-data:  ## delete the embedded database and generated local secrets
 	rm -rf .data
