@@ -13,7 +13,7 @@ from sqlalchemy import text
 from starlette.responses import PlainTextResponse, Response
 
 from shared_kit.auth import PrincipalVerifier
-from shared_kit.db import make_engine, make_sessionmaker
+from shared_kit.db import make_engine, make_read_pool, make_sessionmaker
 from shared_kit.errors import install_error_handlers, problem_response
 from shared_kit.logging import configure_logging
 from shared_kit.metrics import Metrics
@@ -54,6 +54,12 @@ def create_service_app(
             )
             app.state.engine = engine
             app.state.sessionmaker = make_sessionmaker(engine)
+            app.state.read_pool = await make_read_pool(
+                settings.dsn,
+                max_size=settings.db_pool_size,
+                statement_timeout_ms=settings.db_statement_timeout_ms,
+                application_name=name,
+            )
         app.state.principal_verifier = PrincipalVerifier(
             settings.principal_public_key_pem(),
             issuer=settings.principal_issuer,
@@ -67,6 +73,7 @@ def create_service_app(
             for hook in on_shutdown:
                 await hook(app)
             if uses_database:
+                await app.state.read_pool.close()
                 await app.state.engine.dispose()
 
     app = FastAPI(

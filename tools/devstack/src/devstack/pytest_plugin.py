@@ -28,7 +28,7 @@ from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import DATABASE
 from devstack.pg import EmbeddedPostgres, RunningPostgres
 from shared_kit.auth import Principal, PrincipalSigner, Role
-from shared_kit.db import get_session, make_engine
+from shared_kit.db import get_read_conn, get_session, make_engine
 from shared_kit.settings import normalise_dsn
 
 
@@ -157,6 +157,13 @@ async def service_client_factory(
                 yield session
 
         app.dependency_overrides[get_session] = session_override
+        # The fast read path must see the test's uncommitted rows: same connection.
+        driver = (await conn.get_raw_connection()).driver_connection
+
+        async def read_override() -> AsyncIterator[Any]:
+            yield driver
+
+        app.dependency_overrides[get_read_conn] = read_override
         lifespan = app.router.lifespan_context(app)
         await lifespan.__aenter__()
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
