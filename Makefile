@@ -7,8 +7,9 @@ RUN := $(UV) run --frozen
 
 .PHONY: run test install lint fmt typecheck migrate revision key roles images k8s-base clean-data
 
+# Only used when uv is not on the PATH: a private venv with uv from PyPI.
 $(TOOLS)/bin/uv:
-	@command -v uv >/dev/null 2>&1 || { $(PY) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q uv; }
+	$(PY) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q uv
 
 .venv/.synced: uv.lock pyproject.toml $(wildcard */pyproject.toml services/*/pyproject.toml tools/*/pyproject.toml) | $(UV)
 	$(UV) sync --frozen --python $(PY)
