@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import pytest_asyncio
+from projects_service.indicator.compute import compute_all
+from projects_service.indicator.specs import SPECS
 from projects_service.main import create_app
+from shared_kit.indicators import PeriodQuery, compute_figure
 
 from .helpers import GUILIN, LIUZHOU, NANNING, demand, platform, project, stage
 
@@ -326,3 +330,24 @@ class TestEveryFigure:
             await admin.get("/v1/indicators/projects.challenge_demands_listed/records", params=H1)
         ).json()["items"]
         assert "terminated" in {i["status"] for i in listed}
+
+
+class TestBatchedEqualsPerFigure:
+    @pytest.mark.parametrize(
+        ("start", "end", "city"),
+        [
+            ("2023-01-01", "2023-06-30", None),
+            ("2023-01-01", "2023-06-30", NANNING),
+            ("2023-07-01", "2024-06-30", None),
+            ("2010-01-01", "2010-12-31", LIUZHOU),
+        ],
+    )
+    async def test_one_statement_gives_what_compute_figure_gives(
+        self, svc: Any, start: str, end: str, city: str | None
+    ) -> None:
+        await build(svc)
+        period = PeriodQuery(date.fromisoformat(start), date.fromisoformat(end), city)
+        async with svc.session_maker() as session:
+            batched = await compute_all(session, period)
+            single = [await compute_figure(session, spec, period) for spec in SPECS]
+        assert [f.model_dump() for f in batched] == [f.model_dump() for f in single]

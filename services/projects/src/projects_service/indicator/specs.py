@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery, compute_figure
-from sqlalchemy import Select, String, cast, func, literal, null, select
+from sqlalchemy import Date, Select, String, cast, func, literal, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from projects_service.challenge.models import ChallengeDemand
@@ -49,7 +49,11 @@ def action_plan_programs(p: PeriodQuery) -> Select[Any]:
             ActionPlan.end_year,
         )
         .join(ActionPlan, Program.plan_id == ActionPlan.id)
-        .where(ActionPlan.start_year <= p.start.year, ActionPlan.end_year >= p.end.year)
+        .where(
+            # In SQL, so the period may also be a bound parameter (indicator.compute).
+            ActionPlan.start_year <= func.extract("year", cast(p.start, Date)),
+            ActionPlan.end_year >= func.extract("year", cast(p.end, Date)),
+        )
     )
 
 
@@ -203,11 +207,11 @@ def key_lab_applications(p: PeriodQuery) -> Select[Any]:
 
 
 def _with_names(
-    base: IndicatorSpec, column: str, order: str | None = None
+    base: IndicatorSpec, column: str, order: str
 ) -> Callable[[AsyncSession, PeriodQuery], Awaitable[IndicatorFigure]]:
     """A city-attributed figure that also names what it counts (the narrative lists them).
 
-    Names are distinct, in the order of ``order`` (default: the name itself), and respect
+    Names are distinct, in the order of ``order`` (then the name), and respect
     the period's city like the figure does.
     """
 
@@ -215,7 +219,7 @@ def _with_names(
         figure = await compute_figure(session, base, period)
         sub = base.records(period).subquery()
         name = sub.c[column]
-        stmt = select(name).group_by(name).order_by(func.min(sub.c[order or column]), name)
+        stmt = select(name).group_by(name).order_by(func.min(sub.c[order]), name)
         if period.city is not None:
             stmt = stmt.where(sub.c.city == period.city)
         figure.items = [str(v) for v in (await session.execute(stmt)).scalars()]
@@ -249,24 +253,7 @@ def _spec(code: str, unit: Any, records: Any, **kw: Any) -> IndicatorSpec:
     return IndicatorSpec(code, unit, records, **kw)
 
 
-_PROJECT_FUNDING = _spec(
-    "projects.project_funding",
-    "yuan",
-    research_project_funding,
-    aggregate="sum",
-    column="funding_amount",
-)
-_PLATFORM_FUNDING = _spec(
-    "projects.platform_funding",
-    "yuan",
-    platform_funding,
-    aggregate="sum",
-    column="funding_amount",
-)
-_NATIONAL = _spec("projects.national_platforms_added", "count", national_platforms_added)
-_KEY_LAB = _spec("projects.key_lab_applications", "count", key_lab_applications)
-
-SPECS: tuple[IndicatorSpec, ...] = (
+BASE_SPECS: tuple[IndicatorSpec, ...] = (
     _spec(
         "projects.action_plan_programs",
         "count",
@@ -291,19 +278,41 @@ SPECS: tuple[IndicatorSpec, ...] = (
     _spec("projects.challenge_demands_listed", "count", demands_listed),
     _spec("projects.major_projects_funded", "count", major_projects_funded),
     _spec("projects.key_rd_projects_funded", "count", key_rd_projects_funded),
-    replace(_PROJECT_FUNDING, compute=_money(_PROJECT_FUNDING)),
-    replace(_PLATFORM_FUNDING, compute=_money(_PLATFORM_FUNDING)),
     _spec(
-        _NATIONAL.code,
-        "count",
-        national_platforms_added,
-        compute=_with_names(_NATIONAL, "name"),
+        "projects.project_funding",
+        "yuan",
+        research_project_funding,
+        aggregate="sum",
+        column="funding_amount",
     ),
+    _spec(
+        "projects.platform_funding",
+        "yuan",
+        platform_funding,
+        aggregate="sum",
+        column="funding_amount",
+    ),
+    _spec("projects.national_platforms_added", "count", national_platforms_added),
     _spec("projects.joint_lab_plans_approved", "count", joint_lab_plans_approved),
-    _spec(
-        _KEY_LAB.code,
-        "count",
-        key_lab_applications,
-        compute=_with_names(_KEY_LAB, "batch_label", order="batch_number"),
-    ),
+    _spec("projects.key_lab_applications", "count", key_lab_applications),
 )
+"""The figures as plain aggregates over their records (what the batched computation runs)."""
+
+# City-attributed figures that also name what they count: code -> (name column, order column).
+NAMED: dict[str, tuple[str, str]] = {
+    "projects.national_platforms_added": ("name", "name"),
+    "projects.key_lab_applications": ("batch_label", "batch_number"),
+}
+
+
+def _complete(spec: IndicatorSpec) -> IndicatorSpec:
+    if spec.unit == "yuan":
+        return replace(spec, compute=_money(spec))
+    if spec.code in NAMED:
+        return replace(spec, compute=_with_names(spec, *NAMED[spec.code]))
+    return spec
+
+
+SPECS: tuple[IndicatorSpec, ...] = tuple(_complete(s) for s in BASE_SPECS)
+"""The same figures, each computable alone by shared_kit's compute_figure (and listed by
+the records endpoint); ``indicator.compute.compute_all`` gives identical answers in one query."""
