@@ -33,6 +33,9 @@ def run_migrations(metadata: MetaData, schema: str, env_prefix: str) -> None:
         if not exists:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         connection.execute(text(f'SET search_path TO "{schema}"'))
+        # The role's search_path makes the service schema the dialect's default schema,
+        # which autogenerate reflects as schema None: every table would look new.
+        connection.dialect.default_schema_name = "public"
         context.configure(
             connection=connection,
             target_metadata=metadata,
