@@ -307,3 +307,33 @@ class TestProjectXlsx:
             await admin.get("/v1/indicators", params={"from": "2023-01-01", "to": "2023-06-30"})
         ).json()["indicators"]
         assert next(x for x in f if x["code"] == "projects.major_projects_funded")["value"] == 0
+
+    async def test_xlsx_dry_run_counts_and_writes_nothing(self, svc: Any) -> None:
+        admin = svc.as_("admin")
+        await upload(
+            admin, "funded-projects", "p.xlsx", to_xlsx(PROJECT_HEADER, [project_row("P1")])
+        )
+        rows = [project_row("P1", amount=1), project_row("P2"), project_row("P3", city="北京市")]
+        r = await upload(
+            admin, "funded-projects", "p.xlsx", to_xlsx(PROJECT_HEADER, rows), dry_run=True
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["summary"] == {
+            "rows": 3,
+            "created": 1,
+            "updated": 1,
+            "unchanged": 0,
+            "failed": 1,
+        }
+        assert [(e["row"], e["field"]) for e in r.json()["errors"]] == [(3, "city")]
+        items = (await admin.get("/v1/funded-projects")).json()["items"]
+        assert [(i["project_code"], i["funding_amount"]) for i in items] == [("P1", "1234567.89")]
+
+    async def test_city_bureau_project_rows(self, svc: Any) -> None:
+        bureau = svc.as_("city_bureau", city=LIUZHOU)
+        rows = [project_row("L1", city=LIUZHOU), project_row("N1")]
+        r = await upload(bureau, "funded-projects", "p.xlsx", to_xlsx(PROJECT_HEADER, rows))
+        assert r.status_code == 422
+        assert [(e["row"], e["code"]) for e in r.json()["errors"]] == [(2, "city_not_allowed")]
+        r = await upload(bureau, "funded-projects", "p.xlsx", to_xlsx(PROJECT_HEADER, rows[:1]))
+        assert r.json()["summary"]["created"] == 1
