@@ -333,21 +333,16 @@ class TestEveryFigure:
 
 
 class TestBatchedEqualsPerFigure:
-    @pytest.mark.parametrize(
-        ("start", "end", "city"),
-        [
+    async def test_one_statement_gives_what_compute_figure_gives(self, svc: Any) -> None:
+        await build(svc)
+        for start, end, city in [
             ("2023-01-01", "2023-06-30", None),
             ("2023-01-01", "2023-06-30", NANNING),
             ("2023-07-01", "2024-06-30", None),
             ("2010-01-01", "2010-12-31", LIUZHOU),
-        ],
-    )
-    async def test_one_statement_gives_what_compute_figure_gives(
-        self, svc: Any, start: str, end: str, city: str | None
-    ) -> None:
-        await build(svc)
-        period = PeriodQuery(date.fromisoformat(start), date.fromisoformat(end), city)
-        async with svc.session_maker() as session:
-            batched = await compute_all(session, period)
-            single = [await compute_figure(session, spec, period) for spec in SPECS]
-        assert [f.model_dump() for f in batched] == [f.model_dump() for f in single]
+        ]:
+            period = PeriodQuery(date.fromisoformat(start), date.fromisoformat(end), city)
+            async with svc.session_maker() as session:
+                batched = await compute_all(session, period)
+                single = [await compute_figure(session, spec, period) for spec in SPECS]
+            assert [f.model_dump() for f in batched] == [f.model_dump() for f in single], period
