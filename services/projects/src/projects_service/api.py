@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from projects_service.bulk_import.router import router as import_router
 from projects_service.challenge.router import list_router as challenge_list_router
 from projects_service.challenge.router import router as challenge_router
 from projects_service.funded_project.router import router as funded_project_router
@@ -15,4 +16,5 @@ router.include_router(challenge_list_router)
 router.include_router(plan_router)
 router.include_router(funded_project_router)
 router.include_router(platform_router)
+router.include_router(import_router)
 router.include_router(indicator_router)

@@ -1,7 +1,44 @@
+"""GET /v1/indicators computed in one statement; the records listing comes from shared_kit."""
+
 from __future__ import annotations
 
-from shared_kit.indicator_router import indicators_router
+from typing import Annotated
 
+from fastapi import APIRouter, Depends
+from shared_kit.auth import Principal, require_roles
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES
+from shared_kit.indicator_router import READ_ROLES, indicators_router, scoped_period
+from shared_kit.indicators import IndicatorsResponse, PeriodQuery, period_query
+
+from projects_service.indicator.compute import compute_all
 from projects_service.indicator.specs import SPECS
 
-router = indicators_router("projects", SPECS)
+router = APIRouter(prefix="/indicators", tags=["indicators"], responses=PROBLEM_RESPONSES)
+Reader = Annotated[Principal, Depends(require_roles(*READ_ROLES))]
+Period = Annotated[PeriodQuery, Depends(period_query)]
+
+
+@router.get("", response_model=IndicatorsResponse, response_model_by_alias=True)
+async def get_indicators(
+    session: SessionDep, principal: Reader, period: Period
+) -> IndicatorsResponse:
+    """Every projects.* figure for an inclusive date range, by city and in total.
+
+    Roles: admin, analyst, service, city_bureau (its own city only).
+    """
+    period = scoped_period(principal, period)
+    return IndicatorsResponse(
+        service="projects",
+        **{"from": period.start},
+        to=period.end,
+        city=period.city,
+        indicators=await compute_all(session, period),
+    )
+
+
+# The provenance listing (/indicators/{code}/records) is shared_kit's, built from the specs.
+_shared = indicators_router("projects", SPECS)
+router.routes.extend(
+    route for route in _shared.routes if getattr(route, "path", "").endswith("/records")
+)

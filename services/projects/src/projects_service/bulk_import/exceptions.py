@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from shared_kit.errors import AppError, ValidationFailed
+
+
+class ImportFileInvalid(ValidationFailed):
+    code = "import_file_invalid"
+    title = "The file cannot be read as a table of the expected columns"
+
+
+class ImportRowsInvalid(ValidationFailed):
+    code = "import_rows_invalid"
+    title = "Some rows are invalid; nothing was imported"
+
+
+class ImportTooLarge(AppError):
+    status, code, title = 413, "payload_too_large", "The file is too large"
