@@ -35,6 +35,9 @@ from typing import Any
 
 import asyncpg
 import httpx
+from sqlalchemy import union_all
+from sqlalchemy.dialects import postgresql
+
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import DATABASE, SERVICES
 from devstack.pg import EmbeddedPostgres
@@ -45,8 +48,6 @@ from projects_service.main import create_app
 from shared_kit.auth import Principal, PrincipalSigner, Role
 from shared_kit.codes import GUANGXI_CITIES, USCC_CHARSET, uscc_check_char
 from shared_kit.indicators import PeriodQuery
-from sqlalchemy import union_all
-from sqlalchemy.dialects import postgresql
 
 FROM, TO = date(2023, 1, 1), date(2023, 6, 30)
 CITIES = list(GUANGXI_CITIES)

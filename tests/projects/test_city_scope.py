@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+
 from projects_service.main import create_app
 
 from .helpers import LIUZHOU, NANNING, demand, platform, project, stage

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from openpyxl import Workbook
+
 from projects_service.main import create_app
 
 from .helpers import LIUZHOU, NANNING, USCC_LIUZHOU, USCC_NANNING

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+
 from projects_service.indicator.compute import compute_all
 from projects_service.indicator.specs import SPECS
 from projects_service.main import create_app

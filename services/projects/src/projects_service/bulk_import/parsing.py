@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import load_workbook
-from shared_kit.errors import FieldError
 
 from projects_service.bulk_import.exceptions import ImportFileInvalid
+from shared_kit.errors import FieldError
 
 Cell = str | None
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
-from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
 
 from projects_service.bulk_import import service
 from projects_service.bulk_import.exceptions import ImportTooLarge
 from projects_service.bulk_import.schemas import ImportKind, ImportReport
+from shared_kit.auth import Principal, Role, require_roles
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=PROBLEM_RESPONSES)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel
+
 from shared_kit.errors import FieldError
 
 ImportKind = Literal["challenge-demands", "funded-projects"]

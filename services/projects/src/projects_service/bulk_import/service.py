@@ -15,8 +15,6 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from shared_kit.auth import Principal
-from shared_kit.errors import FieldError
 from sqlalchemy import ARRAY, Boolean, String, Table, any_, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +36,8 @@ from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTr
 from projects_service.challenge.schemas import ChallengeDemandCreate
 from projects_service.funded_project.models import FundedProject
 from projects_service.funded_project.schemas import FundedProjectCreate
+from shared_kit.auth import Principal
+from shared_kit.errors import FieldError
 
 CHUNK = 1000  # rows per statement: well under PostgreSQL's 65,535 bind parameters
 

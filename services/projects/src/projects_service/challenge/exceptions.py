@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from shared_kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
-
 from projects_service.scope import CityNotAllowed
+from shared_kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 __all__ = [
     "ChallengeDemandNotFound",

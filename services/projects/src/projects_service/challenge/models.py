@@ -4,7 +4,6 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from shared_kit.db import Timestamps
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -21,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from projects_service.db import Base
+from shared_kit.db import Timestamps
 
 DEMAND_STATUSES = (
     "submitted",

@@ -5,11 +5,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
-from shared_kit.pagination import Page, PageParams, page_params
 
 from projects_service.challenge import service
 from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
@@ -21,6 +16,11 @@ from projects_service.challenge.schemas import (
     TransitionRead,
     TransitionRequest,
 )
+from shared_kit.auth import Principal, Role, require_roles
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(
     prefix="/challenge-demands", tags=["challenge-demands"], responses=PROBLEM_RESPONSES

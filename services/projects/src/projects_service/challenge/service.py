@@ -4,9 +4,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.errors import FieldError
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +17,9 @@ from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTr
 from projects_service.challenge.schemas import ChallengeDemandCreate, TransitionRequest
 from projects_service.challenge.workflow import CLOSING, RULES, STAGE_FIELDS, allowed_from
 from projects_service.scope import ensure_writable, scoped, visible
+from shared_kit.auth import Principal
+from shared_kit.errors import FieldError
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 def history_entry(

@@ -4,11 +4,11 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from shared_kit.db import Timestamps
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from projects_service.db import Base
+from shared_kit.db import Timestamps
 
 CATEGORIES = ("major_special", "key_rd", "platform")
 PROJECT_STATUSES = ("approved", "in_progress", "completed", "cancelled")

@@ -5,11 +5,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
-from shared_kit.pagination import Page, PageParams, page_params
 
 from projects_service.funded_project import service
 from projects_service.funded_project.models import FundedProject, ProjectMilestone
@@ -24,6 +19,11 @@ from projects_service.funded_project.schemas import (
     MilestoneUpdate,
     ProjectStatus,
 )
+from shared_kit.auth import Principal, Role, require_roles
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(prefix="/funded-projects", tags=["funded-projects"], responses=PROBLEM_RESPONSES)
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from shared_kit.codes import CityCode, Uscc
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]

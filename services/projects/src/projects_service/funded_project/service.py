@@ -4,8 +4,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +21,8 @@ from projects_service.funded_project.schemas import (
     MilestoneUpdate,
 )
 from projects_service.scope import ensure_writable, scoped, visible
+from shared_kit.auth import Principal
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 async def create_project(

@@ -15,7 +15,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, cast
 
-from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery
 from sqlalchemy import (
     Date,
     Integer,
@@ -33,6 +32,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from projects_service.indicator.specs import BASE_SPECS, NAMED
+from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery
 
 _CENT = Decimal("0.01")
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+
+from projects_service.indicator.compute import compute_all
+from projects_service.indicator.specs import SPECS
 from shared_kit.auth import Principal, require_roles
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES
 from shared_kit.indicator_router import READ_ROLES, indicators_router, scoped_period
 from shared_kit.indicators import IndicatorsResponse, PeriodQuery, period_query
-
-from projects_service.indicator.compute import compute_all
-from projects_service.indicator.specs import SPECS
 
 router = APIRouter(prefix="/indicators", tags=["indicators"], responses=PROBLEM_RESPONSES)
 Reader = Annotated[Principal, Depends(require_roles(*READ_ROLES))]

@@ -11,7 +11,6 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery, compute_figure
 from sqlalchemy import Date, Select, String, cast, func, literal, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +18,7 @@ from projects_service.challenge.models import ChallengeDemand
 from projects_service.funded_project.models import FundedProject
 from projects_service.innovation_platform.models import KeyLabApplication, KeyLabBatch, Platform
 from projects_service.plan.models import ActionPlan, ActionPlanTask, Program, SpecialField
+from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery, compute_figure
 
 # Reading rule 1: withdrawn, cancelled and revoked records never count; later statuses
 # (rejected, terminated) do not undo the dated event they passed through.

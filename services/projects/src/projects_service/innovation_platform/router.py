@@ -4,11 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
-from shared_kit.pagination import Page, PageParams, page_params
 
 from projects_service.innovation_platform import service
 from projects_service.innovation_platform.models import KeyLabApplication, KeyLabBatch, Platform
@@ -24,6 +19,11 @@ from projects_service.innovation_platform.schemas import (
     PlatformRead,
     PlatformUpdate,
 )
+from shared_kit.auth import Principal, Role, require_roles
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(tags=["innovation-platforms"], responses=PROBLEM_RESPONSES)
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from shared_kit.codes import CityCode, Uscc
 
 Level = Literal["national", "regional"]

@@ -3,8 +3,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +22,8 @@ from projects_service.innovation_platform.schemas import (
     PlatformUpdate,
 )
 from projects_service.scope import ensure_writable, scoped, visible
+from shared_kit.auth import Principal
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 async def create_platform(

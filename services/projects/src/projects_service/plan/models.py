@@ -3,7 +3,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from shared_kit.db import Timestamps
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -16,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from projects_service.db import Base
+from shared_kit.db import Timestamps
 
 TASK_STATUSES = ("planned", "in_progress", "completed", "cancelled")
 PLAN_STATUSES = ("not_started", "drafting", "completed", "cancelled")

@@ -4,10 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
-from shared_kit.pagination import Page, PageParams, page_params
 
 from projects_service.plan import service
 from projects_service.plan.models import ActionPlan, ActionPlanTask, Program, SpecialField
@@ -24,6 +20,10 @@ from projects_service.plan.schemas import (
     TaskStatus,
     TaskUpdate,
 )
+from shared_kit.auth import Principal, Role, require_roles
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(tags=["action-plan"], responses=PROBLEM_RESPONSES)
 

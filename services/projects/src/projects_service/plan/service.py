@@ -3,8 +3,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from shared_kit.errors import FieldError, ValidationFailed
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +24,8 @@ from projects_service.plan.schemas import (
     TaskUpdate,
     completion_problem,
 )
+from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 async def _insert(session: AsyncSession, obj: Any, what: str) -> None:
