@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shared_kit.errors import Conflict, Forbidden, NotFound
+from shared_kit.errors import Conflict, NotFound
 
 
 class CommissionerNotFound(NotFound):
@@ -16,11 +16,6 @@ class DispatchNotFound(NotFound):
 class ServiceLogNotFound(NotFound):
     code = "commissioner_service_log_not_found"
     title = "Commissioner service log not found"
-
-
-class CityNotAllowed(Forbidden):
-    code = "city_not_allowed"
-    title = "A city bureau may only write its own city's records"
 
 
 class DispatchCancelled(Conflict):

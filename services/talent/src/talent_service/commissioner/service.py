@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from talent_service.commissioner.exceptions import (
-    CityNotAllowed,
     CommissionerNotFound,
     DispatchCancelled,
     DispatchNotFound,
@@ -24,6 +23,7 @@ from talent_service.commissioner.schemas import (
     DispatchCreate,
     ServiceLogCreate,
 )
+from talent_service.scope import check_city
 
 
 def county_problem(county: str, city: str) -> str | None:
@@ -59,19 +59,13 @@ def _order(*columns: Any) -> list[Any]:
     return list(columns)
 
 
-def _check_city(principal: Principal, city: str) -> None:
-    own = principal.city_scope
-    if own is not None and city != own:
-        raise CityNotAllowed(f"this key may only write records of city {own}")
-
-
 # --- commissioners ---------------------------------------------------------------------
 
 
 async def create_commissioner(
     session: AsyncSession, *, principal: Principal, data: CommissionerCreate
 ) -> Commissioner:
-    _check_city(principal, data.home_city)
+    check_city(principal, data.home_city)
     commissioner = Commissioner(**data.model_dump())
     session.add(commissioner)
     await session.flush()
@@ -113,7 +107,7 @@ async def list_commissioners(
 async def create_dispatch(
     session: AsyncSession, *, principal: Principal, data: DispatchCreate
 ) -> Dispatch:
-    _check_city(principal, data.city)
+    check_city(principal, data.city)
     problem = county_problem(data.county, data.city)
     if problem:
         raise ValidationFailed(
@@ -220,7 +214,7 @@ async def create_service_log(
                 )
             ],
         )
-    _check_city(principal, dispatch.city)
+    check_city(principal, dispatch.city)
     if dispatch.status == "cancelled":
         raise DispatchCancelled(f"dispatch {dispatch.id} is cancelled: no service can be logged")
     errors = []
