@@ -309,6 +309,15 @@ def _uuids(values: list[uuid.UUID]) -> Any:
     return bindparam("uuids", value=values, type_=ARRAY(Uuid()))
 
 
+_RECORDED_VISITS = text(
+    """
+    SELECT k.d, k.v, k.s
+    FROM unnest(CAST(:d AS uuid[]), CAST(:v AS varchar[]), CAST(:s AS date[])) AS k(d, v, s)
+    JOIN talent.commissioner_service_logs l
+      ON l.dispatch_id = k.d AND l.village_code = k.v AND l.served_on = k.s
+    """
+)
+
 _INSERT_LOGS = text(
     """
     INSERT INTO talent.commissioner_service_logs
@@ -331,29 +340,19 @@ async def import_service_logs(
 ) -> ImportOutcome:
     """Check every row against its dispatch, then insert all rows in one statement or none.
 
-    Two queries read what the rules need (the dispatches named, the visits already
-    recorded for them); the insert is a single ``INSERT … SELECT FROM unnest``.
+    Two queries read what the rules need (the dispatches named; which of the file's
+    visits are already stored); the insert is a single ``INSERT … SELECT FROM unnest``.
     """
     own = principal.city_scope
     dispatch_ids = list({r.dispatch_id for r in rows if r.dispatch_id is not None})
     dispatches: dict[uuid.UUID, Any] = {}
-    recorded: set[tuple[uuid.UUID, str, date]] = set()
     if dispatch_ids:
-        d, s = Dispatch, ServiceLog
-        found = await session.execute(
-            select(d.id, d.city, d.status, d.dispatched_on).where(
-                d.id == any_(_uuids(dispatch_ids))
-            )
-        )
+        d = Dispatch
+        named = select(d.id, d.city, d.status, d.dispatched_on)
+        found = await session.execute(named.where(d.id == any_(_uuids(dispatch_ids))))
         dispatches = {row.id: row for row in found}
-        existing = await session.execute(
-            select(s.dispatch_id, s.village_code, s.served_on).where(
-                s.dispatch_id == any_(_uuids(list(dispatches)))
-            )
-        )
-        recorded = {(e.dispatch_id, e.village_code, e.served_on) for e in existing}
 
-    seen: dict[tuple[uuid.UUID, str, date], int] = {}
+    seen: dict[tuple[uuid.UUID, str, date], ParsedRow] = {}
     for row in rows:
         if row.dispatch_id is None:
             continue
@@ -381,12 +380,26 @@ async def import_service_logs(
             )
         if row.village_code is not None and row.served_on is not None and not row.errors:
             key = (row.dispatch_id, row.village_code, row.served_on)
-            if key in recorded:
-                row.fail("served_on", "already_recorded", "this visit is already recorded")
-            elif key in seen:
-                row.fail("served_on", "duplicate_row", f"same visit as row {seen[key]}")
+            if key in seen:
+                row.fail("served_on", "duplicate_row", f"same visit as row {seen[key].row}")
             else:
-                seen[key] = row.row
+                seen[key] = row
+
+    if seen:
+        # Visits already stored: only the colliding keys come back (unique index lookups).
+        keys = list(seen)
+        recorded = await session.execute(
+            _RECORDED_VISITS,
+            {
+                "d": [k[0] for k in keys],
+                "v": [k[1] for k in keys],
+                "s": [k[2] for k in keys],
+            },
+        )
+        for dispatch_id, village_code, served_on in recorded:
+            seen[(dispatch_id, village_code, served_on)].fail(
+                "served_on", "already_recorded", "this visit is already recorded"
+            )
 
     errors = [e for r in rows for e in r.errors]
     valid = sum(1 for r in rows if not r.errors)
