@@ -340,6 +340,7 @@ class TestIndicators:
         # Provenance: summing the listed records gives the figure, per city too.
         records = await all_records(admin, "talent.academician_team_allowance", *H1)
         assert sum(Decimal(r["amount"]) for r in records) == Decimal("350000.75")
+        assert all(isinstance(r["amount"], str) for r in records)  # exact decimals, never floats
         lz_records = await all_records(admin, "talent.experts_added", *H1, city=LIUZHOU)
         assert [r["name"] for r in lz_records] == ["柳州人"]
         # city=… restricts every figure.
