@@ -45,3 +45,16 @@ async def all_records(client: Any, code: str, start: str, end: str, **params: An
         cursor = r.json()["next_cursor"]
         if not cursor:
             return items
+
+
+async def new_person(client: Any, **over: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "李研究",
+        "organisation": "广西大学",
+        "city": NANNING,
+        "field": "农业",
+    }
+    body.update(over)
+    r = await client.post("/v1/people", json=body)
+    assert r.status_code == 201, r.text
+    return dict(r.json())

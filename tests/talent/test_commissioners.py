@@ -402,3 +402,32 @@ class TestIndicators:
         assert (fig["value"], fig["by_city"]) == (1, {LIUZHOU: 1})
         r = await bureau.get("/v1/indicators", params={"from": H1[0], "to": H1[1], "city": GUILIN})
         assert r.status_code == 403
+
+
+class TestPagingAndOwnCancel:
+    async def test_log_pages_cover_everything_once(self, svc: Any) -> None:
+        admin = svc.as_("admin")
+        d = await dispatch(admin, (await commissioner(admin))["id"])
+        for day in range(1, 8):
+            await service_log(admin, d["id"], served_on=f"2023-04-0{day}")
+        seen: list[str] = []
+        cursor = None
+        while True:
+            params: dict[str, Any] = {"limit": 3}
+            if cursor:
+                params["cursor"] = cursor
+            page = (await admin.get("/v1/commissioner-service-logs", params=params)).json()
+            seen += [x["id"] for x in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert len(seen) == 7 == len(set(seen))
+
+    async def test_bureau_cancels_its_own_dispatch(self, svc: Any) -> None:
+        bureau = svc.as_("city_bureau", city=NANNING)
+        d = await dispatch(bureau, (await commissioner(bureau))["id"])
+        r = await bureau.post(f"/v1/commissioner-dispatches/{d['id']}/cancel", json={})
+        assert r.status_code == 200
+        assert r.json()["status"] == "cancelled"
+        figs = await indicators(bureau, *H1)
+        assert figs["talent.commissioners_dispatched"]["value"] == 0

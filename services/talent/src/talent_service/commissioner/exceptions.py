@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shared_kit.errors import Conflict, Forbidden, NotFound
+from shared_kit.errors import AppError, Conflict, NotFound, ValidationFailed
 
 
 class CommissionerNotFound(NotFound):
@@ -18,11 +18,24 @@ class ServiceLogNotFound(NotFound):
     title = "Commissioner service log not found"
 
 
-class CityNotAllowed(Forbidden):
-    code = "city_not_allowed"
-    title = "A city bureau may only write its own city's records"
-
-
 class DispatchCancelled(Conflict):
     code = "dispatch_cancelled"
     title = "The dispatch is cancelled"
+
+
+class ServiceLogConflict(Conflict):
+    code = "service_log_conflict"
+    title = "This visit (dispatch, village, date) is already recorded"
+
+
+class ImportRejected(ValidationFailed):
+    code = "import_rows_invalid"
+    title = "The file has invalid rows; nothing was written"
+
+
+class UnsupportedImportFile(AppError):
+    status, code, title = 415, "unsupported_file", "Upload a CSV (UTF-8 or GB18030) or XLSX file"
+
+
+class ImportTooLarge(AppError):
+    status, code, title = 413, "payload_too_large", "The file is too large"

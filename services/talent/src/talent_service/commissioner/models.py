@@ -4,7 +4,16 @@ import uuid
 from datetime import date
 
 from shared_kit.db import Timestamps
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from talent_service.db import Base
@@ -65,6 +74,10 @@ class ServiceLog(Timestamps, Base):
         CheckConstraint("days BETWEEN 1 AND 31", name="days_in_range"),
         CheckConstraint("village_code ~ '^([0-9]{9}|[0-9]{12})$'", name="village_code_digits"),
         Index("ix_commissioner_service_logs_served_city", "served_on", "city"),
+        # The same visit recorded twice (a re-uploaded spreadsheet) would double the days.
+        UniqueConstraint(
+            "dispatch_id", "village_code", "served_on", name="uq_commissioner_service_logs_visit"
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -4,14 +4,20 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode, CountyCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
 
-from talent_service.commissioner import service
+from talent_service.commissioner import importer, service
+from talent_service.commissioner.exceptions import (
+    ImportRejected,
+    ImportTooLarge,
+    UnsupportedImportFile,
+)
 from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
 from talent_service.commissioner.schemas import (
     CommissionerCreate,
@@ -21,6 +27,8 @@ from talent_service.commissioner.schemas import (
     DispatchCreate,
     DispatchRead,
     DispatchStatus,
+    ImportSummary,
+    RowError,
     ServiceLogCreate,
     ServiceLogRead,
     VillageCode,
@@ -171,6 +179,67 @@ async def create_service_log(
 ) -> ServiceLog:
     """Record a 下乡服务 log under a dispatch. Roles: admin, city_bureau (own city's dispatch)."""
     return await service.create_service_log(session, principal=principal, data=body)
+
+
+@router.post(
+    "/commissioner-service-logs/import",
+    response_model=ImportSummary,
+    responses={
+        201: {"model": ImportSummary, "description": "every row written"},
+        413: {"model": Problem},
+        415: {"model": Problem},
+    },
+    tags=["commissioner-service-logs"],
+)
+async def import_service_logs(
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    response: Response,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8/GB18030) or XLSX, header row first")],
+    dry_run: Annotated[bool, Query(description="validate only, write nothing")] = False,
+) -> ImportSummary:
+    """Bulk-load service logs from a spreadsheet: all rows or none.
+
+    Columns (English or Chinese headers): dispatch_id 派出记录编号, village_code 村（社区）代码,
+    served_on 服务日期, days 服务天数, content 服务内容, outcome 服务成效 (optional).
+    A dry run answers 200 with the summary and every row error; a real run answers 201,
+    or 422 (code import_rows_invalid) listing every failing row when any row fails.
+    Roles: admin, city_bureau (its own city's dispatches only).
+    """
+    settings = request.app.state.settings
+    content = await file.read(settings.import_max_bytes + 1)
+    if len(content) > settings.import_max_bytes:
+        raise ImportTooLarge(f"at most {settings.import_max_bytes} bytes per file")
+    try:
+        # Parsing is CPU work (openpyxl): keep it off the event loop.
+        parsed = await run_in_threadpool(importer.parse, content, max_rows=settings.import_max_rows)
+    except importer.UnsupportedFile as exc:
+        raise UnsupportedImportFile(str(exc)) from exc
+    if parsed.header_errors:
+        raise ImportRejected("the file's header or size is not usable", errors=parsed.header_errors)
+    outcome = await service.import_service_logs(
+        session, principal=principal, rows=parsed.rows, dry_run=dry_run
+    )
+    summary = ImportSummary(
+        dry_run=dry_run,
+        rows=outcome.rows,
+        valid=outcome.valid,
+        failed=outcome.failed,
+        created=outcome.created,
+        errors=[
+            RowError(row=e.row or 0, field=e.field, code=e.code, message=e.message)
+            for e in outcome.errors
+        ],
+    )
+    if outcome.errors and not dry_run:
+        raise ImportRejected(
+            f"{outcome.failed} of {outcome.rows} rows failed; nothing was written",
+            errors=outcome.errors,
+            extra=summary.model_dump(exclude={"errors"}),
+        )
+    response.status_code = 200 if dry_run else 201
+    return summary
 
 
 @router.get(

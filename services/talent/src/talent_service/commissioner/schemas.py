@@ -105,3 +105,19 @@ class ServiceLogRead(BaseModel):
     content: str
     outcome: str
     created_at: datetime
+
+
+class RowError(BaseModel):
+    row: int = Field(description="1-based data row: the first row under the header is 1")
+    field: str = Field(description="column (dispatch_id, village_code, served_on, days, …)")
+    code: str
+    message: str
+
+
+class ImportSummary(BaseModel):
+    dry_run: bool
+    rows: int = Field(description="data rows read (blank rows skipped)")
+    valid: int
+    failed: int
+    created: int
+    errors: list[RowError]

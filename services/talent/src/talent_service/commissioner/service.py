@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -8,22 +9,25 @@ from shared_kit.auth import Principal
 from shared_kit.codes import city_of
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.pagination import PageParams, keyset, page_from_rows
-from sqlalchemy import select
+from sqlalchemy import Uuid, any_, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from talent_service.commissioner.exceptions import (
-    CityNotAllowed,
     CommissionerNotFound,
     DispatchCancelled,
     DispatchNotFound,
+    ServiceLogConflict,
     ServiceLogNotFound,
 )
+from talent_service.commissioner.importer import ParsedRow
 from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
 from talent_service.commissioner.schemas import (
     CommissionerCreate,
     DispatchCreate,
     ServiceLogCreate,
 )
+from talent_service.scope import check_city
 
 
 def county_problem(county: str, city: str) -> str | None:
@@ -59,19 +63,13 @@ def _order(*columns: Any) -> list[Any]:
     return list(columns)
 
 
-def _check_city(principal: Principal, city: str) -> None:
-    own = principal.city_scope
-    if own is not None and city != own:
-        raise CityNotAllowed(f"this key may only write records of city {own}")
-
-
 # --- commissioners ---------------------------------------------------------------------
 
 
 async def create_commissioner(
     session: AsyncSession, *, principal: Principal, data: CommissionerCreate
 ) -> Commissioner:
-    _check_city(principal, data.home_city)
+    check_city(principal, data.home_city)
     commissioner = Commissioner(**data.model_dump())
     session.add(commissioner)
     await session.flush()
@@ -113,7 +111,7 @@ async def list_commissioners(
 async def create_dispatch(
     session: AsyncSession, *, principal: Principal, data: DispatchCreate
 ) -> Dispatch:
-    _check_city(principal, data.city)
+    check_city(principal, data.city)
     problem = county_problem(data.county, data.city)
     if problem:
         raise ValidationFailed(
@@ -220,7 +218,7 @@ async def create_service_log(
                 )
             ],
         )
-    _check_city(principal, dispatch.city)
+    check_city(principal, dispatch.city)
     if dispatch.status == "cancelled":
         raise DispatchCancelled(f"dispatch {dispatch.id} is cancelled: no service can be logged")
     errors = []
@@ -232,6 +230,15 @@ async def create_service_log(
         errors.append(FieldError(field="body.served_on", code=served[0], message=served[1]))
     if errors:
         raise ValidationFailed(f"{len(errors)} field(s) failed validation", errors=errors)
+    existing = await session.scalar(
+        select(ServiceLog.id).where(
+            ServiceLog.dispatch_id == dispatch.id,
+            ServiceLog.village_code == data.village_code,
+            ServiceLog.served_on == data.served_on,
+        )
+    )
+    if existing is not None:
+        raise ServiceLogConflict(f"already recorded as service log {existing}")
     log = ServiceLog(**data.model_dump(), city=dispatch.city)
     session.add(log)
     await session.flush()
@@ -280,3 +287,137 @@ async def list_service_logs(
         stmt = stmt.where(s.served_on <= served_to)
     rows = (await session.execute(keyset(stmt, _order(s.served_on, s.id), page))).scalars().all()
     return page_from_rows(rows, page, lambda r: (r.served_on, r.id))
+
+
+# --- bulk import -----------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    rows: int
+    valid: int
+    created: int
+    errors: list[FieldError]
+
+    @property
+    def failed(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+def _uuids(values: list[uuid.UUID]) -> Any:
+    # One array parameter instead of an IN list: a file may name thousands of dispatches.
+    return bindparam("uuids", value=values, type_=ARRAY(Uuid()))
+
+
+_RECORDED_VISITS = text(
+    """
+    SELECT k.d, k.v, k.s
+    FROM unnest(CAST(:d AS uuid[]), CAST(:v AS varchar[]), CAST(:s AS date[])) AS k(d, v, s)
+    JOIN talent.commissioner_service_logs l
+      ON l.dispatch_id = k.d AND l.village_code = k.v AND l.served_on = k.s
+    """
+)
+
+_INSERT_LOGS = text(
+    """
+    INSERT INTO talent.commissioner_service_logs
+        (id, dispatch_id, city, village_code, served_on, days, content, outcome)
+    SELECT * FROM unnest(
+        CAST(:ids AS uuid[]), CAST(:dispatch_ids AS uuid[]), CAST(:cities AS varchar[]),
+        CAST(:villages AS varchar[]), CAST(:served AS date[]), CAST(:days AS smallint[]),
+        CAST(:contents AS text[]), CAST(:outcomes AS text[])
+    )
+    """
+)
+
+
+async def import_service_logs(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    rows: list[ParsedRow],
+    dry_run: bool,
+) -> ImportOutcome:
+    """Check every row against its dispatch, then insert all rows in one statement or none.
+
+    Two queries read what the rules need (the dispatches named; which of the file's
+    visits are already stored); the insert is a single ``INSERT … SELECT FROM unnest``.
+    """
+    own = principal.city_scope
+    dispatch_ids = list({r.dispatch_id for r in rows if r.dispatch_id is not None})
+    dispatches: dict[uuid.UUID, Any] = {}
+    if dispatch_ids:
+        d = Dispatch
+        named = select(d.id, d.city, d.status, d.dispatched_on)
+        found = await session.execute(named.where(d.id == any_(_uuids(dispatch_ids))))
+        dispatches = {row.id: row for row in found}
+
+    seen: dict[tuple[uuid.UUID, str, date], ParsedRow] = {}
+    for row in rows:
+        if row.dispatch_id is None:
+            continue
+        dispatch = dispatches.get(row.dispatch_id)
+        if dispatch is None:
+            row.fail(
+                "dispatch_id", "unknown_dispatch", f"no commissioner dispatch {row.dispatch_id}"
+            )
+            continue
+        if own is not None and dispatch.city != own:
+            row.fail("dispatch_id", "city_not_allowed", f"the dispatch is not of city {own}")
+            continue
+        if dispatch.status == "cancelled":
+            row.fail("dispatch_id", "dispatch_cancelled", "the dispatch is cancelled")
+            continue
+        if row.village_code is not None:
+            village = village_problem(row.village_code, dispatch.city)
+            if village:
+                row.fail("village_code", *village)
+        if row.served_on is not None and row.served_on < dispatch.dispatched_on:
+            row.fail(
+                "served_on",
+                "served_before_dispatch",
+                f"served_on is before the dispatch date {dispatch.dispatched_on.isoformat()}",
+            )
+        if row.village_code is not None and row.served_on is not None and not row.errors:
+            key = (row.dispatch_id, row.village_code, row.served_on)
+            if key in seen:
+                row.fail("served_on", "duplicate_row", f"same visit as row {seen[key].row}")
+            else:
+                seen[key] = row
+
+    if seen:
+        # Visits already stored: only the colliding keys come back (unique index lookups).
+        keys = list(seen)
+        recorded = await session.execute(
+            _RECORDED_VISITS,
+            {
+                "d": [k[0] for k in keys],
+                "v": [k[1] for k in keys],
+                "s": [k[2] for k in keys],
+            },
+        )
+        for dispatch_id, village_code, served_on in recorded:
+            seen[(dispatch_id, village_code, served_on)].fail(
+                "served_on", "already_recorded", "this visit is already recorded"
+            )
+
+    errors = [e for r in rows for e in r.errors]
+    valid = sum(1 for r in rows if not r.errors)
+    if errors or dry_run:
+        return ImportOutcome(rows=len(rows), valid=valid, created=0, errors=errors)
+
+    good = [r for r in rows if not r.errors]
+    await session.execute(
+        _INSERT_LOGS,
+        {
+            "ids": [uuid.uuid4() for _ in good],
+            "dispatch_ids": [r.dispatch_id for r in good],
+            "cities": [dispatches[r.dispatch_id].city for r in good if r.dispatch_id],
+            "villages": [r.village_code for r in good],
+            "served": [r.served_on for r in good],
+            "days": [r.days for r in good],
+            "contents": [r.content for r in good],
+            "outcomes": [r.outcome for r in good],
+        },
+    )
+    return ImportOutcome(rows=len(rows), valid=valid, created=len(good), errors=[])

@@ -1,4 +1,11 @@
-"""The talent.* figures of the consolidated report (see docs/indicators.md)."""
+"""The talent.* figures of the consolidated report (see docs/indicators.md).
+
+Each record carries the city of the party it names (the person, or the
+dispatch for commissioners). Cancelled, revoked and withdrawn records never
+count; later statuses (elected, not selected, completed, suspended) do not undo
+the dated event. Grants and nominations count records, not distinct persons
+(reading rule 8).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,115 @@ from typing import Any
 from shared_kit.indicators import IndicatorSpec, PeriodQuery
 from sqlalchemy import Select, select
 
+from talent_service.academician.models import AcademicianCandidate, AcademicianGrant
 from talent_service.commissioner.models import Dispatch, ServiceLog
+from talent_service.expert.models import Expert
+from talent_service.person.models import Person
+from talent_service.programme.models import InternationalTalent, NationalNomination, YoungPhdGrant
 
-_CANCELLED = "cancelled"
+
+def _academician_grants(kind: str) -> Any:
+    def records(p: PeriodQuery) -> Select[Any]:
+        g, c = AcademicianGrant, AcademicianCandidate
+        columns: list[Any] = [
+            g.id,
+            g.city,
+            g.candidate_id,
+            c.person_id,
+            Person.name,
+            g.kind,
+            g.amount,
+            g.paid_on,
+        ]
+        return (
+            select(*columns)
+            .join(c, c.id == g.candidate_id)
+            .join(Person, Person.id == c.person_id)
+            .where(g.kind == kind, g.paid_on.between(p.start, p.end), g.status != "revoked")
+        )
+
+    return records
+
+
+def valid_candidates(p: PeriodQuery) -> Select[Any]:
+    c = AcademicianCandidate
+    columns: list[Any] = [
+        c.id,
+        c.city,
+        c.person_id,
+        Person.name,
+        c.academy,
+        c.discipline,
+        c.valid_candidate_on,
+    ]
+    return (
+        select(*columns)
+        .join(Person, Person.id == c.person_id)
+        .where(c.valid_candidate_on.between(p.start, p.end), c.status != "withdrawn")
+    )
+
+
+def young_phd_grants(p: PeriodQuery) -> Select[Any]:
+    y = YoungPhdGrant
+    columns: list[Any] = [y.id, y.city, y.person_id, Person.name, y.university, y.awarded_on]
+    return (
+        select(*columns)
+        .join(Person, Person.id == y.person_id)
+        .where(y.awarded_on.between(p.start, p.end), y.status != "revoked")
+    )
+
+
+def nominations(p: PeriodQuery) -> Select[Any]:
+    n = NationalNomination
+    columns: list[Any] = [
+        n.id,
+        n.city,
+        n.person_id,
+        Person.name,
+        n.programme,
+        n.category,
+        n.nominated_on,
+    ]
+    return (
+        select(*columns)
+        .join(Person, Person.id == n.person_id)
+        .where(n.nominated_on.between(p.start, p.end), n.status != "withdrawn")
+    )
+
+
+def experts_added(p: PeriodQuery) -> Select[Any]:
+    e = Expert
+    columns: list[Any] = [e.id, e.city, e.person_id, Person.name, e.fields, e.added_on]
+    return (
+        select(*columns)
+        .join(Person, Person.id == e.person_id)
+        .where(e.added_on.between(p.start, p.end), e.status != "revoked")
+    )
+
+
+def _international(program: str) -> Any:
+    def records(p: PeriodQuery) -> Select[Any]:
+        t = InternationalTalent
+        columns: list[Any] = [
+            t.id,
+            t.city,
+            t.person_id,
+            Person.name,
+            t.origin,
+            t.host_organisation,
+            t.received_on,
+        ]
+        return (
+            select(*columns)
+            .join(Person, Person.id == t.person_id)
+            .where(
+                t.program == program,
+                t.received_on.between(p.start, p.end),
+                t.status != "cancelled",
+            )
+        )
+
+    return records
 
 
 def commissioner_dispatches(p: PeriodQuery) -> Select[Any]:
@@ -28,7 +141,7 @@ def commissioner_dispatches(p: PeriodQuery) -> Select[Any]:
         d.dispatching_unit,
         d.dispatched_on,
     ]
-    return select(*columns).where(d.dispatched_on.between(p.start, p.end), d.status != _CANCELLED)
+    return select(*columns).where(d.dispatched_on.between(p.start, p.end), d.status != "cancelled")
 
 
 def commissioner_service_logs(p: PeriodQuery) -> Select[Any]:
@@ -47,11 +160,33 @@ def commissioner_service_logs(p: PeriodQuery) -> Select[Any]:
     return (
         select(*columns)
         .join(d, d.id == s.dispatch_id)
-        .where(s.served_on.between(p.start, p.end), d.status != _CANCELLED)
+        .where(s.served_on.between(p.start, p.end), d.status != "cancelled")
     )
 
 
 SPECS: tuple[IndicatorSpec, ...] = (
+    IndicatorSpec(
+        "talent.academician_team_allowance",
+        "yuan",
+        _academician_grants("team_allowance"),
+        aggregate="sum",
+        column="amount",
+    ),
+    IndicatorSpec(
+        "talent.academician_research_funding",
+        "yuan",
+        _academician_grants("research_project"),
+        aggregate="sum",
+        column="amount",
+    ),
+    IndicatorSpec("talent.academician_valid_candidates", "count", valid_candidates),
+    IndicatorSpec("talent.young_phd_funded", "count", young_phd_grants),
+    IndicatorSpec("talent.national_talent_nominations", "count", nominations),
+    IndicatorSpec("talent.experts_added", "count", experts_added),
+    IndicatorSpec(
+        "talent.asean_young_scientists", "count", _international("asean_young_scientist")
+    ),
+    IndicatorSpec("talent.hmt_talents", "count", _international("hong_kong_macao_taiwan")),
     IndicatorSpec(
         "talent.commissioners_dispatched",
         "count",
