@@ -30,6 +30,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import DATABASE
 from devstack.pg import EmbeddedPostgres

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from talent_service.main import create_app
 
+from talent_service.main import create_app
 from tests.talent.conftest import LIUZHOU, NANNING, PII_KEY, new_person
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

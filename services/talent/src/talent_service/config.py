@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
+
 from shared_kit.settings import ServiceSettings
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
-from shared_kit.app import create_service_app
 
+from shared_kit.app import create_service_app
 from talent_service.api import router
 from talent_service.config import Settings, get_settings
 from talent_service.person.crypto import PiiCipher

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
+
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.errors import Problem
 

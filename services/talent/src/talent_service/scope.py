@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Select
+
 from shared_kit.auth import Principal
 from shared_kit.errors import Forbidden
-from sqlalchemy import Select
 
 
 class CityNotAllowed(Forbidden):

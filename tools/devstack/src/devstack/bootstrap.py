@@ -6,6 +6,7 @@ that tries to read another's tables gets "permission denied".
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -27,6 +28,7 @@ class Secrets:
     role_passwords: dict[str, str]
     principal_private_key: str
     principal_public_key: str
+    talent_pii_key: str  # base64 of 32 bytes: AES-256-GCM key for personal identifiers
 
     @classmethod
     def load_or_create(cls, path: Path = DATA_DIR / "secrets.json") -> Secrets:
@@ -43,11 +45,20 @@ class Secrets:
             data["principal_private_key"] = private.decode()
             data["principal_public_key"] = public.decode()
             changed = True
+        if "talent_pii_key" not in data:
+            data["talent_pii_key"] = base64.b64encode(secrets.token_bytes(32)).decode()
+            changed = True
         data["role_passwords"] = passwords
         if changed:
             path.write_text(json.dumps(data, indent=2))
             path.chmod(0o600)
-        return cls(path, passwords, data["principal_private_key"], data["principal_public_key"])
+        return cls(
+            path,
+            passwords,
+            data["principal_private_key"],
+            data["principal_public_key"],
+            data["talent_pii_key"],
+        )
 
 
 def with_credentials(dsn: str, user: str, password: str, database: str | None = None) -> str:

@@ -42,6 +42,8 @@ def component_env(
         env["GATEWAY_PRINCIPAL_PRIVATE_KEY"] = secrets.principal_private_key
         for svc in SERVICES:
             env[f"GATEWAY_UPSTREAM_{svc.name.upper()}"] = urls[svc.name]
+    if comp.name == "talent":
+        env.setdefault("TALENT_PII_KEY", secrets.talent_pii_key)
     if comp.name == "reporting":
         for name in WORKSTREAMS:
             env[f"REPORTING_{name.upper()}_URL"] = urls[name]

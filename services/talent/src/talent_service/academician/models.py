@@ -4,10 +4,10 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from shared_kit.db import Timestamps
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared_kit.db import Timestamps
 from talent_service.db import Base
 
 ACADEMIES = ("cae", "cas")

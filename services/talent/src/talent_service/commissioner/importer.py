@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import load_workbook
+
 from shared_kit.errors import FieldError
 
 COLUMNS = ("dispatch_id", "village_code", "served_on", "days", "content", "outcome")

@@ -3,7 +3,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from shared_kit.db import Timestamps
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -16,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared_kit.db import Timestamps
 from talent_service.db import Base
 
 COMMISSIONER_KINDS = ("individual", "legal_person", "team")

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
+
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode, CountyCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
-
 from talent_service.commissioner import importer, service
 from talent_service.commissioner.exceptions import (
     ImportRejected,

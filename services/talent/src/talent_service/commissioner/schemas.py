@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
 from shared_kit.codes import CityCode, CountyCode
 
 CommissionerKind = Literal["individual", "legal_person", "team"]

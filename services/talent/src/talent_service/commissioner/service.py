@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.codes import city_of
-from shared_kit.errors import FieldError, ValidationFailed
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import Uuid, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit.auth import Principal
+from shared_kit.codes import city_of
+from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 from talent_service.commissioner.exceptions import (
     CommissionerNotFound,
     DispatchCancelled,

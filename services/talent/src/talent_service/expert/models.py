@@ -3,11 +3,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from shared_kit.db import Timestamps
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared_kit.db import Timestamps
 from talent_service.academician.models import one_of
 from talent_service.db import Base
 

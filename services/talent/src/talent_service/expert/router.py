@@ -6,11 +6,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+
 from shared_kit.codes import CityCode, Uscc
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES
 from shared_kit.pagination import Page, PageParams, page_params
-
 from talent_service.expert import service
 from talent_service.expert.models import Expert, ExpertConflict
 from talent_service.expert.schemas import (

@@ -5,8 +5,8 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from shared_kit.codes import Uscc
 
+from shared_kit.codes import Uscc
 from talent_service.common_schemas import PastDate, Text100, Text200
 
 ExpertStatus = Literal["active", "suspended", "retired", "revoked"]

@@ -5,11 +5,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit.auth import Principal
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 from talent_service.expert.exceptions import ExpertConflictError, ExpertNotFound
 from talent_service.expert.models import Expert, ExpertConflict
 from talent_service.expert.schemas import ConflictCreate, ExpertCreate, ExpertUpdate

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared_kit.indicators import IndicatorSpec, PeriodQuery
 from sqlalchemy import Select, select
 
+from shared_kit.indicators import IndicatorSpec, PeriodQuery
 from talent_service.academician.models import AcademicianCandidate, AcademicianGrant
 from talent_service.commissioner.models import Dispatch, ServiceLog
 from talent_service.expert.models import Expert

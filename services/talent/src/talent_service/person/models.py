@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import uuid
 
-from shared_kit.db import Timestamps
 from sqlalchemy import CheckConstraint, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared_kit.db import Timestamps
 from talent_service.db import Base
 
 ID_KINDS = ("resident_id", "passport", "hmt_permit", "foreign_residence_permit")

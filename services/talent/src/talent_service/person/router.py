@@ -4,12 +4,12 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
-
 from talent_service.person import service
 from talent_service.person.dependencies import PiiCipherDep
 from talent_service.person.schemas import PersonCreate, PersonRead

@@ -13,8 +13,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from shared_kit.codes import CityCode, Uscc
 
+from shared_kit.codes import CityCode, Uscc
 from talent_service.person.identifiers import IdKind, normalise_id_number, normalise_phone
 
 Phone = Annotated[str, Field(max_length=30), AfterValidator(normalise_phone)]

@@ -3,12 +3,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from shared_kit.auth import Principal, Role
-from shared_kit.errors import FieldError, ValidationFailed
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit.auth import Principal, Role
+from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 from talent_service.person.crypto import PiiCipher
 from talent_service.person.exceptions import PersonConflict, PersonNotFound, PiiKeyMissing
 from talent_service.person.identifiers import mask_id_number, mask_phone

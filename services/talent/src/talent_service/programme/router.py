@@ -5,11 +5,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+
 from shared_kit.codes import CityCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES
 from shared_kit.pagination import Page, PageParams, page_params
-
 from talent_service.programme import service
 from talent_service.programme.models import InternationalTalent, NationalNomination, YoungPhdGrant
 from talent_service.programme.schemas import (

@@ -6,12 +6,12 @@ import uuid
 from datetime import date
 from typing import Any, TypeVar
 
-from shared_kit.auth import Principal
-from shared_kit.errors import NotFound
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit.auth import Principal
+from shared_kit.errors import NotFound
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 from talent_service.person import service as person_service
 from talent_service.programme.exceptions import (
     InternationalTalentNotFound,
