@@ -100,6 +100,14 @@ def row_dict(row: Any) -> dict[str, Any]:
 _DIALECT = postgresql_asyncpg.dialect(paramstyle="numeric_dollar")  # type: ignore[no-untyped-call]
 
 
+def compile_sql(stmt: Any) -> str:
+    """A Core statement with named ``bindparam``s as asyncpg SQL; compile once, at import.
+
+    Parameters are passed positionally in the order they appear in the statement.
+    """
+    return str(stmt.compile(dialect=_DIALECT))
+
+
 def compile_select(stmt: Any) -> tuple[str, list[Any]]:
     """An SQLAlchemy Core statement as asyncpg SQL (``$1``…) and its positional parameters."""
     compiled = stmt.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})

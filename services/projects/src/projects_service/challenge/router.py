@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
@@ -18,7 +18,7 @@ from projects_service.challenge.schemas import (
 )
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
+from shared_kit.db import ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
 
@@ -46,10 +46,10 @@ async def create_challenge_demand(
 
 @router.get("/{demand_id}", response_model=ChallengeDemandRead, responses={404: {"model": Problem}})
 async def get_challenge_demand(
-    session: SessionDep, principal: Reader, demand_id: uuid.UUID
-) -> ChallengeDemand:
+    conn: ReadConnDep, principal: Reader, demand_id: uuid.UUID
+) -> dict[str, Any]:
     """One demand. Roles: admin, analyst, service, city_bureau (own city; others 404)."""
-    return await service.get_demand(session, principal=principal, demand_id=demand_id)
+    return await service.read_demand(conn, principal=principal, demand_id=demand_id)
 
 
 @router.get("", response_model=Page[ChallengeDemandRead])
