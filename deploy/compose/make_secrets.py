@@ -15,6 +15,7 @@ password behind the database's back):
 from __future__ import annotations
 
 import argparse
+import base64
 import secrets
 import sys
 from pathlib import Path
@@ -80,6 +81,9 @@ def make_secrets(directory: Path, host: str = "postgres", port: int = 5432) -> l
     for comp in COMPONENTS:
         dsn = f"postgresql://gxst_{comp}:{_password()}@{host}:{port}/{DATABASE}"
         write(f"{comp}.env", f"{comp.upper()}_DATABASE_URL={dsn}\n")
+    # AES-256-GCM key for the talent service's personal identifiers (ID numbers, phones).
+    pii = base64.b64encode(secrets.token_bytes(32)).decode()
+    write("talent-pii.env", f"TALENT_PII_KEY={pii}\n")
     return created
 
 

@@ -123,6 +123,13 @@ def deployment(name: str) -> Manifest:
         }
     )
     env_from: list[Manifest] = []
+    if name == "talent":
+        env.append(
+            {
+                "name": "TALENT_PII_KEY",
+                "valueFrom": {"secretKeyRef": {"name": "gxst-talent-pii", "key": "key"}},
+            }
+        )
     if name == "gateway":
         env.append(
             {

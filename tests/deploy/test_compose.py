@@ -135,7 +135,8 @@ def test_keys_are_docker_secrets_and_only_the_gateway_has_the_private_one(
         assert env["PRINCIPAL_PUBLIC_KEY"] == "/run/secrets/principal_public_key"
         assert "principal_public_key" in svc["secrets"]
         assert ("principal_private_key" in svc["secrets"]) == (name == "gateway"), name
-        assert svc["env_file"] == [f"./secrets/{name}.env"], name
+        extra = ["./secrets/talent-pii.env"] if name == "talent" else []
+        assert svc["env_file"] == [f"./secrets/{name}.env", *extra], name
     env = services["gateway"]["environment"]
     assert env["GATEWAY_PRINCIPAL_PRIVATE_KEY"] == "/run/secrets/principal_private_key"
     assert env["GATEWAY_PUBLIC_BASE_URL"].startswith("${GXST_PUBLIC_BASE_URL:-")
