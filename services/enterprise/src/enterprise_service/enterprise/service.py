@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypeVar
 
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import USCC_CHARSET, uscc_problem
 from shared_kit.errors import FieldError
 from shared_kit.pagination import PageParams, keyset, page_from_rows
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.enterprise.exceptions import (
@@ -50,17 +51,38 @@ def check_uscc(value: str, *, principal: Principal, override: bool) -> bool:
     return True
 
 
-def _require_own_city(principal: Principal, city: str) -> None:
+def require_own_city(principal: Principal, city: str) -> None:
     own = principal.city_scope
     if own is not None and city != own:
         raise CityNotAllowed(f"this key may only write records of city {own}")
+
+
+S = TypeVar("S", bound=Select[Any])
+
+
+def scope_by_registry_city(
+    stmt: S, uscc_col: Any, *, principal: Principal, city: str | None = None
+) -> S:
+    """Restrict an enterprise record select to the principal's (and the asked) city.
+
+    A record's city is its enterprise's current city in the registry (reading rule 2).
+    """
+    own = principal.city_scope
+    if own is None and city is None:
+        return stmt
+    stmt = stmt.join(Enterprise, Enterprise.uscc == uscc_col)
+    if own is not None:
+        stmt = stmt.where(Enterprise.city == own)
+    if city is not None:
+        stmt = stmt.where(Enterprise.city == city)
+    return stmt
 
 
 async def create_enterprise(
     session: AsyncSession, *, principal: Principal, data: EnterpriseCreate
 ) -> Enterprise:
     overridden = check_uscc(data.uscc, principal=principal, override=data.override_check)
-    _require_own_city(principal, data.city)
+    require_own_city(principal, data.city)
     exists = await session.scalar(select(Enterprise.id).where(Enterprise.uscc == data.uscc))
     if exists is not None:
         raise EnterpriseExists(f"{data.uscc} is already registered")
@@ -116,7 +138,7 @@ async def require_registered(
                 FieldError(field=field, code="unknown_enterprise", message="register it first")
             ],
         )
-    _require_own_city(principal, enterprise.city)
+    require_own_city(principal, enterprise.city)
     return enterprise
 
 
@@ -126,7 +148,7 @@ async def update_enterprise(
     enterprise = await get_enterprise(session, principal=principal, uscc=uscc, for_update=True)
     changed_on = data.effective_on or date.today()
     if data.city is not None:
-        _require_own_city(principal, data.city)
+        require_own_city(principal, data.city)
     for field in ("name", "city"):
         new = getattr(data, field)
         old = getattr(enterprise, field)
