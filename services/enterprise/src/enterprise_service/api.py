@@ -6,6 +6,8 @@ from enterprise_service.enterprise.router import router as enterprise_router
 from enterprise_service.hte.router import router as hte_router
 from enterprise_service.indicator.router import router as indicator_router
 from enterprise_service.kcd.router import router as kcd_router
+from enterprise_service.loan.bank_router import router as bank_router
+from enterprise_service.loan.router import router as loan_router
 from enterprise_service.partner.router import router as partner_router
 from enterprise_service.rdsubsidy.router import router as rdsubsidy_router
 from enterprise_service.techsme.router import router as techsme_router
@@ -22,6 +24,8 @@ for sub in (
     voucher_router,
     partner_router,
     kcd_router,
+    loan_router,
+    bank_router,
     rdsubsidy_router,
     zone_router,
     indicator_router,
