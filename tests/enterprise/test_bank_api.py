@@ -352,3 +352,9 @@ class TestListedSync:
             await bank.get("/v1/bank/listed-enterprises", params={"cursor": page2["next_cursor"]})
         ).json()
         assert [(i["uscc"], i["delisted_on"]) for i in changed["items"]] == [(NN, "2023-05-01")]
+        # A renamed firm is sent again with its new name.
+        await admin.patch(f"/v1/enterprises/{LZ}", json={"name": "柳州新名"})
+        renamed = (
+            await bank.get("/v1/bank/listed-enterprises", params={"cursor": changed["next_cursor"]})
+        ).json()
+        assert [(i["uscc"], i["name"]) for i in renamed["items"]] == [(LZ, "柳州新名")]

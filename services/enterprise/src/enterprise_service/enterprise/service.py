@@ -7,7 +7,7 @@ from shared_kit.auth import Principal, Role
 from shared_kit.codes import USCC_CHARSET, uscc_problem
 from shared_kit.errors import FieldError
 from shared_kit.pagination import PageParams, keyset, page_from_rows
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.enterprise.exceptions import (
@@ -20,6 +20,7 @@ from enterprise_service.enterprise.exceptions import (
 )
 from enterprise_service.enterprise.models import Enterprise, EnterpriseChange
 from enterprise_service.enterprise.schemas import EnterpriseCreate, EnterpriseUpdate
+from enterprise_service.kcd.models import LISTING_SYNC_SEQ, KcdListing
 
 
 def only_check_digit_fails(value: str) -> bool:
@@ -149,6 +150,7 @@ async def update_enterprise(
     changed_on = data.effective_on or date.today()
     if data.city is not None:
         require_own_city(principal, data.city)
+    changed = False
     for field in ("name", "city"):
         new = getattr(data, field)
         old = getattr(enterprise, field)
@@ -163,8 +165,16 @@ async def update_enterprise(
                 )
             )
             setattr(enterprise, field, new)
+            changed = True
     if data.industry is not None:
         enterprise.industry = data.industry
+    if changed:
+        # Banks sync the list with names and cities: a change re-sends the firm's listings.
+        await session.execute(
+            update(KcdListing)
+            .where(KcdListing.enterprise_uscc == enterprise.uscc)
+            .values(sync_seq=LISTING_SYNC_SEQ.next_value(), updated_at=func.now())
+        )
     await session.flush()
     await session.refresh(enterprise)
     return enterprise

@@ -62,6 +62,7 @@ up AS (
            f.disbursed_on, f.maturity_on, f.annual_rate, f.guarantee, f.status, f.listed,
            :batch_id, now(), now()
     FROM flagged f
+    ORDER BY f.contract_no  -- one lock order for every batch: overlapping batches never deadlock
     ON CONFLICT (bank_code, contract_no) DO UPDATE SET
         uscc = EXCLUDED.uscc, enterprise_name = EXCLUDED.enterprise_name,
         amount = EXCLUDED.amount, disbursed_on = EXCLUDED.disbursed_on,
