@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from enterprise_service.bulk_import.router import router as import_router
 from enterprise_service.enterprise.router import router as enterprise_router
 from enterprise_service.hte.router import router as hte_router
 from enterprise_service.indicator.router import router as indicator_router
@@ -28,6 +29,7 @@ for sub in (
     bank_router,
     rdsubsidy_router,
     zone_router,
+    import_router,
     indicator_router,
 ):
     router.include_router(sub)
