@@ -32,12 +32,15 @@ RECOGNITION_YEARS = 3
 
 
 def valid_until(issued_on: date) -> date:
-    """Last day of validity: three years from issue (29 February falls back to the 28th)."""
+    """Last day of validity: the day before the third anniversary of issue.
+
+    A certificate issued on 29 February has its anniversary on 1 March.
+    """
     try:
-        end = issued_on.replace(year=issued_on.year + RECOGNITION_YEARS)
+        anniversary = issued_on.replace(year=issued_on.year + RECOGNITION_YEARS)
     except ValueError:
-        end = issued_on.replace(year=issued_on.year + RECOGNITION_YEARS, day=28)
-    return end - timedelta(days=1)
+        anniversary = date(issued_on.year + RECOGNITION_YEARS, 3, 1)
+    return anniversary - timedelta(days=1)
 
 
 # Pool entries ---------------------------------------------------------------
