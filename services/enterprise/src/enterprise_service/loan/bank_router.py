@@ -10,7 +10,6 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
@@ -103,9 +102,7 @@ async def create_loan_batch(
         wait_seconds=settings.idempotency_wait_seconds,
     )
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
-    return Response(
-        orjson.dumps(payload), status_code=status, media_type="application/json", headers=headers
-    )
+    return Response(payload, status_code=status, media_type="application/json", headers=headers)
 
 
 @router.get(

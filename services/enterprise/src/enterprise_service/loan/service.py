@@ -227,8 +227,8 @@ async def submit_batch(
     max_rows: int,
     ttl_days: int,
     wait_seconds: float,
-) -> tuple[int, dict[str, Any], bool]:
-    """Validate and store a batch atomically: (status, answer body, replayed?).
+) -> tuple[int, bytes, bool]:
+    """Validate and store a batch atomically: (status, JSON answer, replayed?).
 
     Only successful answers are kept under the key: a refused batch stored nothing, so
     the bank may correct it and send it again with the same key.
@@ -250,7 +250,7 @@ async def submit_batch(
                 raise IdempotencyKeyReused(
                     "this Idempotency-Key was used with a different body; use a new key"
                 )
-            return seen.response_status, dict(seen.response_body), True
+            return seen.response_status, seen.response_body.encode(), True
     ref, fmt, rows = parsing.read_rows(body, media_type, batch_ref=batch_ref)
     batch = parsing.validate_rows(
         rows, batch_ref=ref, fmt=fmt, max_rows=max_rows, today=date.today()
@@ -266,7 +266,7 @@ async def submit_batch(
             errors=batch.errors,
         )
     answer = await _store(session, bank=bank, batch=batch, dry_run=dry_run)
-    payload: dict[str, Any] = orjson.loads(orjson.dumps(answer.model_dump(mode="json")))
+    payload = orjson.dumps(answer.model_dump(mode="json"))
     if dry_run:
         return 200, payload, False
     session.add(
@@ -275,7 +275,7 @@ async def submit_batch(
             key=idempotency_key,
             request_hash=fingerprint,
             response_status=201,
-            response_body=payload,
+            response_body=payload.decode(),
             expires_at=datetime.now(UTC) + timedelta(days=ttl_days),
         )
     )
