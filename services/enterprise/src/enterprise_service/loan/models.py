@@ -63,7 +63,7 @@ class Loan(Timestamps, Base):
 
 
 class LoanHistory(Base):
-    """Each version of a loan a bank reported: its status history."""
+    """A version of a loan that a later report replaced (the loan row is the current one)."""
 
     __tablename__ = "loan_history"
     __table_args__ = (Index("ix_loan_history_loan_recorded", "loan_id", "recorded_at"),)

@@ -14,7 +14,7 @@ from shared_kit.pagination import Page, PageParams, page_params
 
 from enterprise_service.common import NOT_FOUND, Reader
 from enterprise_service.loan import service
-from enterprise_service.loan.models import Loan, LoanHistory
+from enterprise_service.loan.models import Loan
 from enterprise_service.loan.schemas import LoanHistoryRead, LoanRead
 
 router = APIRouter(prefix="/loans", tags=["loans"], responses=PROBLEM_RESPONSES)
@@ -29,7 +29,7 @@ async def get_loan(session: SessionDep, principal: Reader, loan_id: uuid.UUID) -
 @router.get("/{loan_id}/history", response_model=list[LoanHistoryRead], responses=NOT_FOUND)
 async def list_loan_history(
     session: SessionDep, principal: Reader, loan_id: uuid.UUID
-) -> list[LoanHistory]:
+) -> list[LoanHistoryRead]:
     """Every version the bank reported, oldest first. Roles: admin, analyst, service, city."""
     return await service.loan_history(session, principal=principal, loan_id=loan_id)
 

@@ -28,13 +28,16 @@ from enterprise_service.loan.models import IdempotencyRecord, Loan, LoanBatch, L
 from enterprise_service.loan.schemas import (
     ListedEnterprise,
     LoanBatchRead,
+    LoanHistoryRead,
     Reconciliation,
     StatusFigures,
 )
 
 # One statement stores a whole batch: unnest the column arrays, flag listed borrowers,
 # upsert by (bank, contract_no) changing only rows whose reported values differ, and
-# append a history row for every created or changed loan. xmax = 0 marks an insert.
+# move the version a change replaces into loan_history (the loan row is the current
+# version, so new loans cost no history write). xmax = 0 marks an insert. Every part
+# of a WITH sees the same snapshot, so `old` holds the versions before this statement.
 UPSERT_SQL = text(
     """
 WITH input AS (
@@ -44,6 +47,12 @@ WITH input AS (
         CAST(:annual_rate AS numeric[]), CAST(:guarantee AS text[]), CAST(:status AS text[])
     ) AS t(contract_no, uscc, enterprise_name, amount, disbursed_on, maturity_on,
            annual_rate, guarantee, status)
+),
+old AS (
+    SELECT l.id, l.status, l.amount, l.disbursed_on, l.maturity_on, l.last_batch_id,
+           l.created_at, l.updated_at
+    FROM enterprise.loans l JOIN input i ON l.contract_no = i.contract_no
+    WHERE l.bank_code = :bank
 ),
 flagged AS (
     SELECT i.*, EXISTS (
@@ -74,15 +83,16 @@ up AS (
           IS DISTINCT FROM
           (EXCLUDED.uscc, EXCLUDED.enterprise_name, EXCLUDED.amount, EXCLUDED.disbursed_on,
            EXCLUDED.maturity_on, EXCLUDED.annual_rate, EXCLUDED.guarantee, EXCLUDED.status)
-    RETURNING l.id, l.status, l.amount, l.disbursed_on, l.maturity_on, (l.xmax = 0) AS inserted
+    RETURNING l.id, (l.xmax = 0) AS inserted
 ),
 hist AS (
     INSERT INTO enterprise.loan_history (
         id, loan_id, batch_id, action, status, amount, disbursed_on, maturity_on, recorded_at)
-    SELECT gen_random_uuid(), up.id, :batch_id,
-           CASE WHEN up.inserted THEN 'created' ELSE 'updated' END,
-           up.status, up.amount, up.disbursed_on, up.maturity_on, clock_timestamp()
-    FROM up
+    SELECT gen_random_uuid(), o.id, o.last_batch_id,
+           CASE WHEN o.updated_at = o.created_at THEN 'created' ELSE 'updated' END,
+           o.status, o.amount, o.disbursed_on, o.maturity_on, o.updated_at
+    FROM up JOIN old o ON o.id = up.id
+    WHERE NOT up.inserted
 )
 SELECT (SELECT count(*) FROM up WHERE inserted) AS created,
        (SELECT count(*) FROM up WHERE NOT inserted) AS updated,
@@ -373,14 +383,25 @@ async def get_loan(session: AsyncSession, *, principal: Principal, loan_id: uuid
 
 async def loan_history(
     session: AsyncSession, *, principal: Principal, loan_id: uuid.UUID
-) -> list[LoanHistory]:
+) -> list[LoanHistoryRead]:
+    """Every version a bank reported, oldest first; the last one is the loan as it is."""
     loan = await get_loan(session, principal=principal, loan_id=loan_id)
     stmt = (
         select(LoanHistory)
         .where(LoanHistory.loan_id == loan.id)
         .order_by(LoanHistory.recorded_at, LoanHistory.id)
     )
-    return list((await session.scalars(stmt)).all())
+    versions = [LoanHistoryRead.model_validate(h) for h in (await session.scalars(stmt)).all()]
+    current = LoanHistoryRead(
+        batch_id=loan.last_batch_id,
+        action="updated" if versions else "created",
+        status=loan.status,
+        amount=loan.amount,
+        disbursed_on=loan.disbursed_on,
+        maturity_on=loan.maturity_on,
+        recorded_at=loan.updated_at,
+    )
+    return [*versions, current]
 
 
 async def list_loans(
