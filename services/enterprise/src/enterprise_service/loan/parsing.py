@@ -131,6 +131,13 @@ def _date(value: Any) -> date | None:
         return None
 
 
+def _collector(errs: list[tuple[str, str, str]]) -> Any:
+    def bad(fld: str, code: str, msg: str) -> None:
+        errs.append((fld, code, msg))
+
+    return bad
+
+
 def validate_rows(
     rows: list[Any], *, batch_ref: str | None, fmt: str, max_rows: int, today: date
 ) -> ParsedBatch:
@@ -141,15 +148,14 @@ def validate_rows(
     out = ParsedBatch(batch_ref=batch_ref, format=fmt)
     cols = out.columns
     seen: dict[str, int] = {}
+    # Batches repeat borrowers: check each distinct USCC once.
+    uscc_checked: dict[str, str | None] = {}
     for n, raw in enumerate(rows, start=1):
-        errs: list[FieldError] = []
-
-        def bad(fld: str, code: str, msg: str, _n: int = n, _errs: list[FieldError] = errs) -> None:
-            _errs.append(FieldError(field=fld, code=code, message=msg, row=_n))
-
+        errs: list[tuple[str, str, str]] = []
+        bad = _collector(errs)
         if not isinstance(raw, dict):
             bad("loan", "not_an_object", "each loan is an object")
-            out.errors += errs
+            out.errors += [FieldError(field=f, code=c, message=m, row=n) for f, c, m in errs]
             continue
         contract_no = _text(raw.get("contract_no"), 64)
         if contract_no is None:
@@ -160,7 +166,10 @@ def validate_rows(
             seen[contract_no] = n
         uscc_raw = raw.get("uscc")
         uscc = uscc_raw.strip().upper() if isinstance(uscc_raw, str) else ""
-        problem = uscc_problem(uscc)
+        if uscc in uscc_checked:
+            problem = uscc_checked[uscc]
+        else:
+            problem = uscc_checked[uscc] = uscc_problem(uscc)
         if problem is not None:
             if only_check_digit_fails(uscc):
                 out.legacy_uscc_rows.setdefault(uscc, []).append(n)
@@ -196,7 +205,7 @@ def validate_rows(
         if status not in LOAN_STATUSES:
             bad("status", "invalid_status", "one of " + ", ".join(LOAN_STATUSES))
         if errs:
-            out.errors += errs
+            out.errors += [FieldError(field=f, code=c, message=m, row=n) for f, c, m in errs]
             continue
         cols["contract_no"].append(contract_no)
         cols["uscc"].append(uscc)
