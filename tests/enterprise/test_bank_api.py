@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 import pytest
 import pytest_asyncio
+from enterprise_service.loan.models import IdempotencyRecord
 from enterprise_service.main import create_app
+from sqlalchemy import update
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -282,6 +285,19 @@ class TestIdempotency:
             "/v1/bank/loan-batches", json={"loans": [loan("C1")]}, headers={"Idempotency-Key": k}
         )
         assert r.status_code == 201, r.text
+
+    async def test_expired_key_is_forgotten(self, svc: Any, bank_a: Any) -> None:
+        k = key()
+        await bank_a.post("/v1/bank/loan-batches", json={"loans": [loan("C1")]}, headers=k)
+        async with svc.session_maker() as s, s.begin():
+            await s.execute(
+                update(IdempotencyRecord)
+                .where(IdempotencyRecord.key == k["Idempotency-Key"])
+                .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+            )
+        r = await bank_a.post("/v1/bank/loan-batches", json={"loans": [loan("C2")]}, headers=k)
+        assert r.status_code == 201, r.text
+        assert r.json()["created"] == 1
 
 
 class TestScope:

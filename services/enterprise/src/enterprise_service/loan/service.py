@@ -247,11 +247,14 @@ async def submit_batch(
     if not dry_run:
         await _acquire_key(session, _lock_id(bank, idempotency_key), wait_seconds)
         idem = IdempotencyRecord
-        await session.execute(
-            delete(idem).where(
-                idem.bank_code == bank, idem.key == idempotency_key, idem.expires_at < func.now()
-            )
+        # Keys live ttl_days; each batch sweeps a bounded number of its bank's expired ones.
+        expired = (
+            select(idem.id)
+            .where(idem.bank_code == bank, idem.expires_at < func.now())
+            .limit(1000)
+            .scalar_subquery()
         )
+        await session.execute(delete(idem).where(idem.id.in_(expired)))
         seen = await session.scalar(
             select(idem).where(idem.bank_code == bank, idem.key == idempotency_key)
         )
