@@ -13,6 +13,7 @@ from enterprise_service.partner.router import router as partner_router
 from enterprise_service.rdsubsidy.router import router as rdsubsidy_router
 from enterprise_service.techsme.router import router as techsme_router
 from enterprise_service.training.router import router as training_router
+from enterprise_service.voucher.router import providers as provider_router
 from enterprise_service.voucher.router import router as voucher_router
 from enterprise_service.zone.router import router as zone_router
 
@@ -23,6 +24,7 @@ for sub in (
     hte_router,
     training_router,
     voucher_router,
+    provider_router,
     partner_router,
     kcd_router,
     loan_router,
