@@ -208,6 +208,18 @@ class TestBatch:
         assert r.status_code == 422
         assert {e["field"] for e in r.json()["errors"]} >= {"amount", "status"}
 
+    async def test_ten_thousand_loans_in_one_batch(self, bank_a: Any) -> None:
+        rows = [loan(f"T{i:05d}", uscc=(NN, LZ)[i % 2]) for i in range(10_000)]
+        r = await bank_a.post("/v1/bank/loan-batches", json={"loans": rows}, headers=key())
+        assert r.status_code == 201, r.text[:500]
+        got = r.json()
+        assert (got["received"], got["created"], got["listed"]) == (10_000, 10_000, 5_000)
+        r = await bank_a.post(
+            "/v1/bank/loan-batches", json={"loans": [*rows, loan("T10000")]}, headers=key()
+        )
+        assert r.status_code == 422
+        assert r.json()["code"] == "batch_too_large"
+
     async def test_too_many_rows(self, service_client_factory: Any) -> None:
         svc = await service_client_factory("enterprise", create_app, loan_batch_max_rows=2)
         bank = svc.as_("bank", bank="BANKA")
