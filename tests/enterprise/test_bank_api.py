@@ -228,6 +228,12 @@ class TestBatch:
         assert r.status_code == 422
         assert r.json()["code"] == "batch_too_large"
 
+    async def test_overlong_bank_code_is_refused(self, svc: Any) -> None:
+        r = await svc.as_("bank", bank="B" * 65).get(
+            "/v1/bank/reconciliation", params={"date": "2023-03-01"}
+        )
+        assert r.status_code == 403
+
     async def test_only_banks_may_call(self, svc: Any) -> None:
         r = await svc.as_("admin").post(
             "/v1/bank/loan-batches", json={"loans": [loan("C1")]}, headers=key()

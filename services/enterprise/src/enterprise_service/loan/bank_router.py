@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.errors import PROBLEM_RESPONSES, Forbidden, Problem
 from shared_kit.pagination import MAX_LIMIT
 from starlette.responses import Response
 
@@ -61,8 +61,11 @@ BATCH_BODY: dict[str, Any] = {
 
 
 def _bank(principal: Principal) -> str:
-    assert principal.bank, "the principal verifier refuses bank principals without a bank"
-    return principal.bank
+    bank = principal.bank
+    # The verifier refuses bank principals without a bank; the length is our column's.
+    if not bank or len(bank) > 64:
+        raise Forbidden("this bank principal carries no usable bank code (1–64 characters)")
+    return bank
 
 
 @router.post(
