@@ -18,7 +18,7 @@ from enterprise_service.main import create_app
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-ROWS = 500
+ROWS = 200
 
 
 async def _cleanup(dsn: str, bank: str) -> None:
