@@ -196,3 +196,50 @@ class TestCityScope:
         assert (
             await svc.as_("city_bureau", city=LIUZHOU).get(f"/v1/vouchers/{v['id']}")
         ).status_code == 200
+
+
+@pytest.mark.usefixtures("two_enterprises")
+class TestProviders:
+    async def test_redeem_at_a_registered_provider(self, svc: Any) -> None:
+        admin = svc.as_("admin")
+        body = {
+            "name": "广西分析测试研究中心",
+            "city": NANNING,
+            "services": "检测",
+            "registered_on": "2022-01-01",
+        }
+        r = await admin.post("/v1/voucher-providers", json=body)
+        assert r.status_code == 201, r.text
+        pid = r.json()["id"]
+        assert (await admin.post("/v1/voucher-providers", json=body)).status_code == 409
+        bureau = svc.as_("city_bureau", city=NANNING)
+        assert (await bureau.post("/v1/voucher-providers", json=body)).status_code == 403
+        v = await apply(admin)
+        await issue(admin, v["id"], "50000.00")
+        redeem = {k: v_ for k, v_ in REDEEM.items() if k != "provider_name"}
+        r = await admin.post(f"/v1/vouchers/{v['id']}/redeem", json={**redeem, "provider_id": pid})
+        assert r.status_code == 200, r.text
+        assert r.json()["provider_name"] == "广西分析测试研究中心"
+        assert r.json()["provider_id"] == pid
+
+    async def test_revoked_or_missing_provider_is_refused(self, svc: Any) -> None:
+        admin = svc.as_("admin")
+        r = await admin.post(
+            "/v1/voucher-providers",
+            json={"name": "已撤销机构", "city": LIUZHOU, "registered_on": "2022-01-01"},
+        )
+        pid = r.json()["id"]
+        r = await admin.post(
+            f"/v1/voucher-providers/{pid}/revoke", json={"revoked_on": "2023-03-15"}
+        )
+        assert r.status_code == 200
+        v = await apply(admin)
+        await issue(admin, v["id"], "50000.00")
+        redeem = {k: v_ for k, v_ in REDEEM.items() if k != "provider_name"}
+        r = await admin.post(f"/v1/vouchers/{v['id']}/redeem", json={**redeem, "provider_id": pid})
+        assert r.status_code == 422
+        assert r.json()["code"] == "provider_not_usable"
+        r = await admin.post(f"/v1/vouchers/{v['id']}/redeem", json=redeem)
+        assert r.status_code == 422
+        active = await admin.get("/v1/voucher-providers", params={"active_on": "2023-04-01"})
+        assert active.json() == []

@@ -12,6 +12,11 @@ class Settings(ServiceSettings):
 
     # Yearly ceiling on the face amounts issued to one enterprise (policy, so configurable).
     voucher_yearly_cap_yuan: Decimal = Decimal("200000.00")
+    # Bank interface (docs/bank-api.md).
+    loan_batch_max_rows: int = 10_000
+    idempotency_ttl_days: int = 7
+    # How long a retry waits for the first request with its key before answering 409.
+    idempotency_wait_seconds: float = 10.0
 
 
 @lru_cache

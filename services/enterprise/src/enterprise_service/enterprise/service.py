@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypeVar
 
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import USCC_CHARSET, uscc_problem
 from shared_kit.errors import FieldError
 from shared_kit.pagination import PageParams, keyset, page_from_rows
-from sqlalchemy import select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.enterprise.exceptions import (
@@ -19,6 +20,7 @@ from enterprise_service.enterprise.exceptions import (
 )
 from enterprise_service.enterprise.models import Enterprise, EnterpriseChange
 from enterprise_service.enterprise.schemas import EnterpriseCreate, EnterpriseUpdate
+from enterprise_service.kcd.models import LISTING_SYNC_SEQ, KcdListing
 
 
 def only_check_digit_fails(value: str) -> bool:
@@ -50,17 +52,38 @@ def check_uscc(value: str, *, principal: Principal, override: bool) -> bool:
     return True
 
 
-def _require_own_city(principal: Principal, city: str) -> None:
+def require_own_city(principal: Principal, city: str) -> None:
     own = principal.city_scope
     if own is not None and city != own:
         raise CityNotAllowed(f"this key may only write records of city {own}")
+
+
+S = TypeVar("S", bound=Select[Any])
+
+
+def scope_by_registry_city(
+    stmt: S, uscc_col: Any, *, principal: Principal, city: str | None = None
+) -> S:
+    """Restrict an enterprise record select to the principal's (and the asked) city.
+
+    A record's city is its enterprise's current city in the registry (reading rule 2).
+    """
+    own = principal.city_scope
+    if own is None and city is None:
+        return stmt
+    stmt = stmt.join(Enterprise, Enterprise.uscc == uscc_col)
+    if own is not None:
+        stmt = stmt.where(Enterprise.city == own)
+    if city is not None:
+        stmt = stmt.where(Enterprise.city == city)
+    return stmt
 
 
 async def create_enterprise(
     session: AsyncSession, *, principal: Principal, data: EnterpriseCreate
 ) -> Enterprise:
     overridden = check_uscc(data.uscc, principal=principal, override=data.override_check)
-    _require_own_city(principal, data.city)
+    require_own_city(principal, data.city)
     exists = await session.scalar(select(Enterprise.id).where(Enterprise.uscc == data.uscc))
     if exists is not None:
         raise EnterpriseExists(f"{data.uscc} is already registered")
@@ -116,7 +139,7 @@ async def require_registered(
                 FieldError(field=field, code="unknown_enterprise", message="register it first")
             ],
         )
-    _require_own_city(principal, enterprise.city)
+    require_own_city(principal, enterprise.city)
     return enterprise
 
 
@@ -126,7 +149,8 @@ async def update_enterprise(
     enterprise = await get_enterprise(session, principal=principal, uscc=uscc, for_update=True)
     changed_on = data.effective_on or date.today()
     if data.city is not None:
-        _require_own_city(principal, data.city)
+        require_own_city(principal, data.city)
+    changed = False
     for field in ("name", "city"):
         new = getattr(data, field)
         old = getattr(enterprise, field)
@@ -141,8 +165,16 @@ async def update_enterprise(
                 )
             )
             setattr(enterprise, field, new)
+            changed = True
     if data.industry is not None:
         enterprise.industry = data.industry
+    if changed:
+        # Banks sync the list with names and cities: a change re-sends the firm's listings.
+        await session.execute(
+            update(KcdListing)
+            .where(KcdListing.enterprise_uscc == enterprise.uscc)
+            .values(sync_seq=LISTING_SYNC_SEQ.next_value(), updated_at=func.now())
+        )
     await session.flush()
     await session.refresh(enterprise)
     return enterprise

@@ -21,3 +21,18 @@ class VoucherCapExceeded(ValidationFailed):
 class VoucherInvalid(ValidationFailed):
     code = "voucher_invalid"
     title = "Invalid voucher data"
+
+
+class ProviderNotFound(NotFound):
+    code = "voucher_provider_not_found"
+    title = "Service provider not found"
+
+
+class ProviderExists(Conflict):
+    code = "voucher_provider_exists"
+    title = "A provider with this name is registered"
+
+
+class ProviderNotUsable(ValidationFailed):
+    code = "provider_not_usable"
+    title = "The service provider is unknown or revoked"

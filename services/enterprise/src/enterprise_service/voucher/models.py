@@ -22,6 +22,20 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+class VoucherProvider(Timestamps, Base):
+    """A registered service provider (服务机构) where vouchers are spent."""
+
+    __tablename__ = "voucher_providers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    city: Mapped[str] = mapped_column(String(6))
+    services: Mapped[str] = mapped_column(String(500), default="")
+    registered_on: Mapped[date] = mapped_column(Date)
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+
+
 class Voucher(Timestamps, Base):
     """An innovation voucher (创新券) applied for, issued to and redeemed by an enterprise."""
 
@@ -48,6 +62,7 @@ class Voucher(Timestamps, Base):
     status: Mapped[str] = mapped_column(String(12), default="applied")
     face_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     issued_on: Mapped[date | None] = mapped_column(Date)
+    provider_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("voucher_providers.id"))
     provider_name: Mapped[str | None] = mapped_column(String(200))
     contract_no: Mapped[str | None] = mapped_column(String(100))
     invoice_no: Mapped[str | None] = mapped_column(String(100))

@@ -13,8 +13,11 @@ from shared_kit.pagination import Page, PageParams, page_params
 
 from enterprise_service.dependencies import SettingsDep
 from enterprise_service.voucher import service
-from enterprise_service.voucher.models import Voucher
+from enterprise_service.voucher.models import Voucher, VoucherProvider
 from enterprise_service.voucher.schemas import (
+    ProviderCreate,
+    ProviderRead,
+    ProviderRevoke,
     VoucherCancel,
     VoucherCreate,
     VoucherExpire,
@@ -124,3 +127,48 @@ async def list_vouchers(
     return Page[VoucherRead](
         items=[VoucherRead.model_validate(v) for v in items], next_cursor=cursor
     )
+
+
+providers = APIRouter(
+    prefix="/voucher-providers", tags=["voucher-providers"], responses=PROBLEM_RESPONSES
+)
+AdminOnly = Annotated[Principal, Depends(require_roles(Role.admin))]
+
+
+@providers.post(
+    "", status_code=201, response_model=ProviderRead, responses={409: {"model": Problem}}
+)
+async def create_voucher_provider(
+    session: SessionDep, principal: AdminOnly, body: ProviderCreate
+) -> VoucherProvider:
+    """Register a service provider (服务机构) vouchers may be spent at. Roles: admin."""
+    return await service.create_provider(session, data=body)
+
+
+@providers.get("", response_model=list[ProviderRead])
+async def list_voucher_providers(
+    session: SessionDep,
+    principal: Reader,
+    city: Annotated[CityCode | None, Query()] = None,
+    active_on: Annotated[date | None, Query()] = None,
+) -> list[VoucherProvider]:
+    """Providers by name (public to every reader). Roles: admin, analyst, service, city_bureau."""
+    return await service.list_providers(session, city=city, active_on=active_on)
+
+
+@providers.get("/{provider_id}", response_model=ProviderRead, responses={404: {"model": Problem}})
+async def get_voucher_provider(
+    session: SessionDep, principal: Reader, provider_id: uuid.UUID
+) -> VoucherProvider:
+    """One provider. Roles: admin, analyst, service, city_bureau."""
+    return await service.get_provider(session, provider_id=provider_id)
+
+
+@providers.post(
+    "/{provider_id}/revoke", response_model=ProviderRead, responses=TRANSITION_RESPONSES
+)
+async def revoke_voucher_provider(
+    session: SessionDep, principal: AdminOnly, provider_id: uuid.UUID, body: ProviderRevoke
+) -> VoucherProvider:
+    """Revoke a provider: vouchers can no longer be redeemed there. Roles: admin."""
+    return await service.revoke_provider(session, provider_id=provider_id, data=body)

@@ -5,7 +5,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from shared_kit.codes import CityCode, Uscc
 
 from enterprise_service.enterprise.schemas import UsccText, not_future
 
@@ -40,13 +41,22 @@ class VoucherIssue(BaseModel):
 class VoucherRedeem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    provider_name: Annotated[str, Field(min_length=1, max_length=200)]
+    provider_id: uuid.UUID | None = Field(
+        default=None, description="a registered provider; or give provider_name"
+    )
+    provider_name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     contract_no: Text100
     invoice_no: Text100
     redeemed_amount: Money
     redeemed_on: date
 
     _redeemed = field_validator("redeemed_on")(not_future)
+
+    @model_validator(mode="after")
+    def _provider(self) -> VoucherRedeem:
+        if self.provider_id is None and self.provider_name is None:
+            raise ValueError("give provider_id or provider_name")
+        return self
 
 
 class VoucherExpire(BaseModel):
@@ -76,6 +86,7 @@ class VoucherRead(BaseModel):
     status: str
     face_amount: Decimal | None
     issued_on: date | None
+    provider_id: uuid.UUID | None
     provider_name: str | None
     contract_no: str | None
     invoice_no: str | None
@@ -86,3 +97,36 @@ class VoucherRead(BaseModel):
     cancel_reason: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class ProviderCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    uscc: Uscc | None = None
+    city: CityCode
+    services: Annotated[str, Field(max_length=500)] = ""
+    registered_on: date
+
+    _registered = field_validator("registered_on")(not_future)
+
+
+class ProviderRevoke(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    revoked_on: date
+
+    _revoked = field_validator("revoked_on")(not_future)
+
+
+class ProviderRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    uscc: str | None
+    city: str
+    services: str
+    registered_on: date
+    revoked_on: date | None
+    created_at: datetime

@@ -15,12 +15,17 @@ from enterprise_service.enterprise import service as enterprise_service
 from enterprise_service.enterprise.models import Enterprise
 from enterprise_service.voucher.exceptions import (
     IllegalTransition,
+    ProviderExists,
+    ProviderNotFound,
+    ProviderNotUsable,
     VoucherCapExceeded,
     VoucherInvalid,
     VoucherNotFound,
 )
-from enterprise_service.voucher.models import TRANSITIONS, Voucher
+from enterprise_service.voucher.models import TRANSITIONS, Voucher, VoucherProvider
 from enterprise_service.voucher.schemas import (
+    ProviderCreate,
+    ProviderRevoke,
     VoucherCancel,
     VoucherCreate,
     VoucherExpire,
@@ -162,7 +167,25 @@ async def redeem_voucher(
                 )
             ],
         )
-    voucher.provider_name = data.provider_name
+    if data.provider_id is not None:
+        provider = await session.get(VoucherProvider, data.provider_id)
+        if provider is None or (
+            provider.revoked_on is not None and provider.revoked_on <= data.redeemed_on
+        ):
+            raise ProviderNotUsable(
+                f"provider {data.provider_id} is unknown or was revoked",
+                errors=[
+                    FieldError(
+                        field="body.provider_id",
+                        code="provider_not_usable",
+                        message="unknown or revoked provider",
+                    )
+                ],
+            )
+        voucher.provider_id = provider.id
+        voucher.provider_name = provider.name
+    else:
+        voucher.provider_name = data.provider_name
     voucher.contract_no = data.contract_no
     voucher.invoice_no = data.invoice_no
     voucher.redeemed_amount = data.redeemed_amount
@@ -231,3 +254,48 @@ async def list_vouchers(
     order: list[Any] = [Voucher.applied_on, Voucher.id]
     rows = (await session.execute(keyset(stmt, order, page))).scalars().all()
     return page_from_rows(rows, page, lambda v: (v.applied_on, v.id))
+
+
+async def create_provider(session: AsyncSession, *, data: ProviderCreate) -> VoucherProvider:
+    if await session.scalar(select(VoucherProvider.id).where(VoucherProvider.name == data.name)):
+        raise ProviderExists(f"provider {data.name} is registered")
+    provider = VoucherProvider(**data.model_dump())
+    session.add(provider)
+    await session.flush()
+    return provider
+
+
+async def get_provider(session: AsyncSession, *, provider_id: uuid.UUID) -> VoucherProvider:
+    provider = await session.get(VoucherProvider, provider_id)
+    if provider is None:
+        raise ProviderNotFound(f"no provider {provider_id}")
+    return provider
+
+
+async def revoke_provider(
+    session: AsyncSession, *, provider_id: uuid.UUID, data: ProviderRevoke
+) -> VoucherProvider:
+    provider = await get_provider(session, provider_id=provider_id)
+    if provider.revoked_on is not None:
+        raise IllegalTransition(
+            f"already revoked on {provider.revoked_on}", extra={"status": "revoked", "allowed": []}
+        )
+    _not_before(data.revoked_on, provider.registered_on, "revoked_on", "registered_on")
+    provider.revoked_on = data.revoked_on
+    await session.flush()
+    await session.refresh(provider)
+    return provider
+
+
+async def list_providers(
+    session: AsyncSession, *, city: str | None = None, active_on: date | None = None
+) -> list[VoucherProvider]:
+    p = VoucherProvider
+    stmt = select(p).order_by(p.name)
+    if city is not None:
+        stmt = stmt.where(p.city == city)
+    if active_on is not None:
+        stmt = stmt.where(
+            p.registered_on <= active_on, p.revoked_on.is_(None) | (p.revoked_on > active_on)
+        )
+    return list((await session.scalars(stmt)).all())

@@ -1,0 +1,192 @@
+"""Atomic bulk import by city bureaus: validate every row, then store all or nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from shared_kit.auth import Principal
+from shared_kit.codes import uscc_problem
+from shared_kit.errors import FieldError, ValidationFailed
+from sqlalchemy import extract, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from enterprise_service.bulk_import.schemas import ImportSummary, VoucherImportRow
+from enterprise_service.enterprise.models import Enterprise
+from enterprise_service.rdsubsidy.models import RdSubsidyApplication
+from enterprise_service.rdsubsidy.schemas import RdApplicationCreate
+from enterprise_service.training.models import TrainingSession
+from enterprise_service.training.schemas import TrainingSessionCreate
+from enterprise_service.voucher.models import Voucher
+
+KINDS = ("training-sessions", "vouchers", "rd-subsidy-applications")
+
+
+class ImportInvalid(ValidationFailed):
+    code = "import_invalid"
+    title = "The import has invalid rows; nothing was stored"
+
+
+def _parse(
+    rows: list[dict[str, str]], model: type[BaseModel], errors: list[FieldError]
+) -> list[tuple[int, Any]]:
+    parsed: list[tuple[int, Any]] = []
+    for n, raw in enumerate(rows, start=1):
+        try:
+            parsed.append((n, model.model_validate(raw)))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"]) or "row"
+                errors.append(FieldError(field=loc, code=err["type"], message=err["msg"], row=n))
+    return parsed
+
+
+async def _registry(session: AsyncSession, usccs: set[str]) -> dict[str, str]:
+    """City by USCC for the referenced firms, rows locked so caps hold under concurrency."""
+    if not usccs:
+        return {}
+    stmt = (
+        select(Enterprise.uscc, Enterprise.city)
+        .where(Enterprise.uscc.in_(sorted(usccs)))
+        .order_by(Enterprise.uscc)
+        .with_for_update()
+    )
+    return {row.uscc: row.city for row in (await session.execute(stmt)).all()}
+
+
+def _check_enterprise(
+    n: int, uscc: str, registry: dict[str, str], own: str | None, errors: list[FieldError]
+) -> str | None:
+    city = registry.get(uscc)
+    if city is None:
+        problem = uscc_problem(uscc)
+        code, msg = ("invalid_uscc", problem) if problem else ("unknown_enterprise", "register it")
+        errors.append(FieldError(field="enterprise_uscc", code=code, message=msg, row=n))
+        return None
+    if own is not None and city != own:
+        errors.append(
+            FieldError(
+                field="enterprise_uscc",
+                code="city_not_allowed",
+                message=f"the enterprise is in {city}, not {own}",
+                row=n,
+            )
+        )
+        return None
+    return city
+
+
+async def _issued_by_enterprise_year(
+    session: AsyncSession, keys: set[tuple[str, int]]
+) -> dict[tuple[str, int], Decimal]:
+    if not keys:
+        return {}
+    year = extract("year", Voucher.issued_on)
+    stmt = (
+        select(Voucher.enterprise_uscc, year, func.sum(Voucher.face_amount))
+        .where(
+            Voucher.enterprise_uscc.in_(sorted({u for u, _ in keys})),
+            Voucher.issued_on.is_not(None),
+            Voucher.status != "cancelled",
+        )
+        .group_by(Voucher.enterprise_uscc, year)
+    )
+    return {(u, int(y)): Decimal(s or 0) for u, y, s in (await session.execute(stmt)).all()}
+
+
+async def run_import(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    kind: str,
+    rows: list[dict[str, str]],
+    dry_run: bool,
+    voucher_cap: Decimal,
+) -> ImportSummary:
+    own = principal.city_scope
+    errors: list[FieldError] = []
+    values: list[dict[str, Any]] = []
+    cities: list[str] = []
+    dates: list[date] = []
+    amount: Decimal | None = None
+
+    if kind == "training-sessions":
+        for n, row in _parse(rows, TrainingSessionCreate, errors):
+            if own is not None and row.city != own:
+                errors.append(
+                    FieldError(field="city", code="city_not_allowed", message=f"not {own}", row=n)
+                )
+                continue
+            values.append(row.model_dump())
+            cities.append(row.city)
+            dates.append(row.held_on)
+        model: Any = TrainingSession
+    elif kind == "rd-subsidy-applications":
+        parsed = _parse(rows, RdApplicationCreate, errors)
+        registry = await _registry(session, {r.enterprise_uscc for _, r in parsed})
+        amount = Decimal("0.00")
+        for n, row in parsed:
+            city = _check_enterprise(n, row.enterprise_uscc, registry, own, errors)
+            if city is None:
+                continue
+            values.append({**row.model_dump(), "status": "submitted"})
+            cities.append(city)
+            dates.append(row.submitted_on)
+            amount += row.requested_amount
+        model = RdSubsidyApplication
+    else:
+        parsed = _parse(rows, VoucherImportRow, errors)
+        registry = await _registry(session, {r.enterprise_uscc for _, r in parsed})
+        keys = {(r.enterprise_uscc, r.issued_on.year) for _, r in parsed if r.issued_on}
+        issued = await _issued_by_enterprise_year(session, keys)
+        amount = Decimal("0.00")
+        for n, row in parsed:
+            city = _check_enterprise(n, row.enterprise_uscc, registry, own, errors)
+            if city is None:
+                continue
+            if row.issued_on is not None and row.face_amount is not None:
+                key = (row.enterprise_uscc, row.issued_on.year)
+                total = issued.get(key, Decimal("0.00")) + row.face_amount
+                if total > voucher_cap:
+                    errors.append(
+                        FieldError(
+                            field="face_amount",
+                            code="voucher_cap_exceeded",
+                            message=f"{total} issued in {key[1]} would exceed {voucher_cap}",
+                            row=n,
+                        )
+                    )
+                    continue
+                issued[key] = total
+                amount += row.face_amount
+            values.append(
+                {
+                    **row.model_dump(),
+                    "status": "issued" if row.issued_on is not None else "applied",
+                }
+            )
+            cities.append(city)
+            dates.append(row.applied_on)
+        model = Voucher
+
+    if errors:
+        errors.sort(key=lambda e: e.row or 0)
+        failing = len({e.row for e in errors})
+        raise ImportInvalid(
+            f"{failing} of {len(rows)} rows are invalid; nothing was stored", errors=errors
+        )
+    if not dry_run:
+        await session.execute(insert(model), values)
+    return ImportSummary(
+        kind=kind,
+        dry_run=dry_run,
+        rows=len(rows),
+        created=0 if dry_run else len(values),
+        by_city=dict(sorted(Counter(cities).items())),
+        amount=amount,
+        first_date=min(dates) if dates else None,
+        last_date=max(dates) if dates else None,
+    )

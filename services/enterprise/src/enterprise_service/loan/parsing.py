@@ -1,0 +1,231 @@
+"""Parse and validate a bank's loan batch (JSON or CSV) into column arrays.
+
+Pure Python, no database: every row is checked and every failing row reported, so
+the batch can be refused as a whole (docs/bank-api.md). Column arrays feed one
+``INSERT … SELECT FROM unnest(…)`` statement.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import orjson
+from shared_kit.codes import uscc_problem
+from shared_kit.errors import FieldError, ValidationFailed
+
+from enterprise_service.enterprise.service import only_check_digit_fails
+from enterprise_service.loan.models import GUARANTEES, LOAN_STATUSES
+
+COLUMNS = (
+    "contract_no",
+    "uscc",
+    "enterprise_name",
+    "amount",
+    "disbursed_on",
+    "maturity_on",
+    "annual_rate",
+    "guarantee",
+    "status",
+)
+MAX_AMOUNT = Decimal("9999999999999999.99")
+MAX_RATE = Decimal("100")
+
+
+class BatchInvalid(ValidationFailed):
+    code = "batch_invalid"
+    title = "The batch has invalid rows; nothing was stored"
+
+
+class MalformedBatch(ValidationFailed):
+    code = "malformed_batch"
+    title = "The batch body cannot be read"
+
+
+class BatchTooLarge(ValidationFailed):
+    code = "batch_too_large"
+    title = "Too many loans in one batch"
+
+
+@dataclass
+class ParsedBatch:
+    batch_ref: str | None
+    format: str
+    columns: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in COLUMNS})
+    errors: list[FieldError] = field(default_factory=list)
+    # Rows whose USCC only fails its check digit: fine if the registry holds it by override.
+    legacy_uscc_rows: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def received(self) -> int:
+        return len(self.columns["contract_no"])
+
+
+def read_rows(
+    body: bytes, media_type: str, *, batch_ref: str | None
+) -> tuple[str | None, str, list[Any]]:
+    """(batch_ref, format, raw rows) from a JSON or CSV body."""
+    if media_type == "application/json":
+        try:
+            doc = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise MalformedBatch(f"invalid JSON: {exc}") from exc
+        if not isinstance(doc, dict) or not isinstance(doc.get("loans"), list):
+            raise MalformedBatch('expected {"batch_ref": "...", "loans": [...]}')
+        ref = doc.get("batch_ref")
+        if ref is not None and (not isinstance(ref, str) or len(ref) > 200):
+            raise MalformedBatch("batch_ref must be a string of at most 200 characters")
+        return ref, "json", list(doc["loans"])
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MalformedBatch("a CSV batch must be UTF-8") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise MalformedBatch(
+            f"CSV header lacks {', '.join(missing)}",
+            errors=[
+                FieldError(field=c, code="missing_column", message="required column")
+                for c in missing
+            ],
+        )
+    reader.fieldnames = header
+    rows = [r for r in reader if any((v or "").strip() for v in r.values() if isinstance(v, str))]
+    return batch_ref, "csv", rows
+
+
+def _text(value: Any, max_len: int) -> str | None:
+    if isinstance(value, str):
+        v = value.strip()
+        return v if 0 < len(v) <= max_len else None
+    return None
+
+
+def _decimal(value: Any, places: int) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None  # floats are refused: money travels as decimal strings
+    try:
+        d = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not d.is_finite():
+        return None
+    exponent = d.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        return None
+    return d
+
+
+def _date(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _collector(errs: list[tuple[str, str, str]]) -> Any:
+    def bad(fld: str, code: str, msg: str) -> None:
+        errs.append((fld, code, msg))
+
+    return bad
+
+
+def validate_rows(
+    rows: list[Any], *, batch_ref: str | None, fmt: str, max_rows: int, today: date
+) -> ParsedBatch:
+    if len(rows) > max_rows:
+        raise BatchTooLarge(f"{len(rows)} loans; at most {max_rows} per batch")
+    if not rows:
+        raise MalformedBatch("the batch holds no loans")
+    out = ParsedBatch(batch_ref=batch_ref, format=fmt)
+    cols = out.columns
+    seen: dict[str, int] = {}
+    # Batches repeat borrowers: check each distinct USCC once.
+    uscc_checked: dict[str, str | None] = {}
+    for n, raw in enumerate(rows, start=1):
+        errs: list[tuple[str, str, str]] = []
+        bad = _collector(errs)
+        if not isinstance(raw, dict):
+            bad("loan", "not_an_object", "each loan is an object")
+            out.errors += [FieldError(field=f, code=c, message=m, row=n) for f, c, m in errs]
+            continue
+        contract_no = _text(raw.get("contract_no"), 64)
+        if contract_no is None:
+            bad("contract_no", "invalid_contract_no", "1–64 characters required")
+        elif contract_no in seen:
+            bad("contract_no", "duplicate_contract_no", f"also in row {seen[contract_no]}")
+        else:
+            seen[contract_no] = n
+        uscc_raw = raw.get("uscc")
+        uscc = uscc_raw.strip().upper() if isinstance(uscc_raw, str) else ""
+        if uscc in uscc_checked:
+            problem = uscc_checked[uscc]
+        else:
+            problem = uscc_checked[uscc] = uscc_problem(uscc)
+        if problem is not None:
+            if only_check_digit_fails(uscc):
+                out.legacy_uscc_rows.setdefault(uscc, []).append(n)
+            else:
+                bad("uscc", "invalid_uscc", problem)
+        name = _text(raw.get("enterprise_name"), 200)
+        if name is None:
+            bad("enterprise_name", "invalid_name", "1–200 characters required")
+        amount = _decimal(raw.get("amount"), 2)
+        if amount is None:
+            bad("amount", "invalid_amount", "a decimal string in yuan with at most 2 decimals")
+        elif not Decimal(0) < amount <= MAX_AMOUNT:
+            bad("amount", "invalid_amount", "must be > 0")
+        disbursed = _date(raw.get("disbursed_on"))
+        if disbursed is None:
+            bad("disbursed_on", "invalid_date", "YYYY-MM-DD required")
+        elif disbursed > today:
+            bad("disbursed_on", "date_in_future", "a loan cannot be disbursed in the future")
+        maturity = _date(raw.get("maturity_on"))
+        if maturity is None:
+            bad("maturity_on", "invalid_date", "YYYY-MM-DD required")
+        elif disbursed is not None and maturity <= disbursed:
+            bad("maturity_on", "maturity_before_disbursement", "must be after disbursed_on")
+        rate = _decimal(raw.get("annual_rate"), 4)
+        if rate is None or not Decimal(0) <= rate <= MAX_RATE:
+            bad("annual_rate", "invalid_rate", "a percentage 0–100 with at most 4 decimals")
+        guarantee = raw.get("guarantee")
+        guarantee = guarantee.strip() if isinstance(guarantee, str) else guarantee
+        if guarantee not in GUARANTEES:
+            bad("guarantee", "invalid_guarantee", "one of " + ", ".join(GUARANTEES))
+        status = raw.get("status")
+        status = status.strip() if isinstance(status, str) else status
+        if status not in LOAN_STATUSES:
+            bad("status", "invalid_status", "one of " + ", ".join(LOAN_STATUSES))
+        if errs:
+            out.errors += [FieldError(field=f, code=c, message=m, row=n) for f, c, m in errs]
+            continue
+        cols["contract_no"].append(contract_no)
+        cols["uscc"].append(uscc)
+        cols["enterprise_name"].append(name)
+        cols["amount"].append(amount)
+        cols["disbursed_on"].append(disbursed)
+        cols["maturity_on"].append(maturity)
+        cols["annual_rate"].append(rate)
+        cols["guarantee"].append(guarantee)
+        cols["status"].append(status)
+    return out
+
+
+def reject_legacy(batch: ParsedBatch, registered_legacy: set[str]) -> None:
+    """Turn check-digit failures the registry does not hold by override into row errors."""
+    for uscc, rows in batch.legacy_uscc_rows.items():
+        if uscc in registered_legacy:
+            continue
+        problem = uscc_problem(uscc) or "invalid"
+        batch.errors += [
+            FieldError(field="uscc", code="invalid_uscc", message=problem, row=n) for n in rows
+        ]
+    batch.errors.sort(key=lambda e: e.row or 0)

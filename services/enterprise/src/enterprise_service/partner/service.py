@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from shared_kit.errors import Conflict, NotFound
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from enterprise_service.common import already, not_before
+from enterprise_service.partner.models import PartnerBank
+from enterprise_service.partner.schemas import PartnerBankCreate, PartnerBankEnd
+
+
+class PartnerBankNotFound(NotFound):
+    code = "partner_bank_not_found"
+    title = "Partner bank not found"
+
+
+class PartnerBankExists(Conflict):
+    code = "partner_bank_exists"
+    title = "A partner bank with this code exists"
+
+
+class PartnerBankEnded(Conflict):
+    code = "already_ended"
+    title = "The agreement is already terminated or cancelled"
+
+
+async def create_bank(session: AsyncSession, *, data: PartnerBankCreate) -> PartnerBank:
+    if await session.scalar(select(PartnerBank.id).where(PartnerBank.code == data.code)):
+        raise PartnerBankExists(f"bank {data.code} exists")
+    bank = PartnerBank(**data.model_dump())
+    session.add(bank)
+    await session.flush()
+    return bank
+
+
+async def get_bank(session: AsyncSession, *, code: str) -> PartnerBank:
+    bank = await session.scalar(select(PartnerBank).where(PartnerBank.code == code))
+    if bank is None:
+        raise PartnerBankNotFound(f"no partner bank {code}")
+    return bank
+
+
+async def end_agreement(
+    session: AsyncSession, *, code: str, data: PartnerBankEnd, cancel: bool
+) -> PartnerBank:
+    """Terminate (it still counted when signed) or cancel (it never counts) an agreement."""
+    bank = await get_bank(session, code=code)
+    already(PartnerBankEnded, "cancelled", bank.cancelled_on)
+    already(PartnerBankEnded, "terminated", bank.terminated_on)
+    not_before(data.on, bank.agreement_signed_on, "on", "agreement_signed_on")
+    if cancel:
+        bank.cancelled_on = data.on
+    else:
+        bank.terminated_on = data.on
+    await session.flush()
+    await session.refresh(bank)
+    return bank
+
+
+async def list_banks(session: AsyncSession) -> list[PartnerBank]:
+    stmt = select(PartnerBank).order_by(PartnerBank.agreement_signed_on, PartnerBank.code)
+    return list((await session.scalars(stmt)).all())

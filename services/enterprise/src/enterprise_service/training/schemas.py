@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+from shared_kit.codes import CityCode
+
+from enterprise_service.common import PastDate
+
+
+class TrainingSessionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    city: CityCode
+    topic: Annotated[str, Field(min_length=1, max_length=300)]
+    held_on: PastDate
+    attendees: Annotated[int, Field(ge=0, le=100_000)]
+    organiser: Annotated[str, Field(max_length=200)] = ""
+
+
+class TrainingSessionCancel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cancelled_on: PastDate
+
+
+class TrainingSessionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    city: str
+    topic: str
+    held_on: date
+    attendees: int
+    organiser: str
+    cancelled_on: date | None
+    created_at: datetime
