@@ -11,9 +11,10 @@ from typing import Any
 import asyncpg
 import pytest
 import pytest_asyncio
+from sqlalchemy import update
+
 from enterprise_service.loan.models import IdempotencyRecord
 from enterprise_service.main import create_app
-from sqlalchemy import update
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

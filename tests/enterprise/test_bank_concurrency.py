@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+
 from enterprise_service.config import Settings
 from enterprise_service.main import create_app
 

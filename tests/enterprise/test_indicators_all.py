@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
 from enterprise_service.indicator.specs import SPECS
 from enterprise_service.loan.models import Loan
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 from pydantic import AfterValidator, Field
+
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.errors import AppError, FieldError, Problem, ValidationFailed
 

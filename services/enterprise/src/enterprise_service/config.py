@@ -4,6 +4,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
+
 from shared_kit.settings import ServiceSettings
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import load_workbook
+
 from shared_kit.errors import ValidationFailed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

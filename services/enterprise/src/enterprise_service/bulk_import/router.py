@@ -3,13 +3,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, AppError, Problem
 
 from enterprise_service.bulk_import import reader, service
 from enterprise_service.bulk_import.schemas import ImportSummary
 from enterprise_service.common import Writer
 from enterprise_service.dependencies import SettingsDep
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, AppError, Problem
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=PROBLEM_RESPONSES)
 MAX_ROWS = 5000

@@ -8,9 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from shared_kit.auth import Principal
-from shared_kit.codes import uscc_problem
-from shared_kit.errors import FieldError, ValidationFailed
 from sqlalchemy import extract, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +18,9 @@ from enterprise_service.rdsubsidy.schemas import RdApplicationCreate
 from enterprise_service.training.models import TrainingSession
 from enterprise_service.training.schemas import TrainingSessionCreate
 from enterprise_service.voucher.models import Voucher
+from shared_kit.auth import Principal
+from shared_kit.codes import uscc_problem
+from shared_kit.errors import FieldError, ValidationFailed
 
 KINDS = ("training-sessions", "vouchers", "rd-subsidy-applications")
 

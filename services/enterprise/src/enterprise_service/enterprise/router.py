@@ -3,11 +3,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
-from shared_kit.pagination import Page, PageParams, page_params
 
 from enterprise_service.enterprise import service
 from enterprise_service.enterprise.models import Enterprise, EnterpriseChange
@@ -17,6 +12,11 @@ from enterprise_service.enterprise.schemas import (
     EnterpriseRead,
     EnterpriseUpdate,
 )
+from shared_kit.auth import Principal, Role, require_roles
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"], responses=PROBLEM_RESPONSES)
 

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
 from shared_kit.codes import CityCode
 
 # Checked in the service, not here: an admin may override a failing check digit.

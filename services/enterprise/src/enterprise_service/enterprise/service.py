@@ -3,10 +3,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TypeVar
 
-from shared_kit.auth import Principal, Role
-from shared_kit.codes import USCC_CHARSET, uscc_problem
-from shared_kit.errors import FieldError
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +17,10 @@ from enterprise_service.enterprise.exceptions import (
 from enterprise_service.enterprise.models import Enterprise, EnterpriseChange
 from enterprise_service.enterprise.schemas import EnterpriseCreate, EnterpriseUpdate
 from enterprise_service.kcd.models import LISTING_SYNC_SEQ, KcdListing
+from shared_kit.auth import Principal, Role
+from shared_kit.codes import USCC_CHARSET, uscc_problem
+from shared_kit.errors import FieldError
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 def only_check_digit_fails(value: str) -> bool:

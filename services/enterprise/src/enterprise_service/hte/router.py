@@ -5,10 +5,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES
-from shared_kit.pagination import Page, PageParams, page_params
 
 from enterprise_service.common import CONFLICT, NOT_FOUND, AdminOnly, Reader, Writer
 from enterprise_service.hte import service
@@ -24,6 +20,10 @@ from enterprise_service.hte.schemas import (
     RecognitionRead,
     RecognitionRevoke,
 )
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(tags=["high-tech-enterprises"], responses=PROBLEM_RESPONSES)
 PageDep = Annotated[PageParams, Depends(page_params)]

@@ -4,8 +4,6 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +25,8 @@ from enterprise_service.hte.schemas import (
     RecognitionCreate,
     RecognitionRevoke,
 )
+from shared_kit.auth import Principal
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 RECOGNITION_YEARS = 3
 

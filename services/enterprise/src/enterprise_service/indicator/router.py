@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from shared_kit.indicator_router import indicators_router
-
 from enterprise_service.indicator.specs import SPECS
+from shared_kit.indicator_router import indicators_router
 
 router = indicators_router("enterprise", SPECS)

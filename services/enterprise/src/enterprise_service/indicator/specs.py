@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery, compute_figure
 from sqlalchemy import Select, and_, case, cast, exists, func, literal, null, select
 from sqlalchemy import String as SqlString
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +25,7 @@ from enterprise_service.training.models import TrainingSession
 from enterprise_service.voucher.models import Voucher
 from enterprise_service.zone.models import HitechZone, ZoneQuarterStat
 from enterprise_service.zone.service import first_whole_quarter
+from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery, compute_figure
 
 E = Enterprise
 NULL_CITY = cast(null(), SqlString).label("city")

@@ -3,11 +3,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from shared_kit.db import Timestamps
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Sequence, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from enterprise_service.db import SCHEMA, Base
+from shared_kit.db import Timestamps
 
 # Every insert or change of a listing takes the next value: banks sync by it.
 LISTING_SYNC_SEQ = Sequence("kcd_listing_sync_seq", schema=SCHEMA)

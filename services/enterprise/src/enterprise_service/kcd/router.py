@@ -5,15 +5,15 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES
-from shared_kit.pagination import Page, PageParams, page_params
 
 from enterprise_service.common import CONFLICT, NOT_FOUND, AdminOnly, Reader
 from enterprise_service.kcd import service
 from enterprise_service.kcd.models import KcdListing
 from enterprise_service.kcd.schemas import ListingCreate, ListingDelist, ListingRead
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(prefix="/kcd-listings", tags=["kcd-listings"], responses=PROBLEM_RESPONSES)
 

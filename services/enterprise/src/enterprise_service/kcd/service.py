@@ -4,9 +4,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.errors import Conflict, NotFound
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +11,9 @@ from enterprise_service.common import already, not_before
 from enterprise_service.enterprise import service as enterprise_service
 from enterprise_service.kcd.models import LISTING_SYNC_SEQ, KcdListing
 from enterprise_service.kcd.schemas import ListingCreate, ListingDelist
+from shared_kit.auth import Principal
+from shared_kit.errors import Conflict, NotFound
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 class ListingNotFound(NotFound):

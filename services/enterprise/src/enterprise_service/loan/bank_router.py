@@ -11,10 +11,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Forbidden, Problem
-from shared_kit.pagination import MAX_LIMIT
 from starlette.responses import Response
 
 from enterprise_service.dependencies import SettingsDep
@@ -25,6 +21,10 @@ from enterprise_service.loan.schemas import (
     LoanBatchRead,
     Reconciliation,
 )
+from shared_kit.auth import Principal, Role, require_roles
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, Forbidden, Problem
+from shared_kit.pagination import MAX_LIMIT
 
 router = APIRouter(prefix="/bank", tags=["bank"], responses=PROBLEM_RESPONSES)
 Bank = Annotated[Principal, Depends(require_roles(Role.bank))]

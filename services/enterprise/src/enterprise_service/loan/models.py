@@ -4,7 +4,6 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from shared_kit.db import Timestamps
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -22,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from enterprise_service.db import Base
+from shared_kit.db import Timestamps
 
 GUARANTEES = ("credit", "guaranteed", "collateral", "ip_pledge")
 LOAN_STATUSES = ("disbursed", "repaid", "cancelled")

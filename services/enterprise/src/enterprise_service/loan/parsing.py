@@ -15,11 +15,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import orjson
-from shared_kit.codes import uscc_problem
-from shared_kit.errors import FieldError, ValidationFailed
 
 from enterprise_service.enterprise.service import only_check_digit_fails
 from enterprise_service.loan.models import GUARANTEES, LOAN_STATUSES
+from shared_kit.codes import uscc_problem
+from shared_kit.errors import FieldError, ValidationFailed
 
 COLUMNS = (
     "contract_no",

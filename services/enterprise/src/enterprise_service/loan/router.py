@@ -7,15 +7,15 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES
-from shared_kit.pagination import Page, PageParams, page_params
 
 from enterprise_service.common import NOT_FOUND, Reader
 from enterprise_service.loan import service
 from enterprise_service.loan.models import Loan
 from enterprise_service.loan.schemas import LoanHistoryRead, LoanRead
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(prefix="/loans", tags=["loans"], responses=PROBLEM_RESPONSES)
 

@@ -9,8 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from shared_kit.auth import Principal
-from shared_kit.pagination import PageParams, decode_cursor, encode_cursor, keyset, page_from_rows
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +30,8 @@ from enterprise_service.loan.schemas import (
     Reconciliation,
     StatusFigures,
 )
+from shared_kit.auth import Principal
+from shared_kit.pagination import PageParams, decode_cursor, encode_cursor, keyset, page_from_rows
 
 # One statement stores a whole batch: unnest the column arrays, flag listed borrowers,
 # upsert by (bank, contract_no) changing only rows whose reported values differ, and

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES
 
 from enterprise_service.common import CONFLICT, NOT_FOUND, AdminOnly, Reader
 from enterprise_service.partner import service
 from enterprise_service.partner.models import PartnerBank
 from enterprise_service.partner.schemas import PartnerBankCreate, PartnerBankEnd, PartnerBankRead
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/partner-banks", tags=["partner-banks"], responses=PROBLEM_RESPONSES)
 

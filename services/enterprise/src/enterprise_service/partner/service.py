@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from shared_kit.errors import Conflict, NotFound
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.common import already, not_before
 from enterprise_service.partner.models import PartnerBank
 from enterprise_service.partner.schemas import PartnerBankCreate, PartnerBankEnd
+from shared_kit.errors import Conflict, NotFound
 
 
 class PartnerBankNotFound(NotFound):

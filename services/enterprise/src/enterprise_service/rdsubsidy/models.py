@@ -4,11 +4,11 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from shared_kit.db import Timestamps
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from enterprise_service.db import Base
+from shared_kit.db import Timestamps
 
 RD_STATUSES = ("submitted", "approved", "rejected", "withdrawn")
 

@@ -5,10 +5,6 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
-from shared_kit.pagination import Page, PageParams, page_params
 
 from enterprise_service.common import NOT_FOUND, AdminOnly, Reader, Writer
 from enterprise_service.rdsubsidy import service
@@ -19,6 +15,10 @@ from enterprise_service.rdsubsidy.schemas import (
     RdApprove,
     RdDecision,
 )
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(
     prefix="/rd-subsidy-applications",

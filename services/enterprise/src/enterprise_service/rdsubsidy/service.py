@@ -5,9 +5,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.errors import Conflict, FieldError, NotFound, ValidationFailed
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +12,9 @@ from enterprise_service.common import not_before
 from enterprise_service.enterprise import service as enterprise_service
 from enterprise_service.rdsubsidy.models import RdSubsidyApplication
 from enterprise_service.rdsubsidy.schemas import RdApplicationCreate
+from shared_kit.auth import Principal
+from shared_kit.errors import Conflict, FieldError, NotFound, ValidationFailed
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "submitted": ("approved", "rejected", "withdrawn"),

@@ -3,11 +3,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from shared_kit.db import Timestamps
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from enterprise_service.db import Base
+from shared_kit.db import Timestamps
 
 
 class TechSmeRegistration(Timestamps, Base):

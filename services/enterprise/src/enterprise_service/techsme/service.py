@@ -4,8 +4,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +16,8 @@ from enterprise_service.techsme.exceptions import (
 )
 from enterprise_service.techsme.models import TechSmeRegistration
 from enterprise_service.techsme.schemas import TechSmeRegistrationCreate, TechSmeRevoke
+from shared_kit.auth import Principal
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 async def create_registration(

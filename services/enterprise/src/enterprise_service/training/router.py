@@ -5,10 +5,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES
-from shared_kit.pagination import Page, PageParams, page_params
 
 from enterprise_service.common import CONFLICT, NOT_FOUND, Reader, Writer
 from enterprise_service.training import service
@@ -18,6 +14,10 @@ from enterprise_service.training.schemas import (
     TrainingSessionCreate,
     TrainingSessionRead,
 )
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(
     prefix="/training-sessions", tags=["training-sessions"], responses=PROBLEM_RESPONSES

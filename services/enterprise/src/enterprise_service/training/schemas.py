@@ -5,9 +5,9 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-from shared_kit.codes import CityCode
 
 from enterprise_service.common import PastDate
+from shared_kit.codes import CityCode
 
 
 class TrainingSessionCreate(BaseModel):

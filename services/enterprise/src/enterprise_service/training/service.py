@@ -4,9 +4,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.errors import Conflict, NotFound
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +11,9 @@ from enterprise_service.common import already
 from enterprise_service.enterprise.service import require_own_city
 from enterprise_service.training.models import TrainingSession
 from enterprise_service.training.schemas import TrainingSessionCancel, TrainingSessionCreate
+from shared_kit.auth import Principal
+from shared_kit.errors import Conflict, NotFound
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 class TrainingSessionNotFound(NotFound):

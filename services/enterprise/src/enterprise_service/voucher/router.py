@@ -5,11 +5,6 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
-from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
-from shared_kit.pagination import Page, PageParams, page_params
 
 from enterprise_service.dependencies import SettingsDep
 from enterprise_service.voucher import service
@@ -25,6 +20,11 @@ from enterprise_service.voucher.schemas import (
     VoucherRead,
     VoucherRedeem,
 )
+from shared_kit.auth import Principal, Role, require_roles
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(prefix="/vouchers", tags=["vouchers"], responses=PROBLEM_RESPONSES)
 

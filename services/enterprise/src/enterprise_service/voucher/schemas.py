@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from shared_kit.codes import CityCode, Uscc
 
 from enterprise_service.enterprise.schemas import UsccText, not_future
+from shared_kit.codes import CityCode, Uscc
 
 Money = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
 Text100 = Annotated[str, Field(min_length=1, max_length=100)]

@@ -5,9 +5,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.errors import FieldError
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +29,9 @@ from enterprise_service.voucher.schemas import (
     VoucherIssue,
     VoucherRedeem,
 )
+from shared_kit.auth import Principal
+from shared_kit.errors import FieldError
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 def _not_before(later: date, earlier: date | None, field: str, what: str) -> None:

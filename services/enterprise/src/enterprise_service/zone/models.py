@@ -4,7 +4,6 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from shared_kit.db import Timestamps
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -18,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from enterprise_service.db import Base
+from shared_kit.db import Timestamps
 
 ZONE_LEVELS = ("national", "regional")
 

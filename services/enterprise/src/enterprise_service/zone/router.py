@@ -5,10 +5,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES
-from shared_kit.pagination import Page, PageParams, page_params
 
 from enterprise_service.common import CONFLICT, NOT_FOUND, AdminOnly, Reader, Writer
 from enterprise_service.zone import service
@@ -20,6 +16,10 @@ from enterprise_service.zone.schemas import (
     ZoneCreate,
     ZoneRead,
 )
+from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES
+from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(prefix="/hitech-zones", tags=["hitech-zones"], responses=PROBLEM_RESPONSES)
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from shared_kit.codes import CityCode
 
 from enterprise_service.common import MoneyOrZero, PastDate
+from shared_kit.codes import CityCode
 
 
 class ZoneCreate(BaseModel):

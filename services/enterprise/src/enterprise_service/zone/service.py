@@ -4,9 +4,6 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.errors import Conflict, FieldError, NotFound, ValidationFailed
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +11,9 @@ from enterprise_service.common import already, not_before
 from enterprise_service.enterprise.service import require_own_city
 from enterprise_service.zone.models import HitechZone, ZoneQuarterStat
 from enterprise_service.zone.schemas import QuarterStatPut, ZoneClose, ZoneCreate
+from shared_kit.auth import Principal
+from shared_kit.errors import Conflict, FieldError, NotFound, ValidationFailed
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 class ZoneNotFound(NotFound):
