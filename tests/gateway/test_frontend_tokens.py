@@ -44,6 +44,7 @@ class Idp:
     keys: dict[str, Any]
     published: list[dict[str, Any]]
     fetches: list[float] = field(default_factory=list)
+    down: bool = False
 
     def add_key(self, kid: str) -> None:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -78,6 +79,8 @@ async def idp() -> AsyncIterator[Idp]:
 
     async def jwks(request: web.Request) -> web.Response:
         state.fetches.append(time.monotonic())
+        if state.down:
+            return web.json_response({"error": "maintenance"}, status=503)
         return web.json_response({"keys": published})
 
     app = web.Application()
@@ -268,6 +271,30 @@ async def test_identity_provider_down_is_503(pg: TestDatabase, idp: Idp, upstrea
     down = f"http://127.0.0.1:{free_port()}/jwks"
     async with gateway(pg, upstream_projects=upstream, jwks_url=down, jwt_issuer=ISSUER) as gw:
         assert_problem(await call(gw, idp.token()), 503, "signing_keys_unavailable")
+
+
+@asyncio_mark
+async def test_known_keys_outlive_an_identity_provider_outage(
+    pg: TestDatabase, idp: Idp, upstream: str
+) -> None:
+    async with gateway(
+        pg,
+        upstream_projects=upstream,
+        jwks_url=idp.url,
+        jwt_issuer=ISSUER,
+        jwks_cache_seconds=0,  # every request wants a fresh set
+        jwks_min_refresh_seconds=60,
+    ) as gw:
+        assert (await call(gw, idp.token(sub="o1"))).status_code == 200
+        idp.down = True
+        try:
+            before = len(idp.fetches)
+            assert (await call(gw, idp.token(sub="o2"))).status_code == 200
+            assert len(idp.fetches) == before + 1  # tried, failed, kept the keys
+            assert (await call(gw, idp.token(sub="o3"))).status_code == 200
+            assert len(idp.fetches) == before + 1  # backed off
+        finally:
+            idp.down = False
 
 
 @asyncio_mark

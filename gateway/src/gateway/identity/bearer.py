@@ -84,6 +84,7 @@ class RemoteKeySource(KeySource):
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._loaded = False
         self._fetched_at = float("-inf")
+        self._failed_at = float("-inf")
         self._lock = asyncio.Lock()
 
     async def key(self, kid: str | None) -> jwt.PyJWK | None:
@@ -101,6 +102,12 @@ class RemoteKeySource(KeySource):
         async with self._lock:
             if self._loaded and self._fetched_at > stale_before:
                 return  # another request refreshed while this one waited
+            if time.monotonic() - self._failed_at < self.min_refresh:
+                # The provider is down: do not send every sign-in to wait on it again;
+                # keep serving the keys we have, if any.
+                if not self._loaded:
+                    raise KeysUnavailable("the identity provider's keys could not be fetched")
+                return
             try:
                 async with self.http.get(
                     self.url, timeout=self.timeout, headers={"Accept-Encoding": "identity"}
@@ -109,15 +116,12 @@ class RemoteKeySource(KeySource):
                     keys = parse_key_set(orjson.loads(await resp.read()))
             except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
                 log.warning("JWKS fetch failed", extra={"url": self.url, "error": repr(exc)})
+                self._failed_at = time.monotonic()
                 if not self._loaded:
                     raise KeysUnavailable(
                         "the identity provider's keys could not be fetched"
                     ) from exc
-                # Keep serving the keys we have; try again after min_refresh.
-                self._fetched_at = max(
-                    self._fetched_at, time.monotonic() - self.cache_seconds + self.min_refresh
-                )
-                return
+                return  # keep serving the keys we have
             self._keys, self._loaded, self._fetched_at = keys, True, time.monotonic()
 
 
