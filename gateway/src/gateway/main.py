@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 import orjson
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
@@ -24,6 +26,8 @@ from gateway.proxy.router import close_http_session, make_http_session
 from gateway.proxy.router import router as proxy_router
 from shared_kit.app import create_service_app
 from shared_kit.auth import PrincipalSigner
+
+log = logging.getLogger("gateway")
 
 
 def trusted_issuers(settings: Settings, app: FastAPI) -> dict[str, KeySource]:
@@ -98,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
     )
     if settings.dev_issuer:
+        log.warning("development token issuer is ON: POST /dev/token mints any role")
         app.state.dev_issuer = DevIssuer(
             issuer=settings.dev_issuer_name,
             audience=settings.jwt_audience,

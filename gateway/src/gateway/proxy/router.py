@@ -83,17 +83,26 @@ async def proxy(request: Request, service: str, path: str) -> Response:
 
 
 async def read_body(request: Request) -> bytes | Response:
-    """The whole request body, or a 413 problem when it exceeds the gateway's limit."""
+    """The whole request body, or a 413 problem when it exceeds the gateway's limit.
+
+    Counted as it arrives, so a chunked upload without Content-Length stops at
+    the limit instead of filling memory.
+    """
     limit: int = request.app.state.settings.max_body_bytes
+    too_large = problem_response(
+        413, "payload_too_large", "Payload too large", detail=f"the limit is {limit} bytes"
+    )
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
-        return problem_response(
-            413, "payload_too_large", "Payload too large", detail=f"the limit is {limit} bytes"
-        )
-    body = await request.body()
-    if len(body) > limit:
-        return problem_response(413, "payload_too_large", "Payload too large")
-    return body
+        return too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def forward(
