@@ -226,7 +226,7 @@ class TestRefusedTokens:
                   "exp": int(time.time()) + 60}  # fmt: skip
         hs = hs256(claims, public.encode(), kid="k1")
         assert_problem(await call(gw, hs), 401, "invalid_token")
-        none = jwt.encode(claims, None, algorithm="none", headers={"kid": "k1"})
+        none = jwt.encode(claims, "", algorithm="none", headers={"kid": "k1"})
         assert_problem(await call(gw, none), 401, "invalid_token")
 
     async def test_garbage_and_missing_claims(self, gw: httpx.AsyncClient, idp: Idp) -> None:

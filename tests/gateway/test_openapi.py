@@ -173,7 +173,7 @@ class TestMergedDocument:
 
 def test_bank_paths_and_collisions() -> None:
     schema = {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Item"}}}
-    doc = {
+    doc: dict[str, Any] = {
         "paths": {
             "/v1/bank/loan-batches": {
                 "post": {
