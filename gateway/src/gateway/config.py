@@ -32,6 +32,35 @@ class Settings(ServiceSettings):
     # bank signatures cover @target-uri, which must be the URL the bank called.
     public_base_url: str = ""
 
+    # Frontend sign-in: bearer JWTs from an OIDC provider. Keys come from a JWKS URL
+    # (fetched and cached; refetched when a token names an unknown key) or inline JSON.
+    jwks_url: str = ""
+    jwks_json: str = ""
+    jwks_cache_seconds: float = 300.0
+    # A token naming an unknown kid triggers a refetch at most this often.
+    jwks_min_refresh_seconds: float = 10.0
+    jwt_issuer: str = ""
+    jwt_audience: str = "gxst-frontend"
+    jwt_leeway_seconds: int = 30
+    jwt_algorithms: str = "RS256,RS384,RS512,PS256,ES256,ES384,EdDSA"
+    # Claim holding the user's roles (a list), dotted for nested claims
+    # (e.g. realm_access.roles); a single ``role`` claim is also read.
+    jwt_roles_claim: str = "roles"
+    jwt_city_claim: str = "city"
+    # Local development issuer for ``make run`` (POST /dev/token); never on by default.
+    dev_issuer: bool = False
+    dev_issuer_name: str = "gxst-dev-issuer"
+    dev_token_ttl_seconds: int = 8 * 3600
+
+    # Token bucket per client: sustained requests per second and burst size; 0 turns it off.
+    rate_limit_per_second: float = 50.0
+    rate_limit_burst: int = 100
+    # Comma-separated origins the frontend is served from.
+    cors_origins: str = ""
+    # The merged OpenAPI document is rebuilt at most this often.
+    openapi_cache_seconds: float = 30.0
+    openapi_fetch_timeout_seconds: float = 3.0
+
     @model_validator(mode="after")
     def _derive_public_key(self) -> Settings:
         if not self.principal_private_key.get_secret_value():
@@ -55,6 +84,12 @@ class Settings(ServiceSettings):
             return value.encode()
         with open(value, "rb") as fh:
             return fh.read()
+
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    def jwt_algorithm_list(self) -> list[str]:
+        return [a.strip() for a in self.jwt_algorithms.split(",") if a.strip()]
 
     def upstreams(self) -> dict[str, str]:
         return {name: getattr(self, f"upstream_{name}").rstrip("/") for name in SERVICES}

@@ -37,8 +37,14 @@ def create_service_app(
     uses_database: bool = True,
     on_startup: Sequence[Hook] = (),
     on_shutdown: Sequence[Hook] = (),
+    openapi_url: str | None = "/openapi.json",
+    docs_url: str | None = "/docs",
 ) -> FastAPI:
-    """Build a service: logging, request context, problems, health, metrics, DB, principal."""
+    """Build a service: logging, request context, problems, health, metrics, DB, principal.
+
+    ``openapi_url``/``docs_url`` None turn off FastAPI's own document and Swagger UI
+    (the gateway serves a merged document there instead).
+    """
     configure_logging(name, settings.log_level, settings.log_json)
     metrics = Metrics(name)
 
@@ -81,6 +87,9 @@ def create_service_app(
         version=version,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        openapi_url=openapi_url,
+        docs_url=docs_url,
+        redoc_url="/redoc" if docs_url else None,
     )
     app.state.settings = settings
     app.state.metrics = metrics

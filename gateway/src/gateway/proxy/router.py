@@ -3,20 +3,24 @@
 Built on one long-lived aiohttp session with keep-alive to each upstream:
 performance.md measured a plain httpx proxy at a tenth of direct throughput
 and an aiohttp client at about 0.6. Upstream problems are relayed unchanged;
-the gateway emits its own 401/404/413/502/504 problems.
+the gateway emits its own 401/404/413/429/502/504 problems.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import aiohttp
 from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
-from gateway.apikey.service import KeyVerifier
+from gateway.audit.service import WRITE_METHODS, record_write
 from gateway.config import Settings
+from gateway.identity.service import identify
+from gateway.limit.ratelimit import TokenBucketLimiter, retry_after
 from shared_kit.auth import PRINCIPAL_HEADER, Principal, PrincipalSigner
 from shared_kit.context import request_id_var, trace_var
 from shared_kit.errors import problem_response
@@ -65,27 +69,13 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 @router.api_route("/api/{service}/{path:path}", methods=METHODS, include_in_schema=False)
 async def proxy(request: Request, service: str, path: str) -> Response:
-    """Forward to a service. Roles: any valid API key; each service enforces its own roles."""
-    state = request.app.state
-    if service not in state.upstreams:
+    """Forward to a service. Roles: any API key or frontend token; each service enforces
+    its own roles."""
+    if service not in request.app.state.upstreams:
         return problem_response(
             404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
         )
-    key = request.headers.get("x-api-key")
-    if not key:
-        return problem_response(
-            401,
-            "missing_credentials",
-            "Authentication required",
-            detail="send an API key in the X-API-Key header",
-            headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'},
-        )
-    verifier: KeyVerifier = state.key_verifier
-    principal = await verifier.resolve(key)
-    if principal is None:
-        return problem_response(
-            401, "invalid_api_key", "Invalid API key", detail="unknown or revoked API key"
-        )
+    principal = await identify(request)
     body = await read_body(request)
     if isinstance(body, Response):
         return body
@@ -93,17 +83,26 @@ async def proxy(request: Request, service: str, path: str) -> Response:
 
 
 async def read_body(request: Request) -> bytes | Response:
-    """The whole request body, or a 413 problem when it exceeds the gateway's limit."""
+    """The whole request body, or a 413 problem when it exceeds the gateway's limit.
+
+    Counted as it arrives, so a chunked upload without Content-Length stops at
+    the limit instead of filling memory.
+    """
     limit: int = request.app.state.settings.max_body_bytes
+    too_large = problem_response(
+        413, "payload_too_large", "Payload too large", detail=f"the limit is {limit} bytes"
+    )
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
-        return problem_response(
-            413, "payload_too_large", "Payload too large", detail=f"the limit is {limit} bytes"
-        )
-    body = await request.body()
-    if len(body) > limit:
-        return problem_response(413, "payload_too_large", "Payload too large")
-    return body
+        return too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def forward(
@@ -113,6 +112,8 @@ async def forward(
 
     The caller has authenticated the client; only the gateway's own principal
     token and tracing headers travel upstream with the client's other headers.
+    Every route to a service comes through here, so the per-client rate limit
+    and the write audit hold for API keys, frontend users and banks alike.
     """
     state = request.app.state
     upstream = state.upstreams.get(service)
@@ -120,6 +121,37 @@ async def forward(
         return problem_response(
             404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
         )
+    limiter: TokenBucketLimiter = state.limiter
+    wait = limiter.take(principal.subject)
+    if wait:
+        return problem_response(
+            429,
+            "rate_limited",
+            "Too many requests",
+            detail=f"at most {limiter.rate:g} requests/s (bursts of {limiter.burst:g}) per client",
+            headers={"Retry-After": retry_after(wait)},
+        )
+    if request.method in WRITE_METHODS:
+        started, occurred_at = time.perf_counter(), datetime.now(UTC)
+        response = await _send(request, service, upstream, path, principal, body)
+        await record_write(
+            state.engine,
+            principal=principal,
+            method=request.method,
+            path=request.url.path,
+            status=response.status_code,
+            request_id=request_id_var.get(),
+            occurred_at=occurred_at,
+            duration_ms=round((time.perf_counter() - started) * 1000),
+        )
+        return response
+    return await _send(request, service, upstream, path, principal, body)
+
+
+async def _send(
+    request: Request, service: str, upstream: str, path: str, principal: Principal, body: bytes
+) -> Response:
+    state = request.app.state
     signer: PrincipalSigner = state.signer
     headers = {k: v for k, v in request.headers.items() if k not in _DROP_REQUEST}
     headers[PRINCIPAL_HEADER] = signer.sign(principal)

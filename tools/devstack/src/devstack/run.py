@@ -40,6 +40,7 @@ def component_env(
     env["PRINCIPAL_PUBLIC_KEY"] = secrets.principal_public_key
     if comp is GATEWAY:
         env["GATEWAY_PRINCIPAL_PRIVATE_KEY"] = secrets.principal_private_key
+        env.setdefault("GATEWAY_DEV_ISSUER", "true")  # local sign-in: POST /dev/token
         for svc in SERVICES:
             env[f"GATEWAY_UPSTREAM_{svc.name.upper()}"] = urls[svc.name]
     if comp.name == "talent":

@@ -1,0 +1,52 @@
+"""``/dev/…``: the local development issuer, mounted only with GATEWAY_DEV_ISSUER=true."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, model_validator
+
+from gateway.identity.bearer import FRONTEND_ROLES
+from gateway.identity.dev import DevIssuer
+from shared_kit.auth import Role
+from shared_kit.codes import GUANGXI_CITIES, CityCode
+
+router = APIRouter(prefix="/dev", tags=["dev-issuer"])
+
+
+class DevTokenRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    role: Role
+    city: CityCode | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> DevTokenRequest:
+        if self.role not in FRONTEND_ROLES:
+            raise ValueError("role must be admin, analyst or city_bureau")
+        if self.role is Role.city_bureau and self.city not in GUANGXI_CITIES:
+            raise ValueError("a city_bureau user needs city, one of the 14 city codes")
+        if self.role is not Role.city_bureau and self.city:
+            raise ValueError("only city_bureau users carry a city")
+        return self
+
+
+class DevToken(BaseModel):
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+
+
+@router.post("/token")
+async def dev_token(body: DevTokenRequest, request: Request) -> DevToken:
+    """A frontend token for any user, for local development. Roles: anyone (dev only)."""
+    issuer: DevIssuer = request.app.state.dev_issuer
+    token, ttl = issuer.mint(username=body.username, role=body.role, city=body.city)
+    return DevToken(access_token=token, expires_in=ttl)
+
+
+@router.get("/jwks.json")
+async def dev_jwks(request: Request) -> dict[str, Any]:
+    """The development issuer's public keys. Roles: anyone (dev only)."""
+    issuer: DevIssuer = request.app.state.dev_issuer
+    return issuer.jwks()

@@ -1,0 +1,60 @@
+"""Who is calling: decided here once, for the proxy and the gateway's own endpoints.
+
+``Authorization: Bearer <JWT>`` (frontend users) or ``X-API-Key`` (city
+bureaus, department tools). Banks sign their requests instead (bank/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from gateway.apikey.service import KeyVerifier
+from gateway.identity.bearer import BearerAuthenticator
+from gateway.identity.exceptions import InvalidApiKey, MissingCredentials
+from shared_kit.auth import Principal, Role
+from shared_kit.errors import Forbidden
+
+_CHALLENGE = {"WWW-Authenticate": 'Bearer, ApiKey header="X-API-Key"'}
+
+
+async def identify(request: Request) -> Principal:
+    """The caller's principal, or a 401 problem whose code says what was wrong."""
+    state = request.app.state
+    authorization = request.headers.get("authorization")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            bearer: BearerAuthenticator = state.bearer
+            return await bearer.authenticate(token.strip())
+    key = request.headers.get("x-api-key")
+    if not key:
+        raise MissingCredentials(
+            "send Authorization: Bearer <token> or an API key in X-API-Key", headers=_CHALLENGE
+        )
+    verifier: KeyVerifier = state.key_verifier
+    principal = await verifier.resolve(key)
+    if principal is None:
+        raise InvalidApiKey("unknown or revoked API key")
+    return principal
+
+
+Caller = Annotated[Principal, Depends(identify)]
+
+
+def gateway_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """Dependency for the gateway's own endpoints: the caller, or 403 unless in ``roles``."""
+    allowed = frozenset(roles)
+
+    async def check(principal: Caller) -> Principal:
+        if principal.role not in allowed:
+            raise Forbidden(
+                f"role {principal.role.value!r} may not call this endpoint",
+                extra={"allowed_roles": sorted(r.value for r in allowed)},
+            )
+        return principal
+
+    check.allowed_roles = allowed  # type: ignore[attr-defined]
+    return check
