@@ -262,13 +262,13 @@ class TestIndicators:
         admin = svc.as_("admin")
         await self._seed(admin)
         f = await figures(admin)
-        assert set(f) == {
+        assert {
             "transfer.contracts_outflow",
             "transfer.contracts_absorbed",
             "transfer.contracts_total",
             "transfer.contract_value",
             "transfer.tech_transaction_value",
-        }
+        } <= set(f)
         out = f["transfer.contracts_outflow"]
         assert (out["value"], out["by_city"]) == (3, {NANNING: 2, GUILIN: 1})
         absorbed = f["transfer.contracts_absorbed"]

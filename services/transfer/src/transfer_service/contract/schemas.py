@@ -5,19 +5,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from shared_kit.codes import CityCode, Uscc
 from shared_kit.errors import FieldError
 
+from transfer_service.common import Money, Name
 from transfer_service.party import PartyRegion
 
-CENT = Decimal("0.01")
-# Quantised so the answer shows the stored scale ("100.00"), not the input's ("100").
-Money = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=18, decimal_places=2),
-    AfterValidator(lambda v: v.quantize(CENT)),
-]
 ContractType = Literal[
     "development_commissioned",
     "development_cooperative",
@@ -37,7 +31,6 @@ ContractStatus = Literal["registered", "revoked"]
 RegistrationNo = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z-]{6,32}$")
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class TechContractCreate(BaseModel):

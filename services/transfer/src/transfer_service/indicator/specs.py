@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared_kit.indicators import IndicatorSpec, PeriodQuery
+from shared_kit.indicators import IndicatorSpec, PeriodQuery, RecordsQuery
 from sqlalchemy import Select, String, cast, literal, select, union_all
 
+from transfer_service.achievement.models import Achievement
 from transfer_service.contract.models import TechContract
+from transfer_service.institution.models import Institution, TransferRecord
+from transfer_service.pilot.models import Pilot, PilotBase
+from transfer_service.recruitment.models import CooperationIntention
 
 # Revoked registrations never count (reading rule 1), whenever they were revoked.
 _COUNTS = "registered"
@@ -78,7 +82,95 @@ def contracts_total(p: PeriodQuery) -> Select[Any]:
     return select(both)
 
 
+def _cols(*columns: Any) -> Select[Any]:
+    """``select()`` typed loosely: the specs share one records-query type."""
+    return select(*columns)
+
+
+def _pilots(kind: str) -> RecordsQuery:
+    def records(p: PeriodQuery) -> Select[Any]:
+        t = Pilot
+        return _cols(
+            t.id, t.city, t.kind, t.organisation_name, t.organisation_uscc, t.started_on
+        ).where(t.kind == kind, t.started_on.between(p.start, p.end), t.status == "active")
+
+    return records
+
+
+def pilot_bases(p: PeriodQuery) -> Select[Any]:
+    b = PilotBase
+    return _cols(b.id, b.city, b.name, b.operator_name, b.field, b.established_on).where(
+        b.established_on.between(p.start, p.end), b.status == "active"
+    )
+
+
+def institution_transfers(p: PeriodQuery) -> Select[Any]:
+    """Transfer records of the period, attributed to the institution's city."""
+    t, i = TransferRecord, Institution
+    return (
+        _cols(
+            t.id,
+            i.city,
+            t.institution_id,
+            i.name.label("institution_name"),
+            t.title,
+            t.method,
+            t.transferred_on,
+            t.revenue,
+        )
+        .join(i, i.id == t.institution_id)
+        .where(t.transferred_on.between(p.start, p.end), t.status == "recorded")
+    )
+
+
+def recruitment_intentions(p: PeriodQuery) -> Select[Any]:
+    c = CooperationIntention
+    return _cols(
+        c.id, c.city, c.enterprise_uscc, c.enterprise_name, c.project_name, c.signed_on
+    ).where(c.signed_on.between(p.start, p.end), c.status == "signed")
+
+
+def achievements_registered(p: PeriodQuery) -> Select[Any]:
+    a = Achievement
+    return _cols(
+        a.id,
+        a.city,
+        a.registration_no,
+        a.title,
+        a.category,
+        a.organisation_name,
+        a.registered_on,
+    ).where(a.registered_on.between(p.start, p.end), a.status == "registered")
+
+
 SPECS: tuple[IndicatorSpec, ...] = (
+    IndicatorSpec("transfer.ownership_reform_pilots", "count", _pilots("ownership_reform")),
+    IndicatorSpec(
+        "transfer.evaluation_pilot_institutions", "count", _pilots("achievement_evaluation")
+    ),
+    IndicatorSpec("transfer.pilot_bases", "count", pilot_bases),
+    IndicatorSpec(
+        "transfer.institutions_reporting",
+        "count",
+        institution_transfers,
+        "distinct",
+        column="institution_id",
+    ),
+    IndicatorSpec("transfer.institution_transfers", "count", institution_transfers),
+    IndicatorSpec(
+        "transfer.institution_transfer_revenue",
+        "yuan",
+        institution_transfers,
+        "sum",
+        column="revenue",
+    ),
+    IndicatorSpec(
+        "transfer.recruitment_intentions",
+        "count",
+        recruitment_intentions,
+        "distinct",
+        column="enterprise_uscc",
+    ),
     IndicatorSpec("transfer.contracts_outflow", "count", contracts_outflow),
     IndicatorSpec("transfer.contracts_absorbed", "count", contracts_absorbed),
     IndicatorSpec("transfer.contracts_total", "count", contracts_total),
@@ -92,4 +184,5 @@ SPECS: tuple[IndicatorSpec, ...] = (
         "sum",
         column="tech_transaction_amount",
     ),
+    IndicatorSpec("transfer.achievements_registered", "count", achievements_registered),
 )
