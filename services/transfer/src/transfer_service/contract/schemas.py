@@ -52,13 +52,13 @@ class TechContractCreate(BaseModel):
     city: CityCode = Field(description="the registering city")
 
 
-def rule_errors(data: TechContractCreate, *, prefix: str = "body") -> list[FieldError]:
+def rule_errors(data: TechContractCreate, *, prefix: str = "body.") -> list[FieldError]:
     """Cross-field rules, shared by the single create and the bulk import."""
     errors: list[FieldError] = []
     if data.tech_transaction_amount > data.contract_amount:
         errors.append(
             FieldError(
-                field=f"{prefix}.tech_transaction_amount",
+                field=f"{prefix}tech_transaction_amount",
                 code="tech_amount_exceeds_contract",
                 message="the technology transaction amount exceeds the contract amount",
             )
@@ -66,7 +66,7 @@ def rule_errors(data: TechContractCreate, *, prefix: str = "body") -> list[Field
     if data.registered_on < data.signed_on:
         errors.append(
             FieldError(
-                field=f"{prefix}.registered_on",
+                field=f"{prefix}registered_on",
                 code="registered_before_signed",
                 message="registered_on is before signed_on",
             )
@@ -74,7 +74,7 @@ def rule_errors(data: TechContractCreate, *, prefix: str = "body") -> list[Field
     if data.registered_on > date.today():
         errors.append(
             FieldError(
-                field=f"{prefix}.registered_on",
+                field=f"{prefix}registered_on",
                 code="date_in_future",
                 message="registered_on is in the future",
             )
@@ -111,3 +111,17 @@ class TechContractRevoke(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     revoked_on: date
+
+
+class ImportSummary(BaseModel):
+    """What an import did, or (dry run, or any failed row) would do for the valid rows."""
+
+    dry_run: bool
+    rows: int = Field(description="data rows read (blank rows are skipped)")
+    created: int
+    updated: int
+    unchanged: int
+    failed: int = Field(description="rows with at least one error")
+    errors: list[FieldError] = Field(
+        description="every problem: 1-based data row (the header is row 0), column, reason"
+    )
