@@ -10,7 +10,6 @@ transaction, and a dry run simply stops before the final statement.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -18,9 +17,10 @@ import anyio
 from pydantic import ValidationError
 from shared_kit.auth import Principal
 from shared_kit.errors import AppError, FieldError, ValidationFailed
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfer_service.contract.file_rows import csv_rows, is_xlsx, xlsx_rows
+from transfer_service.contract.file_rows import Rows, csv_rows, is_xlsx, xlsx_rows
 from transfer_service.contract.schemas import ImportSummary, TechContractCreate, rule_errors
 from transfer_service.party import party_city
 
@@ -104,7 +104,7 @@ def _row_errors(number: int, exc: ValidationError, headers: dict[str, str]) -> l
 
 
 def _validate_batch(
-    rows: Iterator[tuple[int, dict[str, Any]]],
+    rows: Rows,
     state: _Validated,
     own_city: str | None,
     max_rows: int,
@@ -116,10 +116,7 @@ def _validate_batch(
         if state.rows > max_rows:
             raise TooManyRows(f"at most {max_rows} data rows per file")
         try:
-            # Empty cells fall back to the schema's defaults (or are reported missing).
-            data = TechContractCreate.model_validate(
-                {k: v for k, v in cells.items() if v is not None}
-            )
+            data = TechContractCreate.model_validate(cells)
         except ValidationError as exc:
             state.errors += _row_errors(number, exc, state.headers)
             continue
@@ -186,32 +183,36 @@ async def import_contracts(
     state = _Validated()
     reader = xlsx_rows if is_xlsx(file, filename) else csv_rows
     rows = reader(file, state.headers)
+    # Through the session first: that opens the request's transaction on the connection,
+    # which the staging table (ON COMMIT DROP) and the raw COPY below must live in.
+    await session.execute(text(_STAGE_DDL))
     conn = await (await session.connection()).get_raw_connection()
-    pg: Any = conn.driver_connection  # asyncpg, inside the request's transaction
-    await pg.execute(_STAGE_DDL)
+    pg: Any = conn.driver_connection  # asyncpg, for COPY
     try:
-        summary = await _stage_and_classify(pg, rows, state, own, max_rows, dry_run)
+        summary = await _stage_and_classify(session, pg, rows, state, own, max_rows, dry_run)
+        if state.errors and not dry_run:
+            raise ImportRowsInvalid(
+                f"{summary.failed} of {summary.rows} row(s) failed",
+                errors=summary.errors,
+                extra={"summary": summary.model_dump(exclude={"errors"})},
+            )
+        if not dry_run:
+            await _upsert(session)
     except AppError:
         # Our own refusals leave the transaction usable: tidy up. A database error
         # aborts it instead, and the rollback removes the staging table anyway.
-        await pg.execute(f"DROP TABLE {STAGE}")
+        await session.execute(text(f"DROP TABLE {STAGE}"))
         raise
-    if state.errors and not dry_run:
-        await pg.execute(f"DROP TABLE {STAGE}")
-        raise ImportRowsInvalid(
-            f"{summary.failed} of {summary.rows} row(s) failed",
-            errors=summary.errors,
-            extra={"summary": summary.model_dump(exclude={"errors"})},
-        )
-    if not dry_run:
-        await _upsert(pg)
-    await pg.execute(f"DROP TABLE {STAGE}")
+    finally:
+        rows.close()  # while the upload is still open
+    await session.execute(text(f"DROP TABLE {STAGE}"))
     return summary
 
 
 async def _stage_and_classify(
+    session: AsyncSession,
     pg: Any,
-    rows: Iterator[tuple[int, dict[str, Any]]],
+    rows: Rows,
     state: _Validated,
     own: str | None,
     max_rows: int,
@@ -229,13 +230,17 @@ async def _stage_and_classify(
             break
     if own is not None:
         # A bureau may not overwrite a contract another city registered.
-        taken = await pg.fetch(
-            f"""
-            SELECT s.row_no, s.registration_no FROM {STAGE} s
-            JOIN tech_contracts c USING (registration_no) WHERE c.city <> $1
-            """,
-            own,
-        )
+        taken = (
+            await session.execute(
+                text(
+                    f"""
+                    SELECT s.row_no, s.registration_no FROM {STAGE} s
+                    JOIN tech_contracts c USING (registration_no) WHERE c.city <> :own
+                    """
+                ),
+                {"own": own},
+            )
+        ).mappings()
         state.errors += [
             FieldError(
                 field=state.headers.get("registration_no", "registration_no"),
@@ -246,15 +251,24 @@ async def _stage_and_classify(
             for r in taken
         ]
     changed = " OR ".join(f"c.{col} IS DISTINCT FROM s.{col}" for col in _UPDATABLE)
-    counts = await pg.fetchrow(
-        f"""
-        SELECT count(*) FILTER (WHERE c.id IS NULL) AS created,
-               count(*) FILTER (WHERE c.id IS NOT NULL AND ({changed})) AS updated,
-               count(*) FILTER (WHERE c.id IS NOT NULL AND NOT ({changed})) AS unchanged
-        FROM {STAGE} s LEFT JOIN tech_contracts c USING (registration_no)
-        WHERE $1::text IS NULL OR c.id IS NULL OR c.city = $1
-        """,
-        own,
+    counts = (
+        (
+            await session.execute(
+                text(
+                    f"""
+                    SELECT count(*) FILTER (WHERE c.id IS NULL) AS created,
+                           count(*) FILTER (WHERE c.id IS NOT NULL AND ({changed})) AS updated,
+                           count(*) FILTER (WHERE c.id IS NOT NULL AND NOT ({changed}))
+                               AS unchanged
+                    FROM {STAGE} s LEFT JOIN tech_contracts c USING (registration_no)
+                    WHERE CAST(:own AS text) IS NULL OR c.id IS NULL OR c.city = :own
+                    """
+                ),
+                {"own": own},
+            )
+        )
+        .mappings()
+        .one()
     )
     state.errors.sort(key=lambda e: (e.row or 0, e.field))
     return ImportSummary(
@@ -268,15 +282,17 @@ async def _stage_and_classify(
     )
 
 
-async def _upsert(pg: Any) -> None:
+async def _upsert(session: AsyncSession) -> None:
     cols = ", ".join(DATA_COLUMNS)
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATABLE)
     changed = " OR ".join(f"tech_contracts.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in _UPDATABLE)
-    await pg.execute(
-        f"""
+    await session.execute(
+        text(
+            f"""
         INSERT INTO tech_contracts (id, {cols}, status, created_at, updated_at)
         SELECT gen_random_uuid(), {cols}, 'registered', now(), now() FROM {STAGE}
         ON CONFLICT (registration_no) DO UPDATE SET {sets}, updated_at = now()
         WHERE {changed}
         """
+        )
     )

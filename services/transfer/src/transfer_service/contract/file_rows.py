@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -58,6 +58,7 @@ _CITY_BY_NAME = {name: code for code, name in GUANGXI_CITIES.items()} | {
     name.removesuffix("市"): code for code, name in GUANGXI_CITIES.items()
 }
 MONEY_FIELDS = ("contract_amount", "tech_transaction_amount")
+Rows = Generator[tuple[int, dict[str, Any]], None, None]
 
 
 class FileUnreadable(ValidationFailed):
@@ -112,8 +113,10 @@ def map_header(raw: list[Any]) -> tuple[list[str | None], dict[str, str]]:
     return fields, written
 
 
-def normalise_cell(field: str, value: Any) -> Any:
-    """Spreadsheet conventions → what the schema parses: dates, money, names of codes."""
+def _plain(value: Any) -> Any:
+    """A cell as the schema parses it: stripped text, a date, or None when empty."""
+    if type(value) is str:  # every CSV cell: the fast path
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -122,40 +125,79 @@ def normalise_cell(field: str, value: Any) -> Any:
         return value
     if isinstance(value, float):
         # XLSX numbers are floats: the shortest repr is the number the user typed.
-        value = repr(value)
-    if isinstance(value, int):
-        value = str(value)
-    text = str(value).strip()
-    if text == "":
-        return None
-    if field in MONEY_FIELDS:
-        return text.replace(",", "").replace("，", "").removesuffix("元")
-    if field in ("signed_on", "registered_on"):
-        return text.replace("/", "-").replace(".", "-")
-    if field == "type":
-        return TYPE_NAMES.get(text.replace("（", "(").replace("）", ")"), text)
-    if field == "city":
-        return _CITY_BY_NAME.get(text, text)
-    if field in ("seller_region", "buyer_region") and text.endswith(".0"):
-        return text[:-2]
+        return repr(value)
+    return str(value).strip() or None
+
+
+def _money(value: Any) -> Any:
+    text = _plain(value)
+    if isinstance(text, str) and ("," in text or "，" in text or text.endswith("元")):
+        text = text.replace(",", "").replace("，", "").removesuffix("元").strip()
     return text
 
 
-def _rows(
-    raw_rows: Iterator[list[Any]], headers: dict[str, str]
-) -> Iterator[tuple[int, dict[str, Any]]]:
+def _day(value: Any) -> Any:
+    text = _plain(value)
+    if isinstance(text, str) and ("/" in text or "." in text):
+        text = text.replace("/", "-").replace(".", "-")
+    return text
+
+
+def _type(value: Any) -> Any:
+    text = _plain(value)
+    if isinstance(text, str):
+        return TYPE_NAMES.get(text.replace("（", "(").replace("）", ")"), text)
+    return text
+
+
+def _city(value: Any) -> Any:
+    text = _plain(value)
+    return _CITY_BY_NAME.get(text, text) if isinstance(text, str) else text
+
+
+def _region(value: Any) -> Any:
+    text = _plain(value)
+    return text[:-2] if isinstance(text, str) and text.endswith(".0") else text
+
+
+_NORMALISERS: dict[str, Callable[[Any], Any]] = {
+    "contract_amount": _money,
+    "tech_transaction_amount": _money,
+    "signed_on": _day,
+    "registered_on": _day,
+    "type": _type,
+    "city": _city,
+    "seller_region": _region,
+    "buyer_region": _region,
+}
+
+
+def normalise_cell(field: str, value: Any) -> Any:
+    """Spreadsheet conventions → what the schema parses: dates, money, names of codes."""
+    return _NORMALISERS.get(field, _plain)(value)
+
+
+def _rows(raw_rows: Iterator[list[Any]], headers: dict[str, str]) -> Rows:
     try:
         header = next(raw_rows)
     except StopIteration:
         raise BadHeader("the file is empty") from None
     fields, written = map_header(list(header))
     headers.update(written)
+    columns = [
+        (index, field, _NORMALISERS.get(field, _plain))
+        for index, field in enumerate(fields)
+        if field is not None
+    ]
     for number, raw in enumerate(raw_rows, start=1):
-        cells: dict[str, Any] = {}
-        for field, value in zip(fields, raw, strict=False):
-            if field is not None:
-                cells[field] = normalise_cell(field, value)
-        if any(v is not None for v in cells.values()):
+        width = len(raw)
+        # Empty cells are left out, so the schema's defaults (or "missing") apply.
+        cells = {
+            field: value
+            for index, field, norm in columns
+            if index < width and (value := norm(raw[index])) is not None
+        }
+        if cells:
             yield number, cells
 
 
@@ -170,7 +212,7 @@ def _csv_encoding(f: IO[bytes]) -> str:
     return "utf-8-sig"
 
 
-def csv_rows(f: IO[bytes], headers: dict[str, str]) -> Iterator[tuple[int, dict[str, Any]]]:
+def csv_rows(f: IO[bytes], headers: dict[str, str]) -> Rows:
     """Rows of a CSV upload; ``headers`` receives field → header as written."""
     text = io.TextIOWrapper(f, encoding=_csv_encoding(f), newline="")
     try:
@@ -181,7 +223,7 @@ def csv_rows(f: IO[bytes], headers: dict[str, str]) -> Iterator[tuple[int, dict[
         text.detach()  # the upload owns the file
 
 
-def xlsx_rows(f: IO[bytes], headers: dict[str, str]) -> Iterator[tuple[int, dict[str, Any]]]:
+def xlsx_rows(f: IO[bytes], headers: dict[str, str]) -> Rows:
     """Rows of the first sheet of an XLSX upload; ``headers`` as for :func:`csv_rows`."""
     try:
         # read_only streams the sheet XML row by row instead of building the workbook.

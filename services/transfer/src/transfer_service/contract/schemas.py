@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from shared_kit.codes import CityCode, Uscc
+from shared_kit.codes import CityCode
 from shared_kit.errors import FieldError
 
-from transfer_service.common import Money, Name
+from transfer_service.common import Money, Name, Uscc
 from transfer_service.party import PartyRegion
 
 ContractType = Literal[
