@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 import pytest_asyncio
 from openpyxl import Workbook
@@ -269,3 +270,23 @@ class TestLimit:
         assert r.json()["code"] == "too_many_rows"
         ok = await upload(small.as_("admin"), csv_bytes(rows[:3]))
         assert ok.status_code == 200
+
+
+class TestRealTransaction:
+    async def test_dry_run_through_the_real_session(self, pg: Any, tokens: Any) -> None:
+        """Without the test harness's outer transaction: the staging table must live in
+        the request's own transaction (a dry run commits nothing, so nothing to undo)."""
+        from devstack.pytest_plugin import create_app_with
+
+        app = create_app_with(create_app, "transfer", pg, tokens, {})
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                r = await http.post(
+                    "/v1/tech-contracts/imports",
+                    params={"dry_run": "true"},
+                    files={"file": ("c.csv", csv_bytes([zh_row("23459901000001")]))},
+                    headers=tokens.headers("admin"),
+                )
+        assert r.status_code == 200, r.text
+        assert r.json()["created"] == 1
