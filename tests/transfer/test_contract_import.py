@@ -92,14 +92,19 @@ class TestCsv:
 
     async def test_import_then_reimport_is_unchanged_then_updated(self, svc: Any) -> None:
         admin = svc.as_("admin")
-        rows = [zh_row("23450101000001"), zh_row("23450101000002", 合同类型="技术咨询")]
+        rows = [
+            zh_row("23450101000001"),
+            zh_row("23450101000002", 合同类型="技术咨询"),
+            zh_row("23450101000003", 合同类型="技术转让（专利实施许可）"),
+        ]
         r = await upload(admin, csv_bytes(rows))
         assert r.status_code == 200, r.text
-        assert (r.json()["created"], r.json()["unchanged"]) == (2, 0)
+        assert (r.json()["created"], r.json()["unchanged"]) == (3, 0)
         got = {c["registration_no"]: c for c in await stored(admin)}
         first = got["23450101000001"]
         assert first["type"] == "development_commissioned"
         assert got["23450101000002"]["type"] == "consulting"
+        assert got["23450101000003"]["type"] == "licence_patent"  # legacy filing remapped
         assert first["contract_amount"] == "1000.00"
         assert first["signed_on"] == "2023-02-01"
         assert (first["seller_city"], first["buyer_city"], first["city"]) == (
@@ -108,11 +113,11 @@ class TestCsv:
             NANNING,
         )
         again = await upload(admin, csv_bytes(rows))
-        assert (again.json()["created"], again.json()["unchanged"]) == (0, 2)
+        assert (again.json()["created"], again.json()["unchanged"]) == (0, 3)
         rows[1] = zh_row("23450101000002", 合同类型="技术咨询", 合同成交额="2000.00")
         changed = await upload(admin, csv_bytes(rows))
         body = changed.json()
-        assert (body["created"], body["updated"], body["unchanged"]) == (0, 1, 1)
+        assert (body["created"], body["updated"], body["unchanged"]) == (0, 1, 2)
         got = {c["registration_no"]: c for c in await stored(admin)}
         assert got["23450101000002"]["contract_amount"] == "2000.00"
         assert got["23450101000002"]["id"] != first["id"]

@@ -145,8 +145,15 @@ def _day(value: Any) -> Any:
 
 def _type(value: Any) -> Any:
     text = _plain(value)
-    if isinstance(text, str):
-        return TYPE_NAMES.get(text.replace("（", "(").replace("）", ")"), text)
+    if not isinstance(text, str):
+        return text
+    text = text.replace("（", "(").replace("）", ")")
+    if text in TYPE_NAMES:
+        return TYPE_NAMES[text]
+    if text.endswith(")") and "(" in text:
+        # "技术转让(专利实施许可)": the sub-type decides. Legacy (2001 规则) data filed
+        # 专利实施许可 under 技术转让; since 2021 it is a licence (domain.md §3).
+        return TYPE_NAMES.get(text[text.index("(") + 1 : -1], text)
     return text
 
 
