@@ -2,9 +2,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from transfer_service.achievement.router import router as achievement_router
 from transfer_service.contract.router import router as contract_router
 from transfer_service.indicator.router import router as indicator_router
+from transfer_service.institution.router import router as institution_router
+from transfer_service.pilot.router import router as pilot_router
+from transfer_service.recruitment.router import router as recruitment_router
 
 router = APIRouter(prefix="/v1")
 router.include_router(contract_router)
+router.include_router(institution_router)
+router.include_router(achievement_router)
+router.include_router(pilot_router)
+router.include_router(recruitment_router)
 router.include_router(indicator_router)

@@ -1,16 +1,11 @@
 from __future__ import annotations
 
-from shared_kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shared_kit.errors import Conflict, NotFound, ValidationFailed
 
 
 class TechContractNotFound(NotFound):
     code = "tech_contract_not_found"
     title = "Technology contract not found"
-
-
-class CityNotAllowed(Forbidden):
-    code = "city_not_allowed"
-    title = "A city bureau may only write its own city's records"
 
 
 class RegistrationNoTaken(Conflict):

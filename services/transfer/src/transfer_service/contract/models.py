@@ -8,6 +8,7 @@ from shared_kit.db import Timestamps
 from sqlalchemy import CheckConstraint, Date, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from transfer_service.common import in_check
 from transfer_service.db import Base
 
 # 民法典 contract types; 技术许可 is its own type since 2021, 技术培训/技术中介 are
@@ -28,10 +29,6 @@ CONTRACT_TYPES = (
 CONTRACT_STATUSES = ("registered", "revoked")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")"
-
-
 class TechContract(Timestamps, Base):
     """A registered technology contract (技术合同认定登记).
 
@@ -47,8 +44,8 @@ class TechContract(Timestamps, Base):
             name="tech_amount_within_contract",
         ),
         CheckConstraint("registered_on >= signed_on", name="registered_after_signed"),
-        CheckConstraint(_in("type", CONTRACT_TYPES), name="type_known"),
-        CheckConstraint(_in("status", CONTRACT_STATUSES), name="status_known"),
+        CheckConstraint(in_check("type", CONTRACT_TYPES), name="type_known"),
+        CheckConstraint(in_check("status", CONTRACT_STATUSES), name="status_known"),
         # Covering partial indexes for the outflow/absorbed figures (date range + city).
         Index(
             "ix_tech_contracts_outflow",

@@ -4,18 +4,19 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
 
-from transfer_service.contract import service
+from transfer_service.contract import bulk, service
 from transfer_service.contract.models import TechContract
 from transfer_service.contract.schemas import (
     ContractStatus,
     ContractType,
+    ImportSummary,
     TechContractCreate,
     TechContractRead,
     TechContractRevoke,
@@ -40,6 +41,27 @@ async def create_tech_contract(
 ) -> TechContract:
     """Register a technology contract. Roles: admin, city_bureau (registering city = own)."""
     return await service.create_contract(session, principal=principal, data=body)
+
+
+@router.post("/imports", response_model=ImportSummary, responses={422: {"model": Problem}})
+async def import_tech_contracts(
+    session: SessionDep,
+    principal: Writer,
+    request: Request,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8 or GB18030) or XLSX, first sheet")],
+    dry_run: Annotated[bool, Query(description="validate and count, write nothing")] = False,
+) -> ImportSummary:
+    """Register or update contracts from a spreadsheet, all rows or none (matched by
+    registration number; Chinese or English headers). Roles: admin, city_bureau (every
+    row's registering city = own)."""
+    return await bulk.import_contracts(
+        session,
+        principal=principal,
+        file=file.file,
+        filename=file.filename,
+        dry_run=dry_run,
+        max_rows=request.app.state.settings.contract_import_max_rows,
+    )
 
 
 @router.get("/{contract_id}", response_model=TechContractRead, responses={404: {"model": Problem}})

@@ -5,19 +5,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
-from shared_kit.codes import CityCode, Uscc
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from shared_kit.codes import CityCode
 from shared_kit.errors import FieldError
 
+from transfer_service.common import Money, Name, Uscc
 from transfer_service.party import PartyRegion
 
-CENT = Decimal("0.01")
-# Quantised so the answer shows the stored scale ("100.00"), not the input's ("100").
-Money = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=18, decimal_places=2),
-    AfterValidator(lambda v: v.quantize(CENT)),
-]
 ContractType = Literal[
     "development_commissioned",
     "development_cooperative",
@@ -37,7 +31,6 @@ ContractStatus = Literal["registered", "revoked"]
 RegistrationNo = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z-]{6,32}$")
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class TechContractCreate(BaseModel):
@@ -59,13 +52,13 @@ class TechContractCreate(BaseModel):
     city: CityCode = Field(description="the registering city")
 
 
-def rule_errors(data: TechContractCreate, *, prefix: str = "body") -> list[FieldError]:
+def rule_errors(data: TechContractCreate, *, prefix: str = "body.") -> list[FieldError]:
     """Cross-field rules, shared by the single create and the bulk import."""
     errors: list[FieldError] = []
     if data.tech_transaction_amount > data.contract_amount:
         errors.append(
             FieldError(
-                field=f"{prefix}.tech_transaction_amount",
+                field=f"{prefix}tech_transaction_amount",
                 code="tech_amount_exceeds_contract",
                 message="the technology transaction amount exceeds the contract amount",
             )
@@ -73,7 +66,7 @@ def rule_errors(data: TechContractCreate, *, prefix: str = "body") -> list[Field
     if data.registered_on < data.signed_on:
         errors.append(
             FieldError(
-                field=f"{prefix}.registered_on",
+                field=f"{prefix}registered_on",
                 code="registered_before_signed",
                 message="registered_on is before signed_on",
             )
@@ -81,7 +74,7 @@ def rule_errors(data: TechContractCreate, *, prefix: str = "body") -> list[Field
     if data.registered_on > date.today():
         errors.append(
             FieldError(
-                field=f"{prefix}.registered_on",
+                field=f"{prefix}registered_on",
                 code="date_in_future",
                 message="registered_on is in the future",
             )
@@ -118,3 +111,17 @@ class TechContractRevoke(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     revoked_on: date
+
+
+class ImportSummary(BaseModel):
+    """What an import did, or (dry run, or any failed row) would do for the valid rows."""
+
+    dry_run: bool
+    rows: int = Field(description="data rows read (blank rows are skipped)")
+    created: int
+    updated: int
+    unchanged: int
+    failed: int = Field(description="rows with at least one error")
+    errors: list[FieldError] = Field(
+        description="every problem: 1-based data row (the header is row 0), column, reason"
+    )

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfer_service.contract.exceptions import (
-    CityNotAllowed,
     ContractAlreadyRevoked,
     RegisteredBeforeSigned,
     RegistrationNoTaken,
@@ -22,22 +21,13 @@ from transfer_service.contract.exceptions import (
 from transfer_service.contract.models import TechContract
 from transfer_service.contract.schemas import TechContractCreate, rule_errors
 from transfer_service.party import party_city
+from transfer_service.scope import check_write_city, sees
 
 # The problem's own code names the first broken rule; every broken rule is in errors[].
 _RULE_ERRORS: dict[str, type[ValidationFailed]] = {
     "tech_amount_exceeds_contract": TechAmountExceedsContract,
     "registered_before_signed": RegisteredBeforeSigned,
 }
-
-
-def _visible(contract: TechContract, city: str) -> bool:
-    return city in (contract.city, contract.seller_city, contract.buyer_city)
-
-
-def check_write_city(principal: Principal, city: str) -> None:
-    own = principal.city_scope
-    if own is not None and city != own:
-        raise CityNotAllowed(f"this key may only register contracts in city {own}")
 
 
 async def create_contract(
@@ -71,9 +61,10 @@ async def get_contract(
     session: AsyncSession, *, principal: Principal, contract_id: uuid.UUID
 ) -> TechContract:
     contract = await session.get(TechContract, contract_id)
-    own = principal.city_scope
     # Another city's contract answers exactly like a missing one: no existence leak.
-    if contract is None or (own is not None and not _visible(contract, own)):
+    if contract is None or not sees(
+        principal, contract.city, contract.seller_city, contract.buyer_city
+    ):
         raise TechContractNotFound(f"no technology contract {contract_id}")
     return contract
 

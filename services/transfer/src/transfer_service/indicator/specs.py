@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from shared_kit.indicators import IndicatorSpec, PeriodQuery
-from sqlalchemy import Select, String, cast, literal, select, union_all
+from shared_kit.indicators import (
+    CustomCompute,
+    IndicatorFigure,
+    IndicatorSpec,
+    PeriodQuery,
+    RecordsQuery,
+)
+from sqlalchemy import Numeric, Select, String, cast, func, literal, null, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfer_service.achievement.models import Achievement
 from transfer_service.contract.models import TechContract
+from transfer_service.institution.models import Institution, TransferRecord
+from transfer_service.pilot.models import Pilot, PilotBase
+from transfer_service.recruitment.models import CooperationIntention
 
 # Revoked registrations never count (reading rule 1), whenever they were revoked.
 _COUNTS = "registered"
@@ -78,12 +90,197 @@ def contracts_total(p: PeriodQuery) -> Select[Any]:
     return select(both)
 
 
+def _cols(*columns: Any) -> Select[Any]:
+    """``select()`` typed loosely: the specs share one records-query type."""
+    return select(*columns)
+
+
+def _pilots(kind: str) -> RecordsQuery:
+    def records(p: PeriodQuery) -> Select[Any]:
+        t = Pilot
+        return _cols(
+            t.id, t.city, t.kind, t.organisation_name, t.organisation_uscc, t.started_on
+        ).where(t.kind == kind, t.started_on.between(p.start, p.end), t.status == "active")
+
+    return records
+
+
+def pilot_bases(p: PeriodQuery) -> Select[Any]:
+    b = PilotBase
+    return _cols(b.id, b.city, b.name, b.operator_name, b.field, b.established_on).where(
+        b.established_on.between(p.start, p.end), b.status == "active"
+    )
+
+
+def institution_transfers(p: PeriodQuery) -> Select[Any]:
+    """Transfer records of the period, attributed to the institution's city."""
+    t, i = TransferRecord, Institution
+    return (
+        _cols(
+            t.id,
+            i.city,
+            t.institution_id,
+            i.name.label("institution_name"),
+            t.title,
+            t.method,
+            t.transferred_on,
+            t.revenue,
+        )
+        .join(i, i.id == t.institution_id)
+        .where(t.transferred_on.between(p.start, p.end), t.status == "recorded")
+    )
+
+
+def recruitment_intentions(p: PeriodQuery) -> Select[Any]:
+    c = CooperationIntention
+    return _cols(
+        c.id, c.city, c.enterprise_uscc, c.enterprise_name, c.project_name, c.signed_on
+    ).where(c.signed_on.between(p.start, p.end), c.status == "signed")
+
+
+def achievements_registered(p: PeriodQuery) -> Select[Any]:
+    a = Achievement
+    return _cols(
+        a.id,
+        a.city,
+        a.registration_no,
+        a.title,
+        a.category,
+        a.organisation_name,
+        a.registered_on,
+    ).where(a.registered_on.between(p.start, p.end), a.status == "registered")
+
+
+_CONTRACT_CODES = (
+    "transfer.contracts_outflow",
+    "transfer.contract_value",
+    "transfer.tech_transaction_value",
+    "transfer.contracts_absorbed",
+    "transfer.contracts_total",
+)
+
+
+def _contract_aggregates(p: PeriodQuery) -> Select[Any]:
+    """All five contract figures per city and in total from one statement over the
+    outflow and absorbed sides (UNION ALL), instead of five scans of the same rows."""
+    c = TechContract
+    live = (c.registered_on.between(p.start, p.end), c.status == _COUNTS)
+    money = Numeric(18, 2)
+    both = union_all(
+        select(
+            c.seller_city.label("city"),
+            literal("outflow").label("side"),
+            c.contract_amount.label("amount"),
+            c.tech_transaction_amount.label("tech"),
+        ).where(*live, c.seller_city.is_not(None)),
+        select(c.buyer_city, literal("absorbed"), cast(null(), money), cast(null(), money)).where(
+            *live, c.buyer_city.is_not(None)
+        ),
+    ).subquery()
+    out = both.c.side == "outflow"
+    stmt = select(
+        both.c.city,
+        func.count().filter(out),
+        func.coalesce(func.sum(both.c.amount), 0),
+        func.coalesce(func.sum(both.c.tech), 0),
+        func.count().filter(~out),
+        func.count(),
+        func.grouping(both.c.city),
+    ).group_by(func.rollup(both.c.city))
+    if p.city is not None:
+        stmt = stmt.where(both.c.city == p.city)
+    return stmt
+
+
+async def _contract_figures(session: AsyncSession, p: PeriodQuery) -> dict[str, IndicatorFigure]:
+    # The figures are asked for one by one; the first computes all five for this request.
+    key = ("transfer.contract_figures", p.start, p.end, p.city)
+    cached: dict[str, IndicatorFigure] | None = session.info.get(key)
+    if cached is not None:
+        return cached
+    totals: list[Any] = [0, Decimal("0.00"), Decimal("0.00"), 0, 0]
+    cities: dict[str, list[Any]] = {}
+    for city, *values, grouping in (await session.execute(_contract_aggregates(p))).all():
+        if grouping:
+            totals = values
+        elif city is not None:
+            cities[city] = values
+    figures = {}
+    for index, code in enumerate(_CONTRACT_CODES):
+        # A city appears in a column only when the column has records there, as the
+        # generic figures do: outflow money follows the outflow count.
+        basis = 0 if index < 3 else index
+        figures[code] = IndicatorFigure(
+            code=code,
+            unit="yuan" if index in (1, 2) else "count",
+            value=totals[index],
+            by_city={city: v[index] for city, v in cities.items() if v[basis]},
+        )
+    session.info[key] = figures
+    return figures
+
+
+def _contract_figure(code: str) -> CustomCompute:
+    async def compute(session: AsyncSession, p: PeriodQuery) -> IndicatorFigure:
+        return (await _contract_figures(session, p))[code]
+
+    return compute
+
+
 SPECS: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("transfer.contracts_outflow", "count", contracts_outflow),
-    IndicatorSpec("transfer.contracts_absorbed", "count", contracts_absorbed),
-    IndicatorSpec("transfer.contracts_total", "count", contracts_total),
+    IndicatorSpec("transfer.ownership_reform_pilots", "count", _pilots("ownership_reform")),
     IndicatorSpec(
-        "transfer.contract_value", "yuan", contracts_outflow, "sum", column="contract_amount"
+        "transfer.evaluation_pilot_institutions", "count", _pilots("achievement_evaluation")
+    ),
+    IndicatorSpec("transfer.pilot_bases", "count", pilot_bases),
+    IndicatorSpec(
+        "transfer.institutions_reporting",
+        "count",
+        institution_transfers,
+        "distinct",
+        column="institution_id",
+    ),
+    IndicatorSpec("transfer.institution_transfers", "count", institution_transfers),
+    IndicatorSpec(
+        "transfer.institution_transfer_revenue",
+        "yuan",
+        institution_transfers,
+        "sum",
+        column="revenue",
+    ),
+    IndicatorSpec(
+        "transfer.recruitment_intentions",
+        "count",
+        recruitment_intentions,
+        "distinct",
+        column="enterprise_uscc",
+    ),
+    # The records queries stay the provenance listings; the figures come from one query.
+    IndicatorSpec(
+        "transfer.contracts_outflow",
+        "count",
+        contracts_outflow,
+        compute=_contract_figure("transfer.contracts_outflow"),
+    ),
+    IndicatorSpec(
+        "transfer.contracts_absorbed",
+        "count",
+        contracts_absorbed,
+        compute=_contract_figure("transfer.contracts_absorbed"),
+    ),
+    IndicatorSpec(
+        "transfer.contracts_total",
+        "count",
+        contracts_total,
+        compute=_contract_figure("transfer.contracts_total"),
+    ),
+    IndicatorSpec(
+        "transfer.contract_value",
+        "yuan",
+        contracts_outflow,
+        "sum",
+        column="contract_amount",
+        compute=_contract_figure("transfer.contract_value"),
     ),
     IndicatorSpec(
         "transfer.tech_transaction_value",
@@ -91,5 +288,7 @@ SPECS: tuple[IndicatorSpec, ...] = (
         contracts_outflow,
         "sum",
         column="tech_transaction_amount",
+        compute=_contract_figure("transfer.tech_transaction_value"),
     ),
+    IndicatorSpec("transfer.achievements_registered", "count", achievements_registered),
 )

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from shared_kit.auth import Principal
+from shared_kit.pagination import PageParams, keyset, page_from_rows
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfer_service.achievement.exceptions import (
+    AchievementAlreadyRevoked,
+    AchievementNotFound,
+    AchievementRegistrationNoTaken,
+)
+from transfer_service.achievement.models import Achievement
+from transfer_service.achievement.schemas import AchievementCreate
+from transfer_service.scope import check_write_city, sees
+
+
+async def create_achievement(
+    session: AsyncSession, *, principal: Principal, data: AchievementCreate
+) -> Achievement:
+    check_write_city(principal, data.city)
+    achievement = Achievement(**data.model_dump())
+    try:
+        async with session.begin_nested():
+            session.add(achievement)
+            await session.flush()
+    except IntegrityError as exc:
+        raise AchievementRegistrationNoTaken(
+            f"registration number {data.registration_no} is already used"
+        ) from exc
+    return achievement
+
+
+async def get_achievement(
+    session: AsyncSession, *, principal: Principal, achievement_id: uuid.UUID
+) -> Achievement:
+    achievement = await session.get(Achievement, achievement_id)
+    if achievement is None or not sees(principal, achievement.city):
+        raise AchievementNotFound(f"no achievement {achievement_id}")
+    return achievement
+
+
+async def revoke_achievement(
+    session: AsyncSession, *, principal: Principal, achievement_id: uuid.UUID
+) -> Achievement:
+    achievement = await get_achievement(session, principal=principal, achievement_id=achievement_id)
+    check_write_city(principal, achievement.city)
+    if achievement.status == "revoked":
+        raise AchievementAlreadyRevoked(f"achievement {achievement.registration_no} is revoked")
+    achievement.status = "revoked"
+    await session.flush()
+    return achievement
+
+
+async def list_achievements(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageParams,
+    city: str | None = None,
+    category: str | None = None,
+    registered_from: date | None = None,
+    registered_to: date | None = None,
+) -> tuple[list[Achievement], str | None]:
+    a = Achievement
+    stmt = select(a)
+    own = principal.city_scope
+    if own is not None:
+        stmt = stmt.where(a.city == own)
+    if city is not None:
+        stmt = stmt.where(a.city == city)
+    if category is not None:
+        stmt = stmt.where(a.category == category)
+    if registered_from is not None:
+        stmt = stmt.where(a.registered_on >= registered_from)
+    if registered_to is not None:
+        stmt = stmt.where(a.registered_on <= registered_to)
+    order: list[Any] = [a.registered_on, a.id]
+    rows = (await session.execute(keyset(stmt, order, page))).scalars().all()
+    return page_from_rows(rows, page, lambda r: (r.registered_on, r.id))

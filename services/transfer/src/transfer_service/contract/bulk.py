@@ -1,0 +1,298 @@
+"""Bulk import of technology contracts: validate every row, then one set-based upsert.
+
+Rows are parsed and validated in a worker thread, batch by batch, and copied into a
+temporary staging table with asyncpg's COPY; the file is never held whole in memory.
+Nothing reaches ``tech_contracts`` unless every row is valid: the staging, the
+classification and the final ``INSERT … ON CONFLICT`` all run in the request's one
+transaction, and a dry run simply stops before the final statement.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import anyio
+from pydantic import ValidationError
+from shared_kit.auth import Principal
+from shared_kit.errors import AppError, FieldError, ValidationFailed
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfer_service.contract.file_rows import Rows, csv_rows, is_xlsx, xlsx_rows
+from transfer_service.contract.schemas import ImportSummary, TechContractCreate, rule_errors
+from transfer_service.party import party_city
+
+BATCH = 5_000
+STAGE = "tech_contracts_import"
+# Columns the file sets; with the derived cities they are what an update may change.
+DATA_COLUMNS = (
+    "registration_no",
+    "type",
+    "title",
+    "seller_name",
+    "seller_uscc",
+    "seller_region",
+    "seller_city",
+    "buyer_name",
+    "buyer_uscc",
+    "buyer_region",
+    "buyer_city",
+    "contract_amount",
+    "tech_transaction_amount",
+    "signed_on",
+    "registered_on",
+    "city",
+)
+_UPDATABLE = [c for c in DATA_COLUMNS if c != "registration_no"]
+_STAGE_DDL = f"""
+CREATE TEMP TABLE {STAGE} (
+    row_no integer NOT NULL,
+    registration_no varchar(32) NOT NULL,
+    type varchar(32) NOT NULL,
+    title varchar(300) NOT NULL,
+    seller_name varchar(200) NOT NULL,
+    seller_uscc varchar(18),
+    seller_region varchar(6) NOT NULL,
+    seller_city varchar(6),
+    buyer_name varchar(200) NOT NULL,
+    buyer_uscc varchar(18),
+    buyer_region varchar(6) NOT NULL,
+    buyer_city varchar(6),
+    contract_amount numeric(18, 2) NOT NULL,
+    tech_transaction_amount numeric(18, 2) NOT NULL,
+    signed_on date NOT NULL,
+    registered_on date NOT NULL,
+    city varchar(6) NOT NULL
+) ON COMMIT DROP
+"""
+
+
+class ImportRowsInvalid(ValidationFailed):
+    code = "import_rows_invalid"
+    title = "Some rows of the file are invalid; nothing was imported"
+
+
+class TooManyRows(ValidationFailed):
+    code = "too_many_rows"
+    title = "The file has more data rows than one import accepts"
+
+
+@dataclass
+class _Validated:
+    headers: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    errors: list[FieldError] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+
+def _row_errors(number: int, exc: ValidationError, headers: dict[str, str]) -> list[FieldError]:
+    out = []
+    for err in exc.errors():
+        loc = err.get("loc", ())
+        name = str(loc[0]) if loc else "row"
+        out.append(
+            FieldError(
+                field=headers.get(name, name),
+                code=str(err.get("type", "invalid")),
+                message=str(err.get("msg", "invalid")),
+                row=number,
+            )
+        )
+    return out
+
+
+def _validate_batch(
+    rows: Rows,
+    state: _Validated,
+    own_city: str | None,
+    max_rows: int,
+) -> list[tuple[Any, ...]]:
+    """Validate up to BATCH rows; return the valid ones as staging records."""
+    records: list[tuple[Any, ...]] = []
+    for number, cells in itertools.islice(rows, BATCH):
+        state.rows += 1
+        if state.rows > max_rows:
+            raise TooManyRows(f"at most {max_rows} data rows per file")
+        try:
+            data = TechContractCreate.model_validate(cells)
+        except ValidationError as exc:
+            state.errors += _row_errors(number, exc, state.headers)
+            continue
+        problems = [
+            e.model_copy(update={"row": number, "field": state.headers.get(e.field, e.field)})
+            for e in rule_errors(data, prefix="")
+        ]
+        if own_city is not None and data.city != own_city:
+            problems.append(
+                FieldError(
+                    field=state.headers.get("city", "city"),
+                    code="city_not_allowed",
+                    message=f"this key may only register contracts in city {own_city}",
+                    row=number,
+                )
+            )
+        if data.registration_no in state.seen:
+            problems.append(
+                FieldError(
+                    field=state.headers.get("registration_no", "registration_no"),
+                    code="duplicate_in_file",
+                    message=f"{data.registration_no} appears on an earlier row",
+                    row=number,
+                )
+            )
+        state.seen.add(data.registration_no)
+        if problems:
+            state.errors += problems
+            continue
+        records.append(
+            (
+                number,
+                data.registration_no,
+                data.type,
+                data.title,
+                data.seller_name,
+                data.seller_uscc,
+                data.seller_region,
+                party_city(data.seller_region),
+                data.buyer_name,
+                data.buyer_uscc,
+                data.buyer_region,
+                party_city(data.buyer_region),
+                data.contract_amount,
+                data.tech_transaction_amount,
+                data.signed_on,
+                data.registered_on,
+                data.city,
+            )
+        )
+    return records
+
+
+async def import_contracts(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    file: IO[bytes],
+    filename: str | None,
+    dry_run: bool,
+    max_rows: int,
+) -> ImportSummary:
+    own = principal.city_scope
+    state = _Validated()
+    reader = xlsx_rows if is_xlsx(file, filename) else csv_rows
+    rows = reader(file, state.headers)
+    # Through the session first: that opens the request's transaction on the connection,
+    # which the staging table (ON COMMIT DROP) and the raw COPY below must live in.
+    await session.execute(text(_STAGE_DDL))
+    conn = await (await session.connection()).get_raw_connection()
+    pg: Any = conn.driver_connection  # asyncpg, for COPY
+    try:
+        summary = await _stage_and_classify(session, pg, rows, state, own, max_rows, dry_run)
+        if state.errors and not dry_run:
+            raise ImportRowsInvalid(
+                f"{summary.failed} of {summary.rows} row(s) failed",
+                errors=summary.errors,
+                extra={"summary": summary.model_dump(exclude={"errors"})},
+            )
+        if not dry_run:
+            await _upsert(session)
+    except AppError:
+        # Our own refusals leave the transaction usable: tidy up. A database error
+        # aborts it instead, and the rollback removes the staging table anyway.
+        await session.execute(text(f"DROP TABLE {STAGE}"))
+        raise
+    finally:
+        rows.close()  # while the upload is still open
+    await session.execute(text(f"DROP TABLE {STAGE}"))
+    return summary
+
+
+async def _stage_and_classify(
+    session: AsyncSession,
+    pg: Any,
+    rows: Rows,
+    state: _Validated,
+    own: str | None,
+    max_rows: int,
+    dry_run: bool,
+) -> ImportSummary:
+    while True:
+        before = state.rows
+        # Parsing and validation are CPU work: keep them off the event loop.
+        batch = await anyio.to_thread.run_sync(_validate_batch, rows, state, own, max_rows)
+        if batch:
+            # Valid rows are staged even after a failure, so the summary can say what
+            # the rest of the file would do.
+            await pg.copy_records_to_table(STAGE, records=batch, columns=["row_no", *DATA_COLUMNS])
+        if state.rows == before:
+            break
+    if own is not None:
+        # A bureau may not overwrite a contract another city registered.
+        taken = (
+            await session.execute(
+                text(
+                    f"""
+                    SELECT s.row_no, s.registration_no FROM {STAGE} s
+                    JOIN tech_contracts c USING (registration_no) WHERE c.city <> :own
+                    """
+                ),
+                {"own": own},
+            )
+        ).mappings()
+        state.errors += [
+            FieldError(
+                field=state.headers.get("registration_no", "registration_no"),
+                code="registration_no_taken",
+                message=f"{r['registration_no']} is registered by another city",
+                row=r["row_no"],
+            )
+            for r in taken
+        ]
+    changed = " OR ".join(f"c.{col} IS DISTINCT FROM s.{col}" for col in _UPDATABLE)
+    counts = (
+        (
+            await session.execute(
+                text(
+                    f"""
+                    SELECT count(*) FILTER (WHERE c.id IS NULL) AS created,
+                           count(*) FILTER (WHERE c.id IS NOT NULL AND ({changed})) AS updated,
+                           count(*) FILTER (WHERE c.id IS NOT NULL AND NOT ({changed}))
+                               AS unchanged
+                    FROM {STAGE} s LEFT JOIN tech_contracts c USING (registration_no)
+                    WHERE CAST(:own AS text) IS NULL OR c.id IS NULL OR c.city = :own
+                    """
+                ),
+                {"own": own},
+            )
+        )
+        .mappings()
+        .one()
+    )
+    state.errors.sort(key=lambda e: (e.row or 0, e.field))
+    return ImportSummary(
+        dry_run=dry_run,
+        rows=state.rows,
+        created=counts["created"],
+        updated=counts["updated"],
+        unchanged=counts["unchanged"],
+        failed=len({e.row for e in state.errors}),
+        errors=state.errors,
+    )
+
+
+async def _upsert(session: AsyncSession) -> None:
+    cols = ", ".join(DATA_COLUMNS)
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATABLE)
+    changed = " OR ".join(f"tech_contracts.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in _UPDATABLE)
+    await session.execute(
+        text(
+            f"""
+        INSERT INTO tech_contracts (id, {cols}, status, created_at, updated_at)
+        SELECT gen_random_uuid(), {cols}, 'registered', now(), now() FROM {STAGE}
+        ON CONFLICT (registration_no) DO UPDATE SET {sets}, updated_at = now()
+        WHERE {changed}
+        """
+        )
+    )

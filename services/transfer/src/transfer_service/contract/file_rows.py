@@ -1,0 +1,252 @@
+"""Read a contracts spreadsheet (CSV or XLSX) one row at a time, never whole in memory.
+
+Both readers yield ``(row_number, cells)`` where ``row_number`` is the 1-based data row
+(the header is row 0) and ``cells`` maps the canonical field name to the raw cell value.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Generator, Iterator
+from datetime import date, datetime
+from typing import IO, Any
+
+from openpyxl import load_workbook
+from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.errors import FieldError, ValidationFailed
+
+# Canonical field → accepted headers (English names and the usual Chinese ones).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "registration_no": ("合同登记编号", "登记编号", "合同编号", "登记号"),
+    "type": ("合同类型", "技术合同类型", "类型"),
+    "title": ("项目名称", "合同名称", "名称"),
+    "seller_name": ("卖方名称", "卖方", "卖方单位"),
+    "seller_uscc": ("卖方统一社会信用代码", "卖方信用代码"),
+    "seller_region": ("卖方行政区划代码", "卖方所在地区划代码", "卖方所在地"),
+    "buyer_name": ("买方名称", "买方", "买方单位"),
+    "buyer_uscc": ("买方统一社会信用代码", "买方信用代码"),
+    "buyer_region": ("买方行政区划代码", "买方所在地区划代码", "买方所在地"),
+    "contract_amount": ("合同成交额", "合同金额", "成交额"),
+    "tech_transaction_amount": ("技术交易额",),
+    "signed_on": ("签订日期", "合同签订日期"),
+    "registered_on": ("登记日期", "认定登记日期"),
+    "city": ("登记城市", "登记地市", "登记机构所在市", "登记市"),
+}
+REQUIRED = frozenset(HEADERS) - {"title", "seller_uscc", "buyer_uscc"}
+_BY_HEADER = {h: field for field, names in HEADERS.items() for h in (field, *names)}
+
+# Chinese type names as registrars write them (domain.md §3).
+TYPE_NAMES = {
+    "委托开发": "development_commissioned",
+    "技术开发(委托)": "development_commissioned",
+    "合作开发": "development_cooperative",
+    "技术开发(合作)": "development_cooperative",
+    "专利权转让": "transfer_patent",
+    "专利申请权转让": "transfer_patent_application",
+    "技术秘密转让": "transfer_know_how",
+    "专利实施许可": "licence_patent",
+    "技术秘密使用许可": "licence_know_how",
+    "技术秘密许可": "licence_know_how",
+    "技术咨询": "consulting",
+    "技术服务": "service",
+    "技术培训": "service_training",
+    "技术中介": "service_intermediary",
+}
+_CITY_BY_NAME = {name: code for code, name in GUANGXI_CITIES.items()} | {
+    name.removesuffix("市"): code for code, name in GUANGXI_CITIES.items()
+}
+MONEY_FIELDS = ("contract_amount", "tech_transaction_amount")
+Rows = Generator[tuple[int, dict[str, Any]], None, None]
+
+
+class FileUnreadable(ValidationFailed):
+    code = "file_unreadable"
+    title = "The file cannot be read as CSV or XLSX"
+
+
+class BadHeader(ValidationFailed):
+    code = "bad_header"
+    title = "The header row does not name the required columns"
+
+
+def _norm_header(raw: Any) -> str:
+    text = "" if raw is None else str(raw)
+    text = text.strip().replace("（", "(").replace("）", ")").replace(" ", "")
+    return text.lower() if text.isascii() else text
+
+
+def map_header(raw: list[Any]) -> tuple[list[str | None], dict[str, str]]:
+    """Canonical field of each column (None to ignore) and field → header as written."""
+    fields: list[str | None] = []
+    written: dict[str, str] = {}
+    errors: list[FieldError] = []
+    for index, cell in enumerate(raw):
+        name = _norm_header(cell)
+        field = _BY_HEADER.get(name) if name else None
+        if name and field is None:
+            errors.append(
+                FieldError(
+                    field=str(cell),
+                    code="unknown_column",
+                    message=f"column {index + 1} is not a contract field",
+                    row=0,
+                )
+            )
+        elif field is not None and field in written:
+            errors.append(
+                FieldError(
+                    field=str(cell), code="duplicate_column", message=f"{field} twice", row=0
+                )
+            )
+            field = None
+        elif field is not None:
+            written[field] = str(cell).strip()
+        fields.append(field)
+    errors += [
+        FieldError(field=f, code="missing_column", message=f"no {f} column", row=0)
+        for f in sorted(REQUIRED - written.keys())
+    ]
+    if errors:
+        raise BadHeader(f"{len(errors)} header problem(s)", errors=errors)
+    return fields, written
+
+
+def _plain(value: Any) -> Any:
+    """A cell as the schema parses it: stripped text, a date, or None when empty."""
+    if type(value) is str:  # every CSV cell: the fast path
+        return value.strip() or None
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, float):
+        # XLSX numbers are floats: the shortest repr is the number the user typed.
+        return repr(value)
+    return str(value).strip() or None
+
+
+def _money(value: Any) -> Any:
+    text = _plain(value)
+    if isinstance(text, str) and ("," in text or "，" in text or text.endswith("元")):
+        text = text.replace(",", "").replace("，", "").removesuffix("元").strip()
+    return text
+
+
+def _day(value: Any) -> Any:
+    text = _plain(value)
+    if isinstance(text, str) and ("/" in text or "." in text):
+        text = text.replace("/", "-").replace(".", "-")
+    return text
+
+
+def _type(value: Any) -> Any:
+    text = _plain(value)
+    if not isinstance(text, str):
+        return text
+    text = text.replace("（", "(").replace("）", ")")
+    if text in TYPE_NAMES:
+        return TYPE_NAMES[text]
+    if text.endswith(")") and "(" in text:
+        # "技术转让(专利实施许可)": the sub-type decides. Legacy (2001 规则) data filed
+        # 专利实施许可 under 技术转让; since 2021 it is a licence (domain.md §3).
+        return TYPE_NAMES.get(text[text.index("(") + 1 : -1], text)
+    return text
+
+
+def _city(value: Any) -> Any:
+    text = _plain(value)
+    return _CITY_BY_NAME.get(text, text) if isinstance(text, str) else text
+
+
+def _region(value: Any) -> Any:
+    text = _plain(value)
+    return text[:-2] if isinstance(text, str) and text.endswith(".0") else text
+
+
+_NORMALISERS: dict[str, Callable[[Any], Any]] = {
+    "contract_amount": _money,
+    "tech_transaction_amount": _money,
+    "signed_on": _day,
+    "registered_on": _day,
+    "type": _type,
+    "city": _city,
+    "seller_region": _region,
+    "buyer_region": _region,
+}
+
+
+def normalise_cell(field: str, value: Any) -> Any:
+    """Spreadsheet conventions → what the schema parses: dates, money, names of codes."""
+    return _NORMALISERS.get(field, _plain)(value)
+
+
+def _rows(raw_rows: Iterator[list[Any]], headers: dict[str, str]) -> Rows:
+    try:
+        header = next(raw_rows)
+    except StopIteration:
+        raise BadHeader("the file is empty") from None
+    fields, written = map_header(list(header))
+    headers.update(written)
+    columns = [
+        (index, field, _NORMALISERS.get(field, _plain))
+        for index, field in enumerate(fields)
+        if field is not None
+    ]
+    for number, raw in enumerate(raw_rows, start=1):
+        width = len(raw)
+        # Empty cells are left out, so the schema's defaults (or "missing") apply.
+        cells = {
+            field: value
+            for index, field, norm in columns
+            if index < width and (value := norm(raw[index])) is not None
+        }
+        if cells:
+            yield number, cells
+
+
+def _csv_encoding(f: IO[bytes]) -> str:
+    head = f.read(256 * 1024)
+    f.seek(0)
+    try:
+        # An incremental decoder tolerates a character cut at the end of the sample.
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"  # what Excel writes for Chinese CSV on Windows
+    return "utf-8-sig"
+
+
+def csv_rows(f: IO[bytes], headers: dict[str, str]) -> Rows:
+    """Rows of a CSV upload; ``headers`` receives field → header as written."""
+    text = io.TextIOWrapper(f, encoding=_csv_encoding(f), newline="")
+    try:
+        yield from _rows(iter(csv.reader(text)), headers)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise FileUnreadable(f"CSV: {exc}") from exc
+    finally:
+        text.detach()  # the upload owns the file
+
+
+def xlsx_rows(f: IO[bytes], headers: dict[str, str]) -> Rows:
+    """Rows of the first sheet of an XLSX upload; ``headers`` as for :func:`csv_rows`."""
+    try:
+        # read_only streams the sheet XML row by row instead of building the workbook.
+        book = load_workbook(f, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise FileUnreadable(f"XLSX: {exc}") from exc
+    try:
+        sheet = book.worksheets[0]
+        yield from _rows((list(r) for r in sheet.iter_rows(values_only=True)), headers)
+    finally:
+        book.close()
+
+
+def is_xlsx(f: IO[bytes], filename: str | None) -> bool:
+    magic = f.read(4)
+    f.seek(0)
+    if filename and filename.lower().endswith((".xlsx", ".xlsm")):
+        return True
+    return magic == b"PK\x03\x04"

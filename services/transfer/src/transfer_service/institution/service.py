@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from shared_kit.auth import Principal
+from shared_kit.pagination import PageParams, keyset, page_from_rows
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfer_service.institution.exceptions import (
+    InstitutionConflict,
+    InstitutionNotFound,
+    TransferRecordAlreadyWithdrawn,
+    TransferRecordNotFound,
+)
+from transfer_service.institution.models import Institution, TransferRecord
+from transfer_service.institution.schemas import InstitutionCreate, TransferRecordCreate
+from transfer_service.scope import check_write_city, sees
+
+
+async def create_institution(
+    session: AsyncSession, *, principal: Principal, data: InstitutionCreate
+) -> Institution:
+    check_write_city(principal, data.city)
+    institution = Institution(**data.model_dump())
+    try:
+        async with session.begin_nested():
+            session.add(institution)
+            await session.flush()
+    except IntegrityError as exc:
+        raise InstitutionConflict(f"institution {data.name} already exists") from exc
+    return institution
+
+
+async def get_institution(
+    session: AsyncSession, *, principal: Principal, institution_id: uuid.UUID
+) -> Institution:
+    institution = await session.get(Institution, institution_id)
+    if institution is None or not sees(principal, institution.city):
+        raise InstitutionNotFound(f"no institution {institution_id}")
+    return institution
+
+
+async def list_institutions(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageParams,
+    city: str | None = None,
+    kind: str | None = None,
+) -> tuple[list[Institution], str | None]:
+    i = Institution
+    stmt = select(i)
+    own = principal.city_scope
+    if own is not None:
+        stmt = stmt.where(i.city == own)
+    if city is not None:
+        stmt = stmt.where(i.city == city)
+    if kind is not None:
+        stmt = stmt.where(i.kind == kind)
+    order: list[Any] = [i.name, i.id]
+    rows = (await session.execute(keyset(stmt, order, page))).scalars().all()
+    return page_from_rows(rows, page, lambda r: (r.name, r.id))
+
+
+async def create_transfer_record(
+    session: AsyncSession, *, principal: Principal, data: TransferRecordCreate
+) -> TransferRecord:
+    institution = await session.get(Institution, data.institution_id)
+    if institution is None:
+        raise InstitutionNotFound(f"no institution {data.institution_id}")
+    # The record belongs to the institution's city: another city's is a refused write.
+    check_write_city(principal, institution.city)
+    record = TransferRecord(**data.model_dump())
+    session.add(record)
+    await session.flush()
+    return record
+
+
+async def _record_with_city(
+    session: AsyncSession, record_id: uuid.UUID
+) -> tuple[TransferRecord, str] | None:
+    row = (
+        await session.execute(
+            select(TransferRecord, Institution.city)
+            .join(Institution, Institution.id == TransferRecord.institution_id)
+            .where(TransferRecord.id == record_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def get_transfer_record(
+    session: AsyncSession, *, principal: Principal, record_id: uuid.UUID
+) -> TransferRecord:
+    found = await _record_with_city(session, record_id)
+    if found is None or not sees(principal, found[1]):
+        raise TransferRecordNotFound(f"no transfer record {record_id}")
+    return found[0]
+
+
+async def withdraw_transfer_record(
+    session: AsyncSession, *, principal: Principal, record_id: uuid.UUID
+) -> TransferRecord:
+    found = await _record_with_city(session, record_id)
+    if found is None or not sees(principal, found[1]):
+        raise TransferRecordNotFound(f"no transfer record {record_id}")
+    record, city = found
+    check_write_city(principal, city)
+    if record.status == "withdrawn":
+        raise TransferRecordAlreadyWithdrawn(f"transfer record {record_id} is withdrawn")
+    record.status = "withdrawn"
+    await session.flush()
+    return record
+
+
+async def list_transfer_records(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    page: PageParams,
+    institution_id: uuid.UUID | None = None,
+    city: str | None = None,
+    method: str | None = None,
+    transferred_from: date | None = None,
+    transferred_to: date | None = None,
+) -> tuple[list[TransferRecord], str | None]:
+    t = TransferRecord
+    stmt = select(t).join(Institution, Institution.id == t.institution_id)
+    own = principal.city_scope
+    if own is not None:
+        stmt = stmt.where(Institution.city == own)
+    if city is not None:
+        stmt = stmt.where(Institution.city == city)
+    if institution_id is not None:
+        stmt = stmt.where(t.institution_id == institution_id)
+    if method is not None:
+        stmt = stmt.where(t.method == method)
+    if transferred_from is not None:
+        stmt = stmt.where(t.transferred_on >= transferred_from)
+    if transferred_to is not None:
+        stmt = stmt.where(t.transferred_on <= transferred_to)
+    order: list[Any] = [t.transferred_on, t.id]
+    rows = (await session.execute(keyset(stmt, order, page))).scalars().all()
+    return page_from_rows(rows, page, lambda r: (r.transferred_on, r.id))
