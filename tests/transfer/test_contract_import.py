@@ -12,9 +12,9 @@ import httpx
 import pytest
 import pytest_asyncio
 from openpyxl import Workbook
-from transfer_service.main import create_app
 
 from tests.transfer.conftest import GUANGZHOU, LIUZHOU, NANNING, USCC_LIUZHOU, USCC_NANNING
+from transfer_service.main import create_app
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

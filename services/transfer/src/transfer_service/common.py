@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
+
 from shared_kit.codes import uscc_problem
 
 CENT = Decimal("0.01")

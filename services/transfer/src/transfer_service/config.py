@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
+
 from shared_kit.settings import ServiceSettings
 
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from shared_kit.db import make_metadata
 from sqlalchemy.orm import DeclarativeBase
+
+from shared_kit.db import make_metadata
 
 SCHEMA = "transfer"
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from shared_kit.app import create_service_app
 
+from shared_kit.app import create_service_app
 from transfer_service.api import router
 from transfer_service.config import Settings, get_settings
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import AfterValidator
+
 from shared_kit.codes import GUANGXI_CITIES, RegionCode, city_of, in_region
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from shared_kit.db import Timestamps
 from sqlalchemy import CheckConstraint, Date, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared_kit.db import Timestamps
 from transfer_service.common import in_check
 from transfer_service.db import Base
 

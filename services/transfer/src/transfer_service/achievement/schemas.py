@@ -5,8 +5,8 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from shared_kit.codes import CityCode, Uscc
 
+from shared_kit.codes import CityCode, Uscc
 from transfer_service.common import Name
 
 AchievementCategory = Literal["applied", "basic", "soft_science"]

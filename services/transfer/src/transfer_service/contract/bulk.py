@@ -15,11 +15,11 @@ from typing import IO, Any
 
 import anyio
 from pydantic import ValidationError
-from shared_kit.auth import Principal
-from shared_kit.errors import AppError, FieldError, ValidationFailed
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit.auth import Principal
+from shared_kit.errors import AppError, FieldError, ValidationFailed
 from transfer_service.contract.file_rows import Rows, csv_rows, is_xlsx, xlsx_rows
 from transfer_service.contract.schemas import ImportSummary, TechContractCreate, rule_errors
 from transfer_service.party import party_city

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from openpyxl import load_workbook
+
 from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.errors import FieldError, ValidationFailed
 

@@ -5,12 +5,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
-
 from transfer_service.contract import bulk, service
 from transfer_service.contract.models import TechContract
 from transfer_service.contract.schemas import (

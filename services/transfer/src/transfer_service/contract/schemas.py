@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
 from shared_kit.codes import CityCode
 from shared_kit.errors import FieldError
-
 from transfer_service.common import Money, Name, Uscc
 from transfer_service.party import PartyRegion
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Numeric, Select, String, cast, func, literal, null, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from shared_kit.indicators import (
     CustomCompute,
     IndicatorFigure,
@@ -12,9 +15,6 @@ from shared_kit.indicators import (
     PeriodQuery,
     RecordsQuery,
 )
-from sqlalchemy import Numeric, Select, String, cast, func, literal, null, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from transfer_service.achievement.models import Achievement
 from transfer_service.contract.models import TechContract
 from transfer_service.institution.models import Institution, TransferRecord

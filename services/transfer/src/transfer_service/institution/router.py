@@ -5,12 +5,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
-
 from transfer_service.institution import service
 from transfer_service.institution.models import Institution, TransferRecord
 from transfer_service.institution.schemas import (

@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from shared_kit.codes import CityCode, Uscc
 
+from shared_kit.codes import CityCode, Uscc
 from transfer_service.common import Money, Name
 
 InstitutionKind = Literal["university", "institute"]

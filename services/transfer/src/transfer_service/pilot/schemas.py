@@ -5,8 +5,8 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from shared_kit.codes import CityCode, Uscc
 
+from shared_kit.codes import CityCode, Uscc
 from transfer_service.common import Name
 
 PilotKind = Literal["ownership_reform", "achievement_evaluation"]

@@ -4,11 +4,11 @@ import uuid
 from datetime import date
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit.auth import Principal
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 from transfer_service.pilot.exceptions import AlreadyCancelled, PilotBaseNotFound, PilotNotFound
 from transfer_service.pilot.models import Pilot, PilotBase
 from transfer_service.pilot.schemas import PilotBaseCreate, PilotCreate

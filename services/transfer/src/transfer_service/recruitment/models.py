@@ -4,10 +4,10 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from shared_kit.db import Timestamps
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared_kit.db import Timestamps
 from transfer_service.common import in_check
 from transfer_service.db import Base
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-from shared_kit.codes import CityCode, RegionCode, Uscc
 
+from shared_kit.codes import CityCode, RegionCode, Uscc
 from transfer_service.common import Money, Name
 
 

@@ -4,12 +4,12 @@ import uuid
 from datetime import date
 from typing import Any
 
-from shared_kit.auth import Principal
-from shared_kit.errors import FieldError
-from shared_kit.pagination import PageParams, keyset, page_from_rows
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit.auth import Principal
+from shared_kit.errors import FieldError
+from shared_kit.pagination import PageParams, keyset, page_from_rows
 from transfer_service.recruitment.exceptions import (
     CooperationIntentionNotFound,
     IntentionAlreadyWithdrawn,
