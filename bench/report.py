@@ -1,0 +1,228 @@
+"""Benchmark: the consolidated report beside the slowest single service's indicators call.
+
+A throwaway embedded PostgreSQL gets a large dataset (by default 1,000,000 technology
+contracts, 1,000,000 commissioner service logs, 200,000 loans over 100,000 registered
+enterprises, 50,000 challenge demands and 50,000 funded projects), loaded with COPY. The
+four workstream services and reporting run as real uvicorn processes. Then, side by side:
+
+- each service's ``GET /v1/indicators`` for 2023-H1 (one call, as reporting makes it);
+- reporting's ``GET /v1/reports/consolidated?period=2023-H1`` (eight concurrent calls:
+  both periods from all four services, then the comparison).
+
+Goal (docs/performance.md): report ÷ slowest single service ≤ 1.5.
+
+    uv run python bench/report.py [--scale 1.0] [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from bench.http_paths import uvicorn
+from bench.projects_indicators import load as load_projects
+from bench.talent_service_logs import seed as seed_talent
+from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
+from devstack.layout import ALL, DATABASE
+from devstack.pg import EmbeddedPostgres, free_port
+from devstack.run import component_env, wait_ready
+from shared_kit.auth import Principal, PrincipalSigner, Role
+from shared_kit.codes import GUANGXI_CITIES, uscc_check_char
+
+HOST = "127.0.0.1"
+CITIES = list(GUANGXI_CITIES)
+OUTSIDE = ["110105", "310115", "440305", "330106", "510107"]
+START = date(2021, 7, 1)
+DAYS = (date(2023, 12, 31) - START).days
+
+
+def plain(dsn: str) -> str:
+    return dsn.replace("postgresql+asyncpg://", "postgresql://")
+
+
+def uscc(n: int, city: str) -> str:
+    body = "91" + city + f"{n:09d}"
+    return body + uscc_check_char(body)
+
+
+async def load_contracts(dsn: str, n: int) -> None:
+    rng = random.Random(11)
+    types = ["development_commissioned", "transfer_patent", "licence_patent", "consulting",
+             "service", "service_training"]  # fmt: skip
+
+    def rows():  # type: ignore[no-untyped-def]
+        for i in range(n):
+            seller = rng.choice(CITIES) if rng.random() < 0.7 else rng.choice(OUTSIDE)
+            buyer = rng.choice(CITIES) if rng.random() < 0.6 else rng.choice(OUTSIDE)
+            registered = START + timedelta(days=rng.randrange(DAYS))
+            amount = Decimal(rng.randrange(10_000, 50_000_000)) / 100
+            in_s, in_b = seller[:2] == "45", buyer[:2] == "45"
+            yield (
+                uuid.uuid4(), f"23450100{i:08d}", rng.choice(types), "技术合同", "卖方",
+                None, seller, seller[:4] + "00" if in_s else None, "买方", None, buyer,
+                buyer[:4] + "00" if in_b else None, amount, (amount * 8 / 10).quantize(
+                    Decimal("0.01")), registered - timedelta(days=10), registered,
+                seller if in_s else rng.choice(CITIES), "registered",
+            )  # fmt: skip
+
+    conn = await asyncpg.connect(plain(dsn))
+    await conn.copy_records_to_table(
+        "tech_contracts",
+        schema_name="transfer",
+        columns=[
+            "id",
+            "registration_no",
+            "type",
+            "title",
+            "seller_name",
+            "seller_uscc",
+            "seller_region",
+            "seller_city",
+            "buyer_name",
+            "buyer_uscc",
+            "buyer_region",
+            "buyer_city",
+            "contract_amount",
+            "tech_transaction_amount",
+            "signed_on",
+            "registered_on",
+            "city",
+            "status",
+        ],
+        records=rows(),
+    )
+    await conn.execute("ANALYZE transfer.tech_contracts")
+    await conn.close()
+
+
+async def load_enterprise(dsn: str, n_enterprises: int, n_loans: int) -> None:
+    rng = random.Random(13)
+    conn = await asyncpg.connect(plain(dsn))
+    firms = [(uuid.uuid4(), uscc(i, rng.choice(CITIES))) for i in range(n_enterprises)]
+    await conn.copy_records_to_table(
+        "enterprises",
+        schema_name="enterprise",
+        columns=["id", "uscc", "name", "city", "industry", "check_overridden"],
+        records=(
+            (fid, code, f"企业{i}", code[2:6] + "00", "制造业", False)
+            for i, (fid, code) in enumerate(firms)
+        ),
+    )
+
+    def loans():  # type: ignore[no-untyped-def]
+        for i in range(n_loans):
+            _, code = firms[rng.randrange(len(firms))]
+            day = START + timedelta(days=rng.randrange(DAYS))
+            yield (
+                uuid.uuid4(), f"BANK{i % 5}", f"HT{i:09d}", code, "企业",
+                Decimal(rng.randrange(100_000, 5_000_000)), day, day + timedelta(days=365),
+                Decimal("3.4500"), "credit", "disbursed", rng.random() < 0.5,
+            )  # fmt: skip
+
+    await conn.copy_records_to_table(
+        "loans",
+        schema_name="enterprise",
+        columns=["id", "bank_code", "contract_no", "uscc", "enterprise_name", "amount",
+                 "disbursed_on", "maturity_on", "annual_rate", "guarantee", "status", "listed"],
+        records=loans(),
+    )  # fmt: skip
+    await conn.execute("ANALYZE enterprise.enterprises")
+    await conn.execute("ANALYZE enterprise.loans")
+    await conn.close()
+
+
+def timed(client: httpx.Client, url: str, params: dict[str, str], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        r = client.get(url, params=params)
+        out.append(time.perf_counter() - t)
+        r.raise_for_status()
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M contracts")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    s = args.scale
+    root = Path(tempfile.mkdtemp(prefix="gxst-bench-report-"))
+    server = EmbeddedPostgres(root / "pg").start()
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        creds = Secrets.load_or_create(root / "secrets.json")
+        asyncio.run(bootstrap(server.admin_dsn(), creds))
+        dsns = component_dsns(server.admin_dsn(), creds, DATABASE)
+        migrate(dsns)
+        t = time.perf_counter()
+
+        async def load_all() -> None:
+            await load_contracts(dsns["transfer"], int(1_000_000 * s))
+            await seed_talent(plain(dsns["talent"]), int(1_000_000 * s))
+            await load_enterprise(dsns["enterprise"], int(100_000 * s), int(200_000 * s))
+            await load_projects(plain(dsns["projects"]), int(50_000 * s))
+
+        asyncio.run(load_all())
+        print(f"loaded in {time.perf_counter() - t:.0f} s")
+        ports = {c.name: free_port() for c in ALL}
+        urls = {n: f"http://{HOST}:{p}" for n, p in ports.items()}
+        names = ("projects", "enterprise", "talent", "transfer", "reporting")
+        comps = {c.name: c for c in ALL}
+        for name in names:
+            env = component_env(comps[name], dsns, creds, urls)
+            env[comps[name].env_prefix + "LOG_LEVEL"] = "WARNING"
+            env["REPORTING_CALL_DEADLINE_SECONDS"] = "60"
+            procs[name] = uvicorn(comps[name].module, ports[name], env)
+        wait_ready({n: urls[n] for n in names})
+        token = PrincipalSigner(creds.principal_private_key.encode(), ttl_seconds=3600).sign(
+            Principal("bench", Role.admin)
+        )
+        period = {"from": "2023-01-01", "to": "2023-06-30"}
+        with httpx.Client(headers={"X-Principal": token}, timeout=120) as c:
+            for name in names[:4]:  # warm caches and plans
+                timed(c, urls[name] + "/v1/indicators", period, 2)
+            timed(c, urls["reporting"] + "/v1/reports/consolidated", {"period": "2023-H1"}, 2)
+            single: dict[str, list[float]] = {n: [] for n in names[:4]}
+            report: list[float] = []
+            for _ in range(args.runs):  # interleaved rounds
+                for name in names[:4]:
+                    single[name] += timed(c, urls[name] + "/v1/indicators", period, 1)
+                report += timed(
+                    c, urls["reporting"] + "/v1/reports/consolidated", {"period": "2023-H1"}, 1
+                )
+    finally:
+        for proc in procs.values():
+            proc.terminate()
+        for proc in procs.values():
+            proc.wait(10)
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+    med = {n: statistics.median(v) * 1000 for n, v in single.items()}
+    rep = statistics.median(report) * 1000
+    slowest = max(med, key=lambda n: med[n])
+    print(f"\nConsolidated report at scale {s} (1M contracts, 1M logs, 200k loans at 1.0); "
+          f"medians of {args.runs}")  # fmt: skip
+    for name, ms in med.items():
+        print(f"  {name:<11} indicators {ms:8.1f} ms")
+    print(f"  report      consolidated {rep:6.1f} ms")
+    print(f"report ÷ slowest ({slowest}) {rep / med[slowest]:.2f}   (goal ≤ 1.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
