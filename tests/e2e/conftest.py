@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -65,9 +66,10 @@ class Stack:
         return httpx.Client(base_url=self.gateway, headers=merged, timeout=30.0)
 
 
-@pytest.fixture(scope="session")
-def stack(pg: TestDatabase) -> Iterator[Stack]:
-    dsns = pg.fresh_database("gxst_e2e")
+@contextmanager
+def start_stack(pg: TestDatabase, database: str) -> Iterator[Stack]:
+    """Every component as a process on free ports, against its own fresh database."""
+    dsns = pg.fresh_database(database)
     urls = {c.name: f"http://{HOST}:{free_port()}" for c in ALL}
     envs = {c.name: component_env(c, dsns, pg.secrets, urls) for c in ALL}
     for comp in ALL:
@@ -88,6 +90,12 @@ def stack(pg: TestDatabase) -> Iterator[Stack]:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture(scope="session")
+def stack(pg: TestDatabase) -> Iterator[Stack]:
+    with start_stack(pg, "gxst_e2e") as st:
+        yield st
 
 
 __all__ = ["GATEWAY", "Stack"]
