@@ -293,5 +293,18 @@ class TestRealTransaction:
                     files={"file": ("c.csv", csv_bytes([zh_row("23459901000001")]))},
                     headers=tokens.headers("admin"),
                 )
+                # The fast read path on its own pool (outside the harness's transaction).
+                missing = await http.get(
+                    "/v1/tech-contracts/00000000-0000-0000-0000-000000000000",
+                    headers=tokens.headers("analyst"),
+                )
+                listed = await http.get(
+                    "/v1/tech-contracts",
+                    params={"registration_no": "23459901000001"},
+                    headers=tokens.headers("city_bureau", city=NANNING),
+                )
         assert r.status_code == 200, r.text
         assert r.json()["created"] == 1
+        assert missing.status_code == 404
+        assert listed.status_code == 200
+        assert listed.json()["items"] == []  # the dry run stored nothing

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
-from shared_kit.db import SessionDep
+from shared_kit.db import ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
 from transfer_service.contract import bulk, service
@@ -66,11 +66,11 @@ async def import_tech_contracts(
 
 @router.get("/{contract_id}", response_model=TechContractRead, responses={404: {"model": Problem}})
 async def get_tech_contract(
-    session: SessionDep, principal: Reader, contract_id: uuid.UUID
-) -> TechContract:
+    conn: ReadConnDep, principal: Reader, contract_id: uuid.UUID
+) -> dict[str, Any]:
     """One contract. Roles: admin, analyst, service, city_bureau (registered in, or a party
     in, its city; others 404)."""
-    return await service.get_contract(session, principal=principal, contract_id=contract_id)
+    return await service.read_contract(conn, principal=principal, contract_id=contract_id)
 
 
 @router.post(
@@ -90,7 +90,7 @@ async def revoke_tech_contract(
 
 @router.get("", response_model=Page[TechContractRead])
 async def list_tech_contracts(
-    session: SessionDep,
+    conn: ReadConnDep,
     principal: Reader,
     page: Annotated[PageParams, Depends(page_params)],
     city: Annotated[CityCode | None, Query(description="registering city")] = None,
@@ -105,7 +105,7 @@ async def list_tech_contracts(
     """Contracts, oldest registration first. Roles: admin, analyst, service, city_bureau
     (registered in, or a party in, its city)."""
     items, cursor = await service.list_contracts(
-        session,
+        conn,
         principal=principal,
         page=page,
         city=city,
