@@ -5,7 +5,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test install lint fmt typecheck migrate revision key roles images k8s-base clean-data
+.PHONY: run test install lint fmt typecheck migrate revision key roles images k8s-base clean-data demo bench
 
 # Only used when uv is not on the PATH: a private venv with uv from PyPI.
 $(TOOLS)/bin/uv:
@@ -43,6 +43,12 @@ revision: install  ## make revision SERVICE=projects m="add things"
 
 key: install  ## make key ROLE=admin | make key ROLE=city_bureau CITY=450100 | make key ROLE=bank BANK=<code>
 	@$(RUN) python -m devstack.cli key --role "$(ROLE)" --city "$(CITY)" --bank "$(BANK)" --name "$(NAME)"
+
+demo: install  ## load synthetic 2022-2023 data through the running stack's API (DEMO_SCALE=0.002, GATEWAY_URL)
+	$(RUN) python -m devstack.demo
+
+bench: install  ## every benchmark in bench/, one table of figures and ratios (BENCH_ARGS=--quick)
+	$(RUN) python bench/run_all.py $(BENCH_ARGS)
 
 roles: install  ## regenerate the roles matrix in README.md from the code
 	$(RUN) python -m devstack.roles

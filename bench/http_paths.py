@@ -89,6 +89,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rows", type=int, default=200)
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="gxst-bench-http-"))
@@ -182,6 +183,9 @@ def main() -> int:
     print(f"gateway added p50 {added:.2f} ms (goal ≤ 2 ms at this load)")
     for name, mb in peaks.items():
         print(f"peak RSS {name:<9}{mb:.0f} MB (goal ≤ 150 MB)")
+    if args.json:  # the last line, for bench/run_all.py
+        print(json.dumps({"bench": "http_paths", "paths": med, "errors": errors,
+                          "peak_rss_mb": peaks}))  # fmt: skip
     return 0
 
 

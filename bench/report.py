@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import shutil
 import statistics
@@ -32,7 +33,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from bench.http_paths import uvicorn
+from bench.http_paths import PeakRss, uvicorn
 from bench.projects_indicators import load as load_projects
 from bench.talent_service_logs import seed as seed_talent
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
@@ -158,6 +159,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M contracts")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
     s = args.scale
     root = Path(tempfile.mkdtemp(prefix="gxst-bench-report-"))
@@ -188,6 +190,7 @@ def main() -> int:
             env["REPORTING_CALL_DEADLINE_SECONDS"] = "60"
             procs[name] = uvicorn(comps[name].module, ports[name], env)
         wait_ready({n: urls[n] for n in names})
+        rss = PeakRss({n: procs[n] for n in names})
         token = PrincipalSigner(creds.principal_private_key.encode(), ttl_seconds=3600).sign(
             Principal("bench", Role.admin)
         )
@@ -204,6 +207,7 @@ def main() -> int:
                 report += timed(
                     c, urls["reporting"] + "/v1/reports/consolidated", {"period": "2023-H1"}, 1
                 )
+        peaks = rss.stop()
     finally:
         for proc in procs.values():
             proc.terminate()
@@ -221,6 +225,11 @@ def main() -> int:
         print(f"  {name:<11} indicators {ms:8.1f} ms")
     print(f"  report      consolidated {rep:6.1f} ms")
     print(f"report ÷ slowest ({slowest}) {rep / med[slowest]:.2f}   (goal ≤ 1.5)")
+    for name, mb in peaks.items():
+        print(f"  peak RSS {name:<11}{mb:6.0f} MB")
+    if args.json:  # the last line, for bench/run_all.py
+        print(json.dumps({"bench": "report", "scale": s, "indicators_ms": med, "report_ms": rep,
+                          "slowest": slowest, "peak_rss_mb": peaks}))  # fmt: skip
     return 0
 
 

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import csv
 import io
+import json
 import random
 import resource
 import shutil
@@ -185,6 +186,7 @@ async def main() -> None:
         action="store_true",
         help="also report peak Python allocations (tracemalloc slows the import several-fold)",
     )
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="gxst-bench-talent-"))
@@ -273,6 +275,16 @@ async def main() -> None:
                     f"{rss_mb:.0f} MB after"
                     + (f"; peak Python allocations {peak / 1e6:.0f} MB" if peak else "")
                 )
+                if args.json:  # the last line, for bench/run_all.py
+                    out = {
+                        "bench": "talent_service_logs",
+                        "logs": args.logs,
+                        "indicators_ms": statistics.median(api) * 1e3,
+                        "raw_ms": statistics.median(raw) * 1e3,
+                        "import_rows_per_s": created / took,
+                        "import_rss_mb": rss_mb,
+                    }
+                    print(json.dumps(out))
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import json
 import resource
 import shutil
 import statistics
@@ -82,7 +83,9 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def run(dsn: str, creds: Secrets, n_contracts: int, n_import: int, runs: int) -> None:
+async def run(
+    dsn: str, creds: Secrets, n_contracts: int, n_import: int, runs: int, as_json: bool = False
+) -> None:
     raw_dsn = dsn.replace("postgresql+asyncpg://", "postgresql://")
     pg = await asyncpg.connect(raw_dsn)
     t = time.perf_counter()
@@ -144,6 +147,16 @@ async def run(dsn: str, creds: Secrets, n_contracts: int, n_import: int, runs: i
                     print(f"  {label} {n_import / took:9,.0f} rows/s  ({took:.1f} s)   "
                           f"peak RSS {before:.0f} → {rss_mb():.0f} MB")  # fmt: skip
     await pg.close()
+    if as_json:  # the last line, for bench/run_all.py
+        out = {
+            "bench": "transfer_contracts",
+            "contracts": n_contracts,
+            "indicators_ms": api_ms,
+            "raw_ms": raw_ms,
+            "import_rows_per_s": n_import / took,
+            "import_rss_mb": rss_mb(),
+        }
+        print(json.dumps(out))
 
 
 def main() -> int:
@@ -151,6 +164,7 @@ def main() -> int:
     parser.add_argument("--contracts", type=int, default=1_000_000)
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="gxst-bench-transfer-"))
     server = EmbeddedPostgres(root / "pg").start()
@@ -159,7 +173,9 @@ def main() -> int:
         asyncio.run(bootstrap(server.admin_dsn(), creds))
         dsns = component_dsns(server.admin_dsn(), creds, DATABASE)
         migrate(dsns)
-        asyncio.run(run(dsns["transfer"], creds, args.contracts, args.import_rows, args.runs))
+        asyncio.run(
+            run(dsns["transfer"], creds, args.contracts, args.import_rows, args.runs, args.json)
+        )
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)

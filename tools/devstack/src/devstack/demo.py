@@ -66,6 +66,7 @@ INDUSTRIES = (
     "节能环保",
 )
 FIELDS = ("新材料", "高端装备", "生物医药", "新一代信息技术", "糖业", "铝产业", "现代种业")
+TOPICS = ("科技型中小企业评价", "高企认定", "研发费用加计扣除", "创新券")
 WORDS = ("华", "桂", "邕", "柳", "漓", "海", "壮", "瑞", "兴", "盛", "恒", "创", "智", "源")
 BANKS = (  # code, name, agreement date
     (MARKER_BANK, "广西北部湾银行", dt.date(2021, 5, 10)),
@@ -162,7 +163,8 @@ def chunks(rows: list[Any], size: int) -> Iterable[list[Any]]:
 def bank_client_module() -> ModuleType:
     """The reference bank client (examples/bank_client.py), which signs batches."""
     spec = importlib.util.spec_from_file_location("bank_client", REPO / "examples/bank_client.py")
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise DemoError("examples/bank_client.py is missing")
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("bank_client", module)
     spec.loader.exec_module(module)
@@ -365,7 +367,7 @@ class Demo:
         sessions = [
             {
                 "city": pick_city(rng, i),
-                "topic": f"{rng.choice(('科技型中小企业评价', '高企认定', '研发费用加计扣除', '创新券'))}业务辅导班",
+                "topic": f"{rng.choice(TOPICS)}业务辅导班",
                 "held_on": pick_date(rng, i).isoformat(),
                 "attendees": rng.randrange(30, 300),
                 "organiser": "市科技局",
@@ -558,7 +560,8 @@ class Demo:
         # Challenge demands: most come in a city's import file; those that reach the 榜单
         # are created one by one and moved along the workflow.
         n_demands = sizes.part(0.02, 28)
-        rows, listed = [], []
+        rows: list[dict[str, Any]] = []
+        listed: list[dict[str, Any]] = []
         for i in range(n_demands):
             ent = rng.choice(self.enterprises)
             on = pick_date(rng, i)
@@ -619,9 +622,10 @@ class Demo:
         for i in range(28):
             ent = rng.choice(self.enterprises)
             national = i % 2 == 0
+            level_name = "国家" if national else "自治区"
             platforms.append(
                 {
-                    "name": f"{rng.choice(FIELDS)}{'国家' if national else '自治区'}重点实验室{i:02d}",
+                    "name": f"{rng.choice(FIELDS)}{level_name}重点实验室{i:02d}",
                     "level": "national" if national else "regional",
                     "kind": "joint_state_key_lab"
                     if i % 4 == 1
@@ -667,7 +671,7 @@ class Demo:
             city = pick_city(rng, i)
             people.append(
                 {
-                    "name": f"{rng.choice('韦黄李陈梁覃蒙刘')}{rng.choice(WORDS)}{rng.choice(WORDS)}",
+                    "name": rng.choice("韦黄李陈梁覃蒙刘") + rng.choice(WORDS) + rng.choice(WORDS),
                     "organisation": f"{GUANGXI_CITIES[city]}某大学",
                     "city": city,
                     "field": rng.choice(FIELDS),
@@ -769,7 +773,7 @@ class Demo:
                 }
             )
         disp = await api.post_all("/api/talent/v1/commissioner-dispatches", dispatches)
-        logs = []
+        logs: list[dict[str, Any]] = []
         per = -(-sizes.logs // len(disp))
         for d in disp:
             start = dt.date.fromisoformat(d["dispatched_on"])
@@ -995,7 +999,7 @@ def main(argv: list[str] | None = None) -> int:
         "--scale",
         type=float,
         default=float(os.environ.get("DEMO_SCALE") or DEFAULT_SCALE),
-        help="fraction of benchmark size (1.0 = 500k enterprises, 1M contracts, 1M logs, 200k loans)",
+        help="share of benchmark size (1.0: 500k enterprises, 1M contracts, 1M logs, 200k loans)",
     )
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--workers", type=int, default=8, help="concurrent clients (one key each)")
