@@ -37,7 +37,7 @@ QUICK: dict[str, list[str]] = {
     "talent_service_logs": ["--logs", "200000", "--import-rows", "20000", "--runs", "5"],
     "transfer_contracts": ["--contracts", "200000", "--import-rows", "20000", "--runs", "5"],
     "report": ["--scale", "0.2", "--runs", "5"],
-    "bank_ingestion": [],
+    "bank_ingestion": ["--rounds", "3", "--loans", "50000"],
 }
 Row = tuple[str, str, str]
 
@@ -159,13 +159,19 @@ def scripts() -> list[str]:
 
 
 def run(name: str, args: list[str], log_dir: Path) -> tuple[dict[str, Any] | None, float]:
-    cmd = [sys.executable, "-m", f"bench.{name}", *args, "--json"]
+    """Run one script; its JSON figures, or ``{"text": …}`` when it has no ``--json`` yet."""
     t = time.perf_counter()
+    cmd = [sys.executable, "-m", f"bench.{name}", *args, "--json"]
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
+    plain = proc.returncode == 2 and "unrecognized arguments: --json" in proc.stderr
+    if plain:  # an older script: run it as it is and show what it printed
+        proc = subprocess.run(cmd[:-1], cwd=REPO, capture_output=True, text=True, check=False)
     took = time.perf_counter() - t
     (log_dir / f"{name}.log").write_text(proc.stdout + proc.stderr)
-    found = None
-    for line in reversed(proc.stdout.strip().splitlines()):
+    found: dict[str, Any] | None = None
+    if plain and proc.returncode == 0:
+        found = {"bench": name, "text": proc.stdout.strip().splitlines()[-14:]}
+    for line in reversed(proc.stdout.strip().splitlines() if not plain else []):
         if line.startswith("{"):
             try:
                 found = json.loads(line)
@@ -204,8 +210,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             collected[name] = figures
     rows: list[Row] = []
+    texts: dict[str, list[str]] = {}
     for name, figures in collected.items():
-        rows += FORMATTERS.get(name, generic)(figures)
+        if "text" in figures:
+            texts[name] = figures["text"]
+            rows.append((f"{name}", "see its own output below (no --json yet)", ""))
+        else:
+            rows += FORMATTERS.get(name, generic)(figures)
     if "bank_ingestion" not in names:
         rows.append(("bank ingestion ÷ raw COPY", "not measured (no bench/bank_ingestion.py)", ""))
     w1 = max(len(r[0]) for r in rows) if rows else 10
@@ -218,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"|{'-' * (w1 + 2)}|{'-' * (w2 + 2)}|------|")
     for figure, value, goal in rows:
         print(f"| {figure:<{w1}} | {value:<{w2}} | {goal} |")
+    for name, lines in texts.items():
+        print(f"\nbench/{name}.py printed:")
+        for line in lines:
+            print(f"    {line}")
     if failed:
         print(f"\nfailed: {', '.join(failed)} (logs in {log_dir})")
     if args.json:

@@ -1006,6 +1006,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from devstack.stack import database
 
+    try:
+        httpx.get(args.gateway.rstrip("/") + "/healthz", timeout=5).raise_for_status()
+    except httpx.HTTPError as exc:
+        print(f"no gateway at {args.gateway} ({exc}); start `make run` first", file=sys.stderr)
+        return 1
     t = time.perf_counter()
     with database(do_migrate=False) as db:
         stats = asyncio.run(
