@@ -100,8 +100,9 @@ def indicators_vs_raw(service: str, what: str) -> Callable[[dict[str, Any]], lis
         if "import_rows_per_s" in f:
             rows.append(
                 (
-                    f"{service} import",
-                    f"{f['import_rows_per_s']:,.0f} rows/s, RSS {f['import_rss_mb']:.0f} MB",
+                    f"{service} import (in-process app)",
+                    f"{f['import_rows_per_s']:,.0f} rows/s, "
+                    f"process RSS {f['import_rss_mb']:.0f} MB",
                     "",
                 )
             )
