@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
-import subprocess
-import sys
 import time
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 
-from devstack.layout import REPO
+import gateway.cli
 from examples.bank_client import BankClient, Credentials
 from shared_kit.codes import uscc_check_char
 from tests.e2e.conftest import Stack
@@ -73,21 +73,33 @@ def list_all(c: httpx.Client, path: str, **params: Any) -> list[dict[str, Any]]:
             return items
 
 
+def gateway_cli(stack: Stack, *args: str) -> str:
+    """The gateway CLI an operator runs (``make key``), in-process: a subprocess costs
+    seconds of imports for every key."""
+    out = io.StringIO()
+    saved = os.environ.get("GATEWAY_DATABASE_URL")
+    os.environ["GATEWAY_DATABASE_URL"] = stack.dsns["gateway"]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            assert gateway.cli.main(list(args)) == 0, args
+    finally:
+        if saved is None:
+            del os.environ["GATEWAY_DATABASE_URL"]
+        else:
+            os.environ["GATEWAY_DATABASE_URL"] = saved
+    return out.getvalue()
+
+
+def api_key(stack: Stack, role: str, *, city: str = "") -> str:
+    args = ["create-key", "--role", role] + (["--city", city] if city else [])
+    return gateway_cli(stack, *args).strip().splitlines()[-1]
+
+
 def bank_client(stack: Stack, bank: str) -> BankClient:
     """A partner bank's signing client, registered with the gateway CLI as an operator does."""
-    env = dict(os.environ, GATEWAY_DATABASE_URL=stack.dsns["gateway"])
-    cmd = [sys.executable, "-m", "gateway.cli", "create-bank-client", "--bank", bank]
-    out = subprocess.run(
-        [*cmd, "--alg", "hmac-sha256"],
-        env=env,
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    out = gateway_cli(stack, "create-bank-client", "--bank", bank, "--alg", "hmac-sha256")
     values = dict(line.split("=", 1) for line in out.strip().splitlines() if "=" in line)
-    creds = Credentials.hmac(values["key_id"], values["secret"])
-    return BankClient(stack.gateway, creds)
+    return BankClient(stack.gateway, Credentials.hmac(values["key_id"], values["secret"]))
 
 
 def push_loans(bank: BankClient, loans: list[dict[str, str]]) -> dict[str, Any]:

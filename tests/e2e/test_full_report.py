@@ -15,6 +15,7 @@ records never count.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -25,7 +26,7 @@ import openpyxl
 import pytest
 
 from tests.e2e.conftest import Stack
-from tests.e2e.gw import bank_client, call, get, list_all, patch, post, push_loans, uscc
+from tests.e2e.gw import api_key, bank_client, call, get, list_all, patch, post, push_loans, uscc
 
 PERIOD = "2019-H1"
 A, B, C = "450100", "450200", "450300"
@@ -793,15 +794,15 @@ def city_of(*regions: str) -> str:
 @pytest.fixture(scope="module")
 def keys(stack: Stack) -> dict[str, str]:
     return {
-        "admin": stack.create_key("admin"),
-        "a": stack.create_key("city_bureau", city=A),
-        "b": stack.create_key("city_bureau", city=B),
+        "admin": api_key(stack, "admin"),
+        "a": api_key(stack, "city_bureau", city=A),
     }
 
 
 @pytest.fixture(scope="module")
-def admin(stack: Stack, keys: dict[str, str]) -> httpx.Client:
-    return stack.client(keys["admin"])
+def admin(stack: Stack, keys: dict[str, str]) -> Iterator[httpx.Client]:
+    with stack.client(keys["admin"]) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
@@ -1049,6 +1050,22 @@ class TestFullReport:
             "南疆银行",
             "已终止银行",
         }
+
+    def test_city_bureau_gets_its_city_column_and_null_region_figures(
+        self, stack: Stack, keys: dict[str, str], loaded: Loaded
+    ) -> None:
+        with stack.client(keys["a"]) as bureau:
+            report = get(bureau, REPORT, period=PERIOD)
+        assert report["city"] == A
+        for code, row in rows(report).items():
+            by_city = EXPECTED[code][4]
+            if by_city is None:
+                # Region-only figures are null under a city scope, not zero.
+                assert row["value"] is None, code
+                continue
+            zero = "0.00" if row["unit"] in DIVISOR else 0
+            assert row["value"] == by_city.get(A, zero), code
+            assert set(row["by_city"] or {}) <= {A}, code
 
     def test_provenance_links_give_every_figure_and_city_cell(
         self, loaded: Loaded, admin: httpx.Client
