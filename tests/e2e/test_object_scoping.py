@@ -492,3 +492,10 @@ def test_banks_see_only_their_own_batches_and_figures(world: World) -> None:
         assert rec.status_code == 200, rec.text
         body = rec.json()
         assert (body["bank"], body["count"], body["total_amount"]) == (BANKS[own], 1, "1000.00")
+
+
+def test_eligible_experts_are_scoped_like_the_expert_list(world: World) -> None:
+    for own, other in ((X, Y), (Y, X)):
+        listed = ids_in(list_all(world.bureaus[own], f"{TA}/experts/eligible"), "id")
+        assert world.made[("experts", own)].id in listed
+        assert world.made[("experts", other)].id not in listed
