@@ -91,16 +91,17 @@ def load_projects(admin: httpx.Client, bureau_a: httpx.Client, ids: dict[str, st
     })  # fmt: skip
     # projects.special_plans_completed (R): two fields completed in 2019-H1, one drafting,
     # one completed in 2018-H1.
-    for name, status, done in [
+    fields: list[tuple[str, str, str | None]] = [
         ("现代特色农业科技", "completed", "2019-04-01"),
         ("生物医药创制", "completed", "2019-06-30"),
         ("新一代人工智能", "drafting", None),
         ("新能源与智能网联汽车", "completed", "2018-02-01"),
-    ]:
+    ]
+    for name, status, completed_on in fields:
         post(
             admin,
             f"{p}/special-fields",
-            {"name": name, "plan_status": status, "completed_on": done},
+            {"name": name, "plan_status": status, "completed_on": completed_on},
         )
 
     # projects.challenge_demands_collected: A 01-01 (by A's bureau), A 06-30, B 03-15 count;
@@ -1134,8 +1135,8 @@ class TestFullReport:
         for code, (value, _p, _a, _c, by_city) in EXPECTED.items():
             cells = dict(zip(codes[3:], by_code[code][3:], strict=True))
             assert cells.pop("450000") == str(value), code
-            got = {c: v for c, v in cells.items() if v is not None}
-            assert got == {c: str(v) for c, v in (by_city or {}).items()}, code
+            present = {c: v for c, v in cells.items() if v is not None}
+            assert present == {c: str(v) for c, v in (by_city or {}).items()}, code
 
     def test_published_snapshot_is_frozen_and_the_diff_shows_the_update(
         self, stack: Stack, admin: httpx.Client, loaded: Loaded

@@ -389,8 +389,10 @@ def world(stack: Stack) -> Iterator[World]:
         }
     bureaus = {city: stack.client(api_key(stack, "city_bureau", city=city)) for city in (X, Y)}
     yield World(made, parents, bureaus, banks)
-    for client in [*bureaus.values(), *banks.values()]:
+    for client in bureaus.values():
         client.close()
+    for bank in banks.values():
+        bank.close()
 
 
 def ids_in(items: list[dict[str, Any]], field: str) -> set[str]:
