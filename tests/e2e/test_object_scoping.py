@@ -501,3 +501,43 @@ def test_eligible_experts_are_scoped_like_the_expert_list(world: World) -> None:
         listed = ids_in(list_all(world.bureaus[own], f"{TA}/experts/eligible"), "id")
         assert world.made[("experts", own)].id in listed
         assert world.made[("experts", other)].id not in listed
+
+
+# Changes addressed to another city's record by id: (resource, method, path suffix, body).
+RECORD_WRITES: list[tuple[str, str, str, dict[str, Any] | None]] = [
+    ("challenge-demands", "POST", "/transitions", {"to": "withdrawn", "on": DAY, "reason": "x"}),
+    ("funded-projects", "PATCH", "", {"status": "cancelled"}),
+    ("funded-projects", "POST", "/milestones", {"name": "x", "due_on": DAY}),
+    ("key-lab-applications", "PATCH", "", {"status": "withdrawn"}),
+    ("enterprises", "PATCH", "", {"industry": "越权"}),
+    ("tech-sme-registrations", "POST", "/revoke", {"revoked_on": DAY}),
+    ("hte-pool-entries", "POST", "/withdraw", {"withdrawn_on": DAY}),
+    ("training-sessions", "POST", "/cancel", {"cancelled_on": DAY}),
+    ("vouchers", "POST", "/cancel", {"cancelled_on": DAY}),
+    ("vouchers", "POST", "/issue", {"face_amount": "1.00", "issued_on": DAY}),
+    ("rd-subsidy-applications", "POST", "/withdraw", {"decided_on": DAY}),
+    ("hitech-zones", "PUT", "/quarters/2020/3", {"gross_output": "2.00"}),
+    ("commissioner-dispatches", "POST", "/cancel", {"cancelled_on": DAY}),
+    ("achievements", "POST", "/revoke", None),
+    ("tech-contracts", "POST", "/revoke", {"revoked_on": DAY}),
+    ("transfer-records", "POST", "/withdraw", None),
+    ("pilots", "POST", "/cancel", None),
+    ("pilot-bases", "POST", "/cancel", None),
+    ("cooperation-intentions", "POST", "/withdraw", None),
+]
+BASE = {r.name: r.list_path for r in RESOURCES}
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "suffix", "body"),
+    RECORD_WRITES,
+    ids=[f"{w[0]}{w[2]}" for w in RECORD_WRITES],
+)
+def test_changing_another_citys_record_is_404(
+    world: World, name: str, method: str, suffix: str, body: dict[str, Any] | None
+) -> None:
+    theirs = world.made[(name, X)]
+    path = f"{BASE[name]}/{theirs.id}{suffix}"
+    r = call(world.bureaus[Y], method, path, json=body if body is not None else {})
+    assert r.status_code == 404, (path, r.status_code, r.text)
+    assert r.headers["content-type"] == "application/problem+json"
