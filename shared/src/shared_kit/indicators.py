@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, distinct, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit.codes import GUANGXI_CITIES
@@ -176,6 +176,8 @@ def records_select(spec: IndicatorSpec, period: PeriodQuery) -> tuple[Select[Any
     """The provenance listing of ``spec`` (ordered by ``id``) and its id column."""
     sub = spec.records(period).subquery()
     stmt = select(sub)
-    if period.city is not None and not spec.region_only:
-        stmt = stmt.where(sub.c.city == period.city)
+    if period.city is not None:
+        # A region-only figure is null under a city scope, so no record stands behind it;
+        # listing them would show a city bureau other cities' records (e.g. registrations).
+        stmt = stmt.where(false() if spec.region_only else sub.c.city == period.city)
     return stmt, sub.c.id
