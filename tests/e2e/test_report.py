@@ -77,6 +77,27 @@ class TestConsolidatedReport:
             assert body["service"] == "transfer"
             assert "transfer" in body["detail"]
             assert time.monotonic() - started < 15
+
+            started = time.monotonic()
+            with stack.client(admin) as c:
+                r = c.get(
+                    "/api/reporting/v1/reports/consolidated",
+                    params={"period": "2021-H1", "allow_partial": "true"},
+                )
+            elapsed = time.monotonic() - started
+            assert r.status_code == 200, r.text
+            partial = r.json()
+            assert partial["partial"] is True
+            missing = partial["missing"]
+            assert missing
+            assert {m["service"] for m in missing} == {"transfer"}
+            assert all(m["reason"] for m in missing)
+            assert all(m["code"].startswith("transfer.") for m in missing)
+            # Every other service's figures are there; none of transfer's.
+            services = {i["service"] for i in partial["indicators"]}
+            assert services == {"projects", "enterprise", "talent"}
+            # Within the deadline (10 s by default); a refused connection fails fast.
+            assert elapsed < 10
         finally:
             stack.start("transfer")
         with stack.client(admin) as c:
