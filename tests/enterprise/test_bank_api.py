@@ -312,7 +312,9 @@ class TestIdempotency:
             await s.execute(
                 update(IdempotencyRecord)
                 .where(IdempotencyRecord.key == k["Idempotency-Key"])
-                .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+                # Well in the past: the service compares with the database's now(), which
+                # inside the test's outer transaction is the transaction's start time.
+                .values(expires_at=datetime.now(UTC) - timedelta(days=8))
             )
         r = await bank_a.post("/v1/bank/loan-batches", json={"loans": [loan("C2")]}, headers=k)
         assert r.status_code == 201, r.text
