@@ -212,6 +212,12 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--borrowers", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=1, help="batches in flight")
+    parser.add_argument(
+        "--baseline-src",
+        default="",
+        help="another enterprise_service source tree (e.g. `git archive` of main's "
+        "services/enterprise/src): also run it directly, side by side, as 'baseline'",
+    )
     args = parser.parse_args()
 
     client_mod = load_client()
@@ -227,7 +233,7 @@ def main() -> int:
     server = EmbeddedPostgres(root / "pg").start()
     procs: dict[str, subprocess.Popen[bytes]] = {}
     results: dict[str, list[float]] = {
-        k: [] for k in ("copy", "gateway", "direct", "validate", "store")
+        k: [] for k in ("copy", "gateway", "direct", "baseline", "validate", "store")
     }
     try:
         creds = Secrets.load_or_create(root / "secrets.json")
@@ -235,7 +241,7 @@ def main() -> int:
         dsns = component_dsns(server.admin_dsn(), creds, DATABASE)
         migrate(dsns)
         admin_dsn = server.admin_dsn(DATABASE)
-        ports = {c.name: free_port() for c in ALL}
+        ports = {c.name: free_port() for c in ALL} | {"baseline": free_port()}
         urls = {n: f"http://{HOST}:{p}" for n, p in ports.items()}
         comps = {c.name: c for c in ALL}
         for name in ("enterprise", "gateway"):
@@ -243,7 +249,13 @@ def main() -> int:
             env[comps[name].env_prefix + "LOG_LEVEL"] = "WARNING"
             env["GATEWAY_RATE_LIMIT_PER_SECOND"] = "0"
             procs[name] = uvicorn(comps[name].module, ports[name], env)
-        wait_ready({"enterprise": urls["enterprise"], "gateway": urls["gateway"]})
+        if args.baseline_src:
+            env = component_env(comps["enterprise"], dsns, creds, urls)
+            env["ENTERPRISE_LOG_LEVEL"] = "WARNING"
+            # Ahead of the installed (editable) package, so this tree's code is what runs.
+            env["PYTHONPATH"] = os.pathsep.join([args.baseline_src, env.get("PYTHONPATH", "")])
+            procs["baseline"] = uvicorn(comps["enterprise"].module, ports["baseline"], env)
+        wait_ready({n: urls[n] for n in procs})
 
         signer = PrincipalSigner(creds.principal_private_key.encode(), ttl_seconds=3600)
         admin_token = signer.sign(Principal("bench", Role.admin))
@@ -260,6 +272,7 @@ def main() -> int:
         bank_creds = client_mod.Credentials.hmac(fields["key_id"], fields["secret"])
         bank = client_mod.BankClient(urls["gateway"], bank_creds, timeout=120)
         direct = httpx.Client(base_url=urls["enterprise"], timeout=120)
+        baseline = httpx.Client(base_url=urls["baseline"], timeout=120)
         json_type = {"content-type": "application/json"}
 
         def via_gateway(body: bytes) -> httpx.Response:
@@ -269,15 +282,23 @@ def main() -> int:
             )
             return r
 
-        def via_direct(body: bytes) -> httpx.Response:
-            headers = {**json_type, "X-Principal": bank_token, "Idempotency-Key": uuid.uuid4().hex}
-            return direct.post("/v1/bank/loan-batches", content=body, headers=headers)
+        def via(client: httpx.Client) -> Any:
+            def send(body: bytes) -> httpx.Response:
+                key = uuid.uuid4().hex
+                headers = {**json_type, "X-Principal": bank_token, "Idempotency-Key": key}
+                return client.post("/v1/bank/loan-batches", content=body, headers=headers)
+
+            return send
+
+        via_direct, via_baseline = via(direct), via(baseline)
 
         # Warm up both paths (imports, pools, plans) on a small batch, then start clean.
         warm = orjson.dumps({"batch_ref": "warm", "loans": loans[:500]})
         run_http(via_gateway, [warm], 1)
         run_http(via_direct, [warm], 1)
-        rss = PeakRss({"enterprise": procs["enterprise"], "gateway": procs["gateway"]})
+        if args.baseline_src:
+            run_http(via_baseline, [warm], 1)
+        rss = PeakRss({n: procs[n] for n in ("enterprise", "gateway")})
         answers: list[dict[str, Any]] = []
         for _ in range(args.rounds):
             asyncio.run(truncate(admin_dsn))
@@ -287,6 +308,9 @@ def main() -> int:
             results["gateway"].append(elapsed)
             asyncio.run(truncate(admin_dsn))
             results["direct"].append(run_http(via_direct, bodies, args.concurrency)[0])
+            if args.baseline_src:
+                asyncio.run(truncate(admin_dsn))
+                results["baseline"].append(run_http(via_baseline, bodies, args.concurrency)[0])
             asyncio.run(truncate(admin_dsn))
             validate, store = asyncio.run(run_inprocess(dsns["enterprise"], bodies))
             results["validate"].append(validate)
@@ -294,6 +318,7 @@ def main() -> int:
         peaks = rss.stop()
         bank.close()
         direct.close()
+        baseline.close()
     finally:
         for proc in procs.values():
             proc.terminate()
@@ -304,7 +329,7 @@ def main() -> int:
 
     created = sum(a["created"] for a in answers)
     listed = sum(a["listed"] for a in answers)
-    med = {k: statistics.median(v) for k, v in results.items()}
+    med = {k: statistics.median(v) for k, v in results.items() if v}
     n = args.loans
     print(f"\n{n:,} loans as {len(bodies)} batches of {args.batch:,}, {args.rounds} rounds, "
           f"{args.concurrency} batch(es) in flight, medians; last gateway run: "
@@ -314,6 +339,7 @@ def main() -> int:
         ("copy (asyncpg copy_records_to_table)", med["copy"]),
         ("gateway (signed, end to end)", med["gateway"]),
         ("direct to enterprise service", med["direct"]),
+        *([("direct, baseline source", med["baseline"])] if "baseline" in med else []),
         ("  in-process parse + validate", med["validate"]),
         ("  in-process store (upsert+commit)", med["store"]),
     ]
@@ -321,6 +347,8 @@ def main() -> int:
         print(f"{label:<34}{secs:>9.2f}{n / secs:>11,.0f}{med['copy'] / secs:>8.2f}")
     print()
     print(f"gateway ÷ copy   {med['copy'] / med['gateway']:.2f}   (goal ≥ 0.5)")
+    if "baseline" in med:
+        print(f"direct speed-up over baseline source  {med['baseline'] / med['direct']:.2f}x")
     print(f"gateway hop      {(med['gateway'] - med['direct']) / len(bodies) * 1000:.0f} ms/batch")
     other = med["direct"] - med["validate"] - med["store"]
     print(f"HTTP + rest      {other / len(bodies) * 1000:.0f} ms/batch in the service beyond "
