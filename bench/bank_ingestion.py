@@ -16,7 +16,15 @@ Gateway and enterprise run as uvicorn processes (one worker, uvloop, httptools) 
 throwaway embedded PostgreSQL; every variant starts from empty loan tables (TRUNCATE).
 Rounds are interleaved and medians reported with the goal ratio gateway ÷ copy (≥ 0.5).
 
-    uv run python -m bench.bank_ingestion [--rounds 3] [--concurrency 1]
+    uv run python -m bench.bank_ingestion [--rounds 3] [--concurrency 1|2]
+
+Side by side with another version of the service (its source, e.g. main's)::
+
+    git archive main services/enterprise/src | tar -x -C /tmp/base
+    uv run python -m bench.bank_ingestion --baseline-src /tmp/base/services/enterprise/src
+
+On a shared machine the rounds vary by ±50 %: read the per-round ratios and the
+fastest round ("best") rather than one run's seconds.
 """
 
 from __future__ import annotations

@@ -288,6 +288,10 @@ async def submit_batch(
     batch = parsing.validate_rows(
         rows, batch_ref=ref, fmt=fmt, max_rows=max_rows, today=date.today()
     )
+    received = len(rows)
+    # The parsed row dicts are the largest objects of a request: free them before the
+    # database work, which takes longest (peak memory with batches in flight).
+    del rows
     if batch.legacy_uscc_rows:
         parsing.reject_legacy(
             batch, await _registered_legacy(session, list(batch.legacy_uscc_rows))
@@ -295,7 +299,7 @@ async def submit_batch(
     if batch.errors:
         failing = len({e.row for e in batch.errors})
         raise parsing.BatchInvalid(
-            f"{failing} of {len(rows)} loans are invalid; nothing was stored",
+            f"{failing} of {received} loans are invalid; nothing was stored",
             errors=batch.errors,
         )
     answer = await _store(session, bank=bank, batch=batch, dry_run=dry_run)
