@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -138,9 +139,23 @@ def _collector(errs: list[tuple[str, str, str]]) -> Any:
     return bad
 
 
+# The fast path's shapes: plain digits only, so a match is a finite Decimal with at most
+# 2 (amount) or 4 (rate) decimals whose range needs no further check.
+_AMOUNT_SHAPE = re.compile(r"[0-9]{1,16}(?:\.[0-9]{1,2})?")
+_RATE_SHAPE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,4})?")
+_FAST_MISS = (KeyError, AttributeError, TypeError, ValueError)
+_UNSEEN = "unseen"  # never a uscc_problem() answer (those are sentences)
+
+
 def validate_rows(
     rows: list[Any], *, batch_ref: str | None, fmt: str, max_rows: int, today: date
 ) -> ParsedBatch:
+    """Check every row; valid ones go into column arrays, every failure into ``errors``.
+
+    Each row first takes a fast path that only accepts what :func:`_check_row` accepts
+    (and yields the same values); anything else, including every row with an error,
+    goes through :func:`_check_row`, which names each failing field.
+    """
     if len(rows) > max_rows:
         raise BatchTooLarge(f"{len(rows)} loans; at most {max_rows} per batch")
     if not rows:
@@ -150,73 +165,135 @@ def validate_rows(
     seen: dict[str, int] = {}
     # Batches repeat borrowers: check each distinct USCC once.
     uscc_checked: dict[str, str | None] = {}
+    amount_shape, rate_shape = _AMOUNT_SHAPE.fullmatch, _RATE_SHAPE.fullmatch
+    iso = date.fromisoformat
+    c_contract, c_uscc, c_name = cols["contract_no"], cols["uscc"], cols["enterprise_name"]
+    c_amount, c_disbursed, c_maturity = cols["amount"], cols["disbursed_on"], cols["maturity_on"]
+    c_rate, c_guarantee, c_status = cols["annual_rate"], cols["guarantee"], cols["status"]
     for n, raw in enumerate(rows, start=1):
-        errs: list[tuple[str, str, str]] = []
-        bad = _collector(errs)
-        if not isinstance(raw, dict):
-            bad("loan", "not_an_object", "each loan is an object")
-            out.errors += [FieldError(field=f, code=c, message=m, row=n) for f, c, m in errs]
-            continue
-        contract_no = _text(raw.get("contract_no"), 64)
-        if contract_no is None:
-            bad("contract_no", "invalid_contract_no", "1–64 characters required")
-        elif contract_no in seen:
-            bad("contract_no", "duplicate_contract_no", f"also in row {seen[contract_no]}")
+        try:
+            contract_no = raw["contract_no"].strip()
+            uscc = raw["uscc"].strip().upper()
+            name = raw["enterprise_name"].strip()
+            amount_text = raw["amount"].strip()
+            rate_text = raw["annual_rate"].strip()
+            disbursed = iso(raw["disbursed_on"].strip())
+            maturity = iso(raw["maturity_on"].strip())
+            guarantee = raw["guarantee"].strip()
+            status = raw["status"].strip()
+        except _FAST_MISS:
+            fast = False
         else:
+            problem = uscc_checked.get(uscc, _UNSEEN)
+            if problem is _UNSEEN:
+                problem = uscc_checked[uscc] = uscc_problem(uscc)
+            fast = (
+                0 < len(contract_no) <= 64
+                and contract_no not in seen
+                and problem is None
+                and 0 < len(name) <= 200
+                and amount_shape(amount_text) is not None
+                and rate_shape(rate_text) is not None
+                and disbursed <= today
+                and maturity > disbursed
+                and guarantee in GUARANTEES
+                and status in LOAN_STATUSES
+            )
+            if fast:
+                amount, rate = Decimal(amount_text), Decimal(rate_text)
+                fast = amount > 0 and rate <= MAX_RATE
+        if fast:
             seen[contract_no] = n
-        uscc_raw = raw.get("uscc")
-        uscc = uscc_raw.strip().upper() if isinstance(uscc_raw, str) else ""
-        if uscc in uscc_checked:
-            problem = uscc_checked[uscc]
-        else:
-            problem = uscc_checked[uscc] = uscc_problem(uscc)
-        if problem is not None:
-            if only_check_digit_fails(uscc):
-                out.legacy_uscc_rows.setdefault(uscc, []).append(n)
-            else:
-                bad("uscc", "invalid_uscc", problem)
-        name = _text(raw.get("enterprise_name"), 200)
-        if name is None:
-            bad("enterprise_name", "invalid_name", "1–200 characters required")
-        amount = _decimal(raw.get("amount"), 2)
-        if amount is None:
-            bad("amount", "invalid_amount", "a decimal string in yuan with at most 2 decimals")
-        elif not Decimal(0) < amount <= MAX_AMOUNT:
-            bad("amount", "invalid_amount", "must be > 0")
-        disbursed = _date(raw.get("disbursed_on"))
-        if disbursed is None:
-            bad("disbursed_on", "invalid_date", "YYYY-MM-DD required")
-        elif disbursed > today:
-            bad("disbursed_on", "date_in_future", "a loan cannot be disbursed in the future")
-        maturity = _date(raw.get("maturity_on"))
-        if maturity is None:
-            bad("maturity_on", "invalid_date", "YYYY-MM-DD required")
-        elif disbursed is not None and maturity <= disbursed:
-            bad("maturity_on", "maturity_before_disbursement", "must be after disbursed_on")
-        rate = _decimal(raw.get("annual_rate"), 4)
-        if rate is None or not Decimal(0) <= rate <= MAX_RATE:
-            bad("annual_rate", "invalid_rate", "a percentage 0–100 with at most 4 decimals")
-        guarantee = raw.get("guarantee")
-        guarantee = guarantee.strip() if isinstance(guarantee, str) else guarantee
-        if guarantee not in GUARANTEES:
-            bad("guarantee", "invalid_guarantee", "one of " + ", ".join(GUARANTEES))
-        status = raw.get("status")
-        status = status.strip() if isinstance(status, str) else status
-        if status not in LOAN_STATUSES:
-            bad("status", "invalid_status", "one of " + ", ".join(LOAN_STATUSES))
-        if errs:
-            out.errors += [FieldError(field=f, code=c, message=m, row=n) for f, c, m in errs]
+            c_contract.append(contract_no)
+            c_uscc.append(uscc)
+            c_name.append(name)
+            c_amount.append(amount)
+            c_disbursed.append(disbursed)
+            c_maturity.append(maturity)
+            c_rate.append(rate)
+            c_guarantee.append(guarantee)
+            c_status.append(status)
             continue
-        cols["contract_no"].append(contract_no)
-        cols["uscc"].append(uscc)
-        cols["enterprise_name"].append(name)
-        cols["amount"].append(amount)
-        cols["disbursed_on"].append(disbursed)
-        cols["maturity_on"].append(maturity)
-        cols["annual_rate"].append(rate)
-        cols["guarantee"].append(guarantee)
-        cols["status"].append(status)
+        _check_row(out, raw, n, seen=seen, uscc_checked=uscc_checked, today=today)
     return out
+
+
+def _check_row(
+    out: ParsedBatch,
+    raw: Any,
+    n: int,
+    *,
+    seen: dict[str, int],
+    uscc_checked: dict[str, str | None],
+    today: date,
+) -> None:
+    """Validate one row field by field, recording each failure or appending the row."""
+    errs: list[tuple[str, str, str]] = []
+    bad = _collector(errs)
+    if not isinstance(raw, dict):
+        bad("loan", "not_an_object", "each loan is an object")
+        out.errors += [FieldError(field=f, code=c, message=m, row=n) for f, c, m in errs]
+        return
+    contract_no = _text(raw.get("contract_no"), 64)
+    if contract_no is None:
+        bad("contract_no", "invalid_contract_no", "1–64 characters required")
+    elif contract_no in seen:
+        bad("contract_no", "duplicate_contract_no", f"also in row {seen[contract_no]}")
+    else:
+        seen[contract_no] = n
+    uscc_raw = raw.get("uscc")
+    uscc = uscc_raw.strip().upper() if isinstance(uscc_raw, str) else ""
+    if uscc in uscc_checked:
+        problem = uscc_checked[uscc]
+    else:
+        problem = uscc_checked[uscc] = uscc_problem(uscc)
+    if problem is not None:
+        if only_check_digit_fails(uscc):
+            out.legacy_uscc_rows.setdefault(uscc, []).append(n)
+        else:
+            bad("uscc", "invalid_uscc", problem)
+    name = _text(raw.get("enterprise_name"), 200)
+    if name is None:
+        bad("enterprise_name", "invalid_name", "1–200 characters required")
+    amount = _decimal(raw.get("amount"), 2)
+    if amount is None:
+        bad("amount", "invalid_amount", "a decimal string in yuan with at most 2 decimals")
+    elif not Decimal(0) < amount <= MAX_AMOUNT:
+        bad("amount", "invalid_amount", "must be > 0")
+    disbursed = _date(raw.get("disbursed_on"))
+    if disbursed is None:
+        bad("disbursed_on", "invalid_date", "YYYY-MM-DD required")
+    elif disbursed > today:
+        bad("disbursed_on", "date_in_future", "a loan cannot be disbursed in the future")
+    maturity = _date(raw.get("maturity_on"))
+    if maturity is None:
+        bad("maturity_on", "invalid_date", "YYYY-MM-DD required")
+    elif disbursed is not None and maturity <= disbursed:
+        bad("maturity_on", "maturity_before_disbursement", "must be after disbursed_on")
+    rate = _decimal(raw.get("annual_rate"), 4)
+    if rate is None or not Decimal(0) <= rate <= MAX_RATE:
+        bad("annual_rate", "invalid_rate", "a percentage 0–100 with at most 4 decimals")
+    guarantee = raw.get("guarantee")
+    guarantee = guarantee.strip() if isinstance(guarantee, str) else guarantee
+    if guarantee not in GUARANTEES:
+        bad("guarantee", "invalid_guarantee", "one of " + ", ".join(GUARANTEES))
+    status = raw.get("status")
+    status = status.strip() if isinstance(status, str) else status
+    if status not in LOAN_STATUSES:
+        bad("status", "invalid_status", "one of " + ", ".join(LOAN_STATUSES))
+    if errs:
+        out.errors += [FieldError(field=f, code=c, message=m, row=n) for f, c, m in errs]
+        return
+    cols = out.columns
+    cols["contract_no"].append(contract_no)
+    cols["uscc"].append(uscc)
+    cols["enterprise_name"].append(name)
+    cols["amount"].append(amount)
+    cols["disbursed_on"].append(disbursed)
+    cols["maturity_on"].append(maturity)
+    cols["annual_rate"].append(rate)
+    cols["guarantee"].append(guarantee)
+    cols["status"].append(status)
 
 
 def reject_legacy(batch: ParsedBatch, registered_legacy: set[str]) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Row, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.enterprise import service as enterprise_service
@@ -33,20 +33,19 @@ from enterprise_service.loan.schemas import (
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, decode_cursor, encode_cursor, keyset, page_from_rows
 
-# One statement stores a whole batch: unnest the column arrays, flag listed borrowers,
-# upsert by (bank, contract_no) changing only rows whose reported values differ, and
-# move the version a change replaces into loan_history (the loan row is the current
-# version, so new loans cost no history write). xmax = 0 marks an insert. Every part
-# of a WITH sees the same snapshot, so `old` holds the versions before this statement.
-UPSERT_SQL = text(
-    """
+# One statement stores a whole batch: read the batch's rows (COPYed into a temporary
+# table, which costs less than binding ten thousand-element arrays), flag listed
+# borrowers, upsert by (bank, contract_no) changing only rows whose reported values
+# differ, and move the version a change replaces into loan_history (the loan row is the
+# current version, so new loans cost no history write). xmax = 0 marks an insert. Every
+# part of a WITH sees the same snapshot, so `old` holds the versions before this statement.
+INPUT_COLUMNS_DDL = """
+    contract_no text, uscc text, enterprise_name text, amount numeric, disbursed_on date,
+    maturity_on date, annual_rate numeric, guarantee text, status text
+"""
+UPSERT_SQL = """
 WITH input AS (
-    SELECT * FROM unnest(
-        CAST(:contract_no AS text[]), CAST(:uscc AS text[]), CAST(:enterprise_name AS text[]),
-        CAST(:amount AS numeric[]), CAST(:disbursed_on AS date[]), CAST(:maturity_on AS date[]),
-        CAST(:annual_rate AS numeric[]), CAST(:guarantee AS text[]), CAST(:status AS text[])
-    ) AS t(contract_no, uscc, enterprise_name, amount, disbursed_on, maturity_on,
-           annual_rate, guarantee, status)
+    SELECT * FROM pg_temp.{input}
 ),
 old AS (
     SELECT l.id, l.status, l.amount, l.disbursed_on, l.maturity_on, l.last_batch_id,
@@ -98,7 +97,32 @@ SELECT (SELECT count(*) FROM up WHERE inserted) AS created,
        (SELECT count(*) FROM up WHERE NOT inserted) AS updated,
        (SELECT count(*) FROM flagged WHERE listed) AS listed
 """
-)
+
+
+async def _upsert(
+    session: AsyncSession, *, bank: str, batch_id: uuid.UUID, batch: parsing.ParsedBatch
+) -> Row[Any]:
+    """Run UPSERT_SQL over the batch: (created, updated, listed)."""
+    # A name of its own per batch: an uncommitted outer transaction (tests, dry runs in
+    # savepoints) may hold an earlier batch's table.
+    table = f"loan_input_{uuid.uuid4().hex}"
+    await session.execute(
+        text(f"CREATE TEMPORARY TABLE {table} ({INPUT_COLUMNS_DDL}) ON COMMIT DROP")
+    )
+    raw = (await (await session.connection()).get_raw_connection()).driver_connection
+    if raw is None:  # pragma: no cover - an open session always holds a driver connection
+        raise RuntimeError("no asyncpg connection behind the session")
+    cols = batch.columns
+    await raw.copy_records_to_table(
+        table,
+        schema_name="pg_temp",
+        columns=parsing.COLUMNS,
+        records=zip(*(cols[c] for c in parsing.COLUMNS), strict=True),
+    )
+    stmt = text(UPSERT_SQL.format(input=table))
+    row = (await session.execute(stmt, {"bank": bank, "batch_id": batch_id})).one()
+    await session.execute(text(f"DROP TABLE pg_temp.{table}"))
+    return row
 
 
 def request_hash(media_type: str, batch_ref: str | None, body: bytes) -> str:
@@ -163,9 +187,7 @@ async def _store(
             )
         )
         await session.flush()
-        row = (
-            await session.execute(UPSERT_SQL, {**batch.columns, "bank": bank, "batch_id": batch_id})
-        ).one()
+        row = await _upsert(session, bank=bank, batch_id=batch_id, batch=batch)
         await nested.rollback()
         created, updated, listed = int(row.created), int(row.updated), int(row.listed)
         received = batch.received
@@ -195,9 +217,7 @@ async def _store(
     )
     session.add(record)
     await session.flush()
-    row = (
-        await session.execute(UPSERT_SQL, {**batch.columns, "bank": bank, "batch_id": record.id})
-    ).one()
+    row = await _upsert(session, bank=bank, batch_id=record.id, batch=batch)
     record.created, record.updated, record.listed = (
         int(row.created),
         int(row.updated),
@@ -268,6 +288,10 @@ async def submit_batch(
     batch = parsing.validate_rows(
         rows, batch_ref=ref, fmt=fmt, max_rows=max_rows, today=date.today()
     )
+    received = len(rows)
+    # The parsed row dicts are the largest objects of a request: free them before the
+    # database work, which takes longest (peak memory with batches in flight).
+    del rows
     if batch.legacy_uscc_rows:
         parsing.reject_legacy(
             batch, await _registered_legacy(session, list(batch.legacy_uscc_rows))
@@ -275,7 +299,7 @@ async def submit_batch(
     if batch.errors:
         failing = len({e.row for e in batch.errors})
         raise parsing.BatchInvalid(
-            f"{failing} of {len(rows)} loans are invalid; nothing was stored",
+            f"{failing} of {received} loans are invalid; nothing was stored",
             errors=batch.errors,
         )
     answer = await _store(session, bank=bank, batch=batch, dry_run=dry_run)
