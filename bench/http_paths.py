@@ -36,19 +36,14 @@ import psutil
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import ALL, DATABASE, REPO
 from devstack.pg import EmbeddedPostgres, free_port
-from devstack.run import component_env, wait_ready
+from devstack.run import component_env, spawn_module, wait_ready
 from shared_kit.auth import Principal, PrincipalSigner, Role
 
 HOST = "127.0.0.1"
 
 
 def uvicorn(module: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", module, "--factory", "--host", HOST, "--port",
-         str(port), "--no-access-log", "--log-level", "warning", "--loop", "uvloop",
-         "--http", "httptools"],
-        env=env, cwd=REPO,
-    )  # fmt: skip
+    return spawn_module(module, env, HOST, port)
 
 
 def load(urls: list[str], seconds: float, concurrency: int, headers: dict[str, str]) -> dict:

@@ -87,10 +87,6 @@ class Timestamps:
     )
 
 
-def row_dict(row: Any) -> dict[str, Any]:
-    return dict(row._mapping)
-
-
 # --- The fast read path -------------------------------------------------------------------
 # performance.md: the ORM path costs 4-5x a raw asyncpg read, mostly round trips (BEGIN,
 # query, ROLLBACK; the pool's reset query). Hot reads (get by id, lists, indicators) may use

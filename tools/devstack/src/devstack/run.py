@@ -53,12 +53,17 @@ def component_env(
 
 def spawn(comp: Component, env: dict[str, str], host: str, port: int) -> subprocess.Popen[bytes]:
     """Start one component under uvicorn as a child that dies with its parent."""
+    return spawn_module(comp.module, env, host, port)
+
+
+def spawn_module(module: str, env: dict[str, str], host: str, port: int) -> subprocess.Popen[bytes]:
+    """Start the ASGI factory ``module`` under uvicorn (uvloop, httptools, one worker)."""
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "uvicorn",
-            comp.module,
+            module,
             "--factory",
             "--host",
             host,

@@ -7,7 +7,6 @@ exists (nothing where it does not). Qualitative lists come from the records.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -90,10 +89,6 @@ class _Figures:
 
     def c(self, code: str) -> str:
         return compare_phrase(self.rows.get(code))
-
-    def vc(self, code: str) -> str:
-        """The value followed by nothing: used where the unit follows the figure."""
-        return self.v(code)
 
     def items(self, code: str) -> list[str]:
         row = self.rows.get(code)
@@ -263,6 +258,3 @@ def to_markdown(report: ConsolidatedReport, narrative: Narrative | None = None) 
             "注：部分服务未响应，以下指标缺失：" + "、".join(m.code for m in report.missing),
         ]
     return "\n".join(lines) + "\n"
-
-
-Renderer = Callable[[ConsolidatedReport], bytes]
