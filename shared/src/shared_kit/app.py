@@ -18,6 +18,7 @@ from shared_kit.errors import install_error_handlers, problem_response
 from shared_kit.logging import configure_logging
 from shared_kit.metrics import Metrics
 from shared_kit.middleware import RequestContextMiddleware
+from shared_kit.openapi import describe_problems
 from shared_kit.settings import ServiceSettings
 
 Hook = Callable[[FastAPI], Awaitable[None]]
@@ -98,6 +99,7 @@ def create_service_app(
     app.include_router(health_router(uses_database))
     for router in routers:
         app.include_router(router)
+    describe_problems(app)
     return app
 
 
