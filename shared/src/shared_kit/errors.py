@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.responses import Response
 
 from shared_kit.context import request_id_var
@@ -153,6 +154,23 @@ def validation_errors(exc: RequestValidationError) -> list[FieldError]:
     return out
 
 
+def unreadable_body(exc: StarletteHTTPException) -> FieldError | None:
+    """The field error for a body the framework could not parse, else None.
+
+    FastAPI answers a JSON body that is not UTF-8, and Starlette a broken
+    multipart body, with a bare 400; to the client that is bad input like any
+    other, so it gets the same 422 as malformed JSON.
+    """
+    if exc.status_code != 400:
+        return None
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, UnicodeDecodeError):
+        return FieldError(field="body", code="json_invalid", message="the body is not UTF-8")
+    if isinstance(cause, MultiPartException):
+        return FieldError(field="body", code="multipart_invalid", message=cause.message)
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def app_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, AppError)
@@ -181,6 +199,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        unreadable = unreadable_body(exc)
+        if unreadable is not None:
+            return problem_response(
+                422,
+                "validation_error",
+                "Invalid input",
+                detail="the body could not be parsed",
+                instance=request.url.path,
+                errors=[unreadable],
+            )
         code, title = _HTTP_CODES.get(exc.status_code, (f"http_{exc.status_code}", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem_response(
