@@ -102,19 +102,19 @@ def problem_response(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + code.replace("_", "-"),
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        "code": code,
-        "request_id": request_id_var.get(),
-    }
+    # Extension members first: they may add to a problem, never redefine its own members.
+    body: dict[str, Any] = dict(extra or {})
+    body.update(
+        type=PROBLEM_TYPE_BASE + code.replace("_", "-"),
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        code=code,
+        request_id=request_id_var.get(),
+    )
     if errors is not None:
         body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
-    if extra:
-        body.update(extra)
     return Response(
         orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
