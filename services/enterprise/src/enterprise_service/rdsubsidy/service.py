@@ -79,7 +79,7 @@ async def decide(
     if target not in allowed:
         raise IllegalTransition(
             f"a {app.status} application cannot become {target}",
-            extra={"status": app.status, "allowed": list(allowed)},
+            extra={"current_status": app.status, "allowed": list(allowed)},
         )
     not_before(decided_on, app.submitted_on, "decided_on", "submitted_on")
     if approved_amount is not None and approved_amount > app.requested_amount:

@@ -47,7 +47,7 @@ def _transition(voucher: Voucher, target: str) -> None:
     if target not in allowed:
         raise IllegalTransition(
             f"a {voucher.status} voucher cannot become {target}",
-            extra={"status": voucher.status, "allowed": list(allowed)},
+            extra={"current_status": voucher.status, "allowed": list(allowed)},
         )
     voucher.status = target
 
@@ -278,7 +278,8 @@ async def revoke_provider(
     provider = await get_provider(session, provider_id=provider_id)
     if provider.revoked_on is not None:
         raise IllegalTransition(
-            f"already revoked on {provider.revoked_on}", extra={"status": "revoked", "allowed": []}
+            f"already revoked on {provider.revoked_on}",
+            extra={"current_status": "revoked", "allowed": []},
         )
     _not_before(data.revoked_on, provider.registered_on, "revoked_on", "registered_on")
     provider.revoked_on = data.revoked_on
