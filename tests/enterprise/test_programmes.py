@@ -131,6 +131,22 @@ class TestRdSubsidy:
         )
         assert r.status_code == 409
         assert r.json()["allowed"] == []
+        assert (r.json()["status"], r.json()["current_status"]) == (409, "approved")
+
+    @pytest.mark.parametrize(
+        ("path", "params"),
+        [
+            ("/v1/rd-subsidy-applications", {"year": 4114067310}),
+            ("/v1/tech-sme-registrations", {"year": -(2**40)}),
+            ("/v1/tech-sme-registrations", {"batch": 2**31}),
+        ],
+    )
+    async def test_out_of_range_filters_are_422(
+        self, svc: Any, path: str, params: dict[str, int]
+    ) -> None:
+        # Found by tests/reliability/test_fuzz.py: the int overflowed its int4 parameter (500).
+        r = await svc.as_("admin").get(path, params=params)
+        assert r.status_code == 422, r.text
 
 
 @pytest.mark.usefixtures("firms")

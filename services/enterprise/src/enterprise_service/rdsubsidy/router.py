@@ -98,7 +98,8 @@ async def list_rd_subsidy_applications(
     principal: Reader,
     page: Annotated[PageParams, Depends(page_params)],
     city: Annotated[CityCode | None, Query()] = None,
-    year: Annotated[int | None, Query()] = None,
+    # Bounded as on application; an unbounded int overflows the int4 column's parameter.
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     status: Annotated[
         Literal["submitted", "approved", "rejected", "withdrawn"] | None, Query()
     ] = None,

@@ -60,8 +60,9 @@ async def list_tech_sme_registrations(
     principal: Reader,
     page: Annotated[PageParams, Depends(page_params)],
     city: Annotated[CityCode | None, Query()] = None,
-    year: Annotated[int | None, Query()] = None,
-    batch: Annotated[int | None, Query()] = None,
+    # Bounded as on registration; an unbounded int overflows the int4 column's parameter.
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    batch: Annotated[int | None, Query(ge=1, le=999)] = None,
     enterprise_uscc: Annotated[str | None, Query(max_length=18)] = None,
     registered_from: Annotated[date | None, Query()] = None,
     registered_to: Annotated[date | None, Query()] = None,
