@@ -100,6 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_shutdown=[shutdown],
         openapi_url=None,
         docs_url=None,
+        # Bodies are proxied as they come; the services refuse NUL characters in them.
+        guard_bodies=False,
     )
     if settings.dev_issuer:
         log.warning("development token issuer is ON: POST /dev/token mints any role")

@@ -15,6 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from shared_kit.auth import PrincipalVerifier
 from shared_kit.db import make_engine, make_read_pool, make_sessionmaker
 from shared_kit.errors import install_error_handlers, problem_response
+from shared_kit.input_guard import InputGuardMiddleware
 from shared_kit.logging import configure_logging
 from shared_kit.metrics import Metrics
 from shared_kit.middleware import RequestContextMiddleware
@@ -40,11 +41,13 @@ def create_service_app(
     on_shutdown: Sequence[Hook] = (),
     openapi_url: str | None = "/openapi.json",
     docs_url: str | None = "/docs",
+    guard_bodies: bool = True,
 ) -> FastAPI:
     """Build a service: logging, request context, problems, health, metrics, DB, principal.
 
     ``openapi_url``/``docs_url`` None turn off FastAPI's own document and Swagger UI
-    (the gateway serves a merged document there instead).
+    (the gateway serves a merged document there instead). ``guard_bodies`` False
+    leaves request bodies unscanned for NUL characters (the gateway: services check).
     """
     configure_logging(name, settings.log_level, settings.log_json)
     metrics = Metrics(name)
@@ -95,6 +98,7 @@ def create_service_app(
     app.state.settings = settings
     app.state.metrics = metrics
     install_error_handlers(app)
+    app.add_middleware(InputGuardMiddleware, check_bodies=guard_bodies)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     app.include_router(health_router(uses_database))
     for router in routers:
