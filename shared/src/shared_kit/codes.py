@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARSET)}
@@ -65,7 +65,18 @@ def _uscc(value: str) -> str:
     return value
 
 
-Uscc = Annotated[str, AfterValidator(_uscc)]
+# The documented shapes (OpenAPI) state the format; the validators also check what a
+# pattern cannot (the USCC check digit) and give a helpful message.
+_USCC_CHAR = "[0-9A-HJ-NP-RTUWXY]"
+USCC_SCHEMA = WithJsonSchema(
+    {
+        "type": "string",
+        "pattern": f"^{_USCC_CHAR}{{2}}[0-9]{{6}}{_USCC_CHAR}{{10}}$",
+        "description": "unified social credit code (GB 32100-2015), check digit included",
+        "examples": ["91450100MA5K00012J"],
+    }
+)
+Uscc = Annotated[str, AfterValidator(_uscc), USCC_SCHEMA]
 """A unified social credit code whose check digit holds."""
 
 
@@ -103,9 +114,33 @@ def _county_code(value: str) -> str:
     return value
 
 
-RegionCode = Annotated[str, AfterValidator(_region_code)]
+RegionCode = Annotated[
+    str,
+    AfterValidator(_region_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^(0[1-9]|[1-9][0-9])[0-9]{4}$",
+            "description": "GB/T 2260 division code",
+        }
+    ),
+]
 """Any 6-digit GB/T 2260 division code (contract parties may be anywhere in China)."""
-CityCode = Annotated[str, AfterValidator(_city_code)]
+CityCode = Annotated[
+    str,
+    AfterValidator(_city_code),
+    WithJsonSchema({"type": "string", "enum": list(GUANGXI_CITIES), "description": "city code"}),
+]
 """One of the region's 14 prefecture-level city codes."""
-CountyCode = Annotated[str, AfterValidator(_county_code)]
+CountyCode = Annotated[
+    str,
+    AfterValidator(_county_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^45(0[1-9]|1[0-4])[0-9]{2}$",
+            "description": "GB/T 2260 code of a county (or city) in the region",
+        }
+    ),
+]
 """A county-level (or city) code inside the region."""

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from shared_kit.codes import uscc_problem
+from shared_kit.codes import USCC_SCHEMA, uscc_problem
 
 CENT = Decimal("0.01")
 # Quantised so the answer shows the stored scale ("100.00"), not the input's ("100").
@@ -36,6 +36,6 @@ def _uscc(value: str) -> str:
     return value
 
 
-Uscc = Annotated[str, AfterValidator(_uscc)]
+Uscc = Annotated[str, AfterValidator(_uscc), USCC_SCHEMA]
 """shared_kit's USCC check, memoised: a contracts file names the same parties again and
 again, and the check digit is the costliest part of validating a row."""
