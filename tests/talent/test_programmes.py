@@ -103,6 +103,18 @@ class TestAcademician:
         assert r.status_code == 422
         assert r.json()["errors"][0]["code"] == code
 
+    async def test_null_status_is_422_not_a_server_error(self, svc: Any) -> None:
+        # Found by tests/reliability/test_fuzz.py: null reached the NOT NULL column.
+        admin = svc.as_("admin")
+        c = await candidate(admin, (await new_person(admin))["id"])
+        r = await admin.patch(f"/v1/academician-candidates/{c['id']}", json={"status": None})
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["field"] == "body.status"
+        r = await admin.patch(
+            f"/v1/academician-candidates/{c['id']}", json={"valid_candidate_on": None}
+        )
+        assert r.status_code == 200, r.text
+
     async def test_unknown_person_and_roles(self, svc: Any) -> None:
         admin = svc.as_("admin")
         r = await admin.post(

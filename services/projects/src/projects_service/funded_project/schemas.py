@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared_kit.codes import CityCode, Uscc
+from shared_kit.patch import Patch
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
 Category = Literal["major_special", "key_rd", "platform"]
@@ -40,10 +41,10 @@ class FundedProjectCreate(BaseModel):
 class FundedProjectUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str | None, Field(min_length=1, max_length=300)] = None
-    field: Annotated[str | None, Field(min_length=1, max_length=100)] = None
-    funding_amount: Money | None = None
-    status: ProjectStatus | None = None
+    name: Patch[Annotated[str, Field(min_length=1, max_length=300)]] = None
+    field: Patch[Annotated[str, Field(min_length=1, max_length=100)]] = None
+    funding_amount: Patch[Money] = None
+    status: Patch[ProjectStatus] = None
 
 
 class FundedProjectRead(BaseModel):
@@ -76,7 +77,7 @@ class MilestoneCreate(BaseModel):
 class MilestoneUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    due_on: date | None = None
+    due_on: Patch[date] = None
     done_on: date | None = None
 
     _past = field_validator("done_on")(_not_future)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared_kit.codes import CityCode, Uscc
+from shared_kit.patch import Patch
 
 Level = Literal["national", "regional"]
 Kind = Literal[
@@ -48,7 +49,7 @@ class PlatformUpdate(BaseModel):
 
     approved_on: date | None = None
     plan_approved_on: date | None = None
-    status: PlatformStatus | None = None
+    status: Patch[PlatformStatus] = None
 
     _past = field_validator("approved_on", "plan_approved_on")(_not_future)
 

@@ -6,6 +6,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shared_kit.patch import Patch
+
 TaskStatus = Literal["planned", "in_progress", "completed", "cancelled"]
 PlanStatus = Literal["not_started", "drafting", "completed", "cancelled"]
 Year = Annotated[int, Field(ge=2000, le=2100)]
@@ -91,10 +93,10 @@ class TaskUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: Annotated[str | None, Field(min_length=1, max_length=300)] = None
-    owner: Name | None = None
-    due_on: date | None = None
-    status: TaskStatus | None = None
+    title: Patch[Annotated[str, Field(min_length=1, max_length=300)]] = None
+    owner: Patch[Name] = None
+    due_on: Patch[date] = None
+    status: Patch[TaskStatus] = None
     completed_on: date | None = None
 
     _past = field_validator("completed_on")(_not_future)
@@ -132,7 +134,7 @@ class SpecialFieldCreate(BaseModel):
 class SpecialFieldUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    plan_status: PlanStatus | None = None
+    plan_status: Patch[PlanStatus] = None
     completed_on: date | None = None
 
     _past = field_validator("completed_on")(_not_future)

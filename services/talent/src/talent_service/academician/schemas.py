@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from shared_kit.patch import Patch
 from talent_service.common_schemas import Money, PastDate, Text100, Year
 
 Academy = Literal["cae", "cas"]
@@ -31,7 +32,7 @@ class CandidateUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     valid_candidate_on: PastDate | None = None
-    status: CandidateStatus | None = None
+    status: Patch[CandidateStatus] = None
 
 
 class CandidateRead(BaseModel):
