@@ -6,6 +6,7 @@ from shared_kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 __all__ = [
     "ChallengeDemandNotFound",
     "CityNotAllowed",
+    "ExternalRefTaken",
     "IllegalTransition",
     "TransitionInvalid",
     "TransitionNotAllowedForRole",
@@ -15,6 +16,11 @@ __all__ = [
 class ChallengeDemandNotFound(NotFound):
     code = "challenge_demand_not_found"
     title = "Challenge demand not found"
+
+
+class ExternalRefTaken(Conflict):
+    code = "external_ref_taken"
+    title = "Another demand has this external reference"
 
 
 class IllegalTransition(Conflict):

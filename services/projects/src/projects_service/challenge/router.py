@@ -36,7 +36,9 @@ Reader = Annotated[
 PublicReader = Annotated[Principal, Depends(require_roles(*Role))]
 
 
-@router.post("", status_code=201, response_model=ChallengeDemandRead)
+@router.post(
+    "", status_code=201, response_model=ChallengeDemandRead, responses={409: {"model": Problem}}
+)
 async def create_challenge_demand(
     session: SessionDep, principal: Writer, body: ChallengeDemandCreate
 ) -> ChallengeDemand:

@@ -6,10 +6,12 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from projects_service.challenge.exceptions import (
     ChallengeDemandNotFound,
+    ExternalRefTaken,
     IllegalTransition,
     TransitionInvalid,
     TransitionNotAllowedForRole,
@@ -51,7 +53,11 @@ async def create_demand(
     ensure_writable(principal, data.city)
     demand = ChallengeDemand(**data.model_dump())
     session.add(demand)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # external_ref is the only unique column
+        raise ExternalRefTaken(f"external_ref {data.external_ref!r} already exists") from exc
     # Submission is the workflow's first step and is recorded like every other one.
     session.add(
         ChallengeDemandTransition(

@@ -34,9 +34,10 @@ Reader = Annotated[
 ]
 Paging = Annotated[PageParams, Depends(page_params)]
 NOT_FOUND: dict[int | str, dict[str, object]] = {404: {"model": Problem}}
+DUPLICATE: dict[int | str, dict[str, object]] = {409: {"model": Problem}}
 
 
-@router.post("/action-plans", status_code=201, response_model=ActionPlanRead)
+@router.post("/action-plans", status_code=201, response_model=ActionPlanRead, responses=DUPLICATE)
 async def create_action_plan(
     session: SessionDep, principal: Writer, body: ActionPlanCreate
 ) -> ActionPlan:
@@ -61,7 +62,9 @@ async def get_action_plan(session: SessionDep, principal: Reader, plan_id: uuid.
     return await service.get_plan(session, plan_id=plan_id)
 
 
-@router.post("/programs", status_code=201, response_model=ProgramRead, responses=NOT_FOUND)
+@router.post(
+    "/programs", status_code=201, response_model=ProgramRead, responses=NOT_FOUND | DUPLICATE
+)
 async def create_program(session: SessionDep, principal: Writer, body: ProgramCreate) -> Program:
     """Add a program (工程) to a plan. Roles: admin."""
     return await service.create_program(session, data=body)
@@ -112,7 +115,9 @@ async def list_action_plan_tasks(
     return Page[TaskRead](items=[TaskRead.model_validate(i) for i in items], next_cursor=cursor)
 
 
-@router.post("/special-fields", status_code=201, response_model=SpecialFieldRead)
+@router.post(
+    "/special-fields", status_code=201, response_model=SpecialFieldRead, responses=DUPLICATE
+)
 async def create_special_field(
     session: SessionDep, principal: Writer, body: SpecialFieldCreate
 ) -> SpecialField:
