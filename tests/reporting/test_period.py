@@ -45,3 +45,14 @@ class TestNamedPeriods:
             resolve_period("2023-H1", date(2023, 1, 1), None)
         with pytest.raises(ValidationFailed):
             resolve_period(None, None, None)
+
+    @pytest.mark.parametrize(
+        ("start", "end"),
+        [(date(1, 1, 1), date(2000, 1, 1)), (date(2023, 1, 1), date(9999, 12, 31))],
+    )
+    def test_dates_outside_the_report_years_are_422(self, start: date, end: date) -> None:
+        # Found by tests/reliability/test_fuzz.py: from=0001-01-01 had no previous year (500).
+        with pytest.raises(ValidationFailed) as caught:
+            resolve_period(None, start, end)
+        assert caught.value.errors
+        assert caught.value.errors[0].code == "invalid_period"

@@ -15,6 +15,8 @@ from datetime import date
 from shared_kit.errors import FieldError, ValidationFailed
 
 _NAMED = re.compile(r"^(?P<y>\d{4})(?:-(?P<k>H[12]|Q[1-4]|M(?:0[1-9]|1[0-2])))?$")
+# Reports cover these years; outside them the year-earlier comparison may not even exist.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def named_period(name: str) -> Period:
         )
     year = int(m["y"])
     kind = m["k"]
-    if year < 1990 or year > 2100:
+    if year < FIRST_YEAR or year > LAST_YEAR:
         raise ValidationFailed(
             "year out of range",
             errors=[FieldError(field="query.period", code="invalid_period", message="year")],
@@ -105,6 +107,18 @@ def resolve_period(name: str | None, start: date | None, end: date | None) -> Pe
                 FieldError(field="query.period", code="period_missing", message="period or from+to")
             ],
         )
+    for field, day in (("from", start), ("to", end)):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationFailed(
+                "date out of range",
+                errors=[
+                    FieldError(
+                        field=f"query.{field}",
+                        code="invalid_period",
+                        message=f"a date in {FIRST_YEAR}-{LAST_YEAR}",
+                    )
+                ],
+            )
     if start > end:
         raise ValidationFailed(
             "the period ends before it starts",
