@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import aiohttp
 from fastapi import APIRouter, Request
@@ -75,6 +76,9 @@ async def proxy(request: Request, service: str, path: str) -> Response:
         return problem_response(
             404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
         )
+    if any(segment in (".", "..") for segment in path.split("/")):
+        # The upstream URL would resolve them: /api/x/../metrics must not reach x's /metrics.
+        return problem_response(404, "not_found", "Not found", detail="no such resource")
     principal = await identify(request)
     body = await read_body(request)
     if isinstance(body, Response):
@@ -164,7 +168,9 @@ async def _send(
     client = request.client
     if client:
         headers["x-forwarded-for"] = client.host
-    url = f"{upstream}/{path}"
+    # ``path`` arrives decoded: quoted again, a '#', '?' or '%' in a segment stays data
+    # instead of cutting the URL short.
+    url = f"{upstream}/{quote(path)}"
     if request.url.query:
         url += "?" + request.url.query
 
