@@ -215,3 +215,33 @@ def test_bank_paths_and_collisions() -> None:
     assert schemas["enterprise_Box"]["properties"]["x"]["$ref"].endswith("/enterprise_Item")
     assert merged["x-missing-services"] == ["transfer"]
     assert doc["paths"]["/v1/bank/loan-batches"]["post"]["operationId"] == "bank-push"  # untouched
+
+
+def test_the_gateways_own_answers_are_declared() -> None:
+    # Found by tests/reliability/test_fuzz.py: a proxied operation answered 429 (and could
+    # answer 413, 502, 504) without the document saying so.
+    item = {"parameters": [{"name": "id", "in": "path", "required": True, "schema": {}}]}
+    doc: dict[str, Any] = {
+        "paths": {
+            "/v1/things/{id}": {
+                "get": {**item, "responses": {"404": {"description": "the service's own"}}},
+                "post": {**item, "requestBody": {"content": {}}, "responses": {}},
+            },
+            "/v1/things": {"get": {"responses": {}}},
+        }
+    }
+    merged = merge({"projects": doc}, {"paths": {}}, title="t", version="1")
+    paths = merged["paths"]
+    get, post = (
+        paths["/api/projects/v1/things/{id}"]["get"],
+        paths["/api/projects/v1/things/{id}"]["post"],
+    )
+    assert {"401", "404", "429", "502", "504"} <= set(get["responses"])
+    assert get["responses"]["404"] == {"description": "the service's own"}
+    assert "413" in post["responses"]
+    assert "413" not in get["responses"]
+    listing = paths["/api/projects/v1/things"]["get"]["responses"]
+    assert "404" not in listing
+    assert "Retry-After" in listing["429"]["headers"]
+    ref = listing["429"]["content"]["application/problem+json"]["schema"]["$ref"]
+    assert ref.split("/")[-1] in merged["components"]["schemas"]

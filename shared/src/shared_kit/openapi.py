@@ -31,13 +31,17 @@ def problem_content(schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {PROBLEM_MEDIA_TYPE: {"schema": schema or {"$ref": _PROBLEM_REF}}}
 
 
+def problem_schemas() -> dict[str, Any]:
+    """The component schemas of a problem: ``Problem`` and the ``FieldError`` it uses."""
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    return {**problem.pop("$defs", {}), "Problem": problem}
+
+
 def _add_problem_schemas(doc: dict[str, Any]) -> None:
     """Problem (and FieldError) as components, unless the routes already brought them."""
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, schema in problem.pop("$defs", {}).items():
+    for name, schema in problem_schemas().items():
         schemas.setdefault(name, schema)
-    schemas.setdefault("Problem", problem)
 
 
 def _refers_to(node: Any, ref: str) -> bool:

@@ -20,6 +20,8 @@ from typing import Any
 import aiohttp
 import orjson
 
+from shared_kit.openapi import problem_content, rewrite_error_responses
+
 log = logging.getLogger("gateway.apidoc")
 
 BANK_SERVICE, BANK_PREFIX, BANK_PUBLIC = "enterprise", "/v1/bank/", "/bank/v1/"
@@ -40,6 +42,37 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "description": "partner banks: RFC 9421 HTTP message signature (see bank-api.md)",
     },
 }
+
+
+# What the gateway itself may answer on any proxied operation, instead of the service.
+GATEWAY_PROBLEM = {"$ref": "#/components/schemas/gateway_Problem"}
+GATEWAY_ANSWERS: dict[str, str] = {
+    "401": "no valid API key, frontend token or bank signature",
+    "404": "a path segment is '.' or '..'",
+    "413": "the body is larger than the gateway accepts",
+    "429": "the client's rate limit is spent; retry after Retry-After seconds",
+    "502": "the service could not be reached",
+    "504": "the service did not answer in time",
+}
+
+
+def declare_gateway_answers(op: dict[str, Any]) -> None:
+    """Add the gateway's own problems to a proxied operation's responses (the service's
+    own description of a status wins)."""
+    responses = op.setdefault("responses", {})
+    has_path_params = any(p.get("in") == "path" for p in op.get("parameters") or [])
+    for status, description in GATEWAY_ANSWERS.items():
+        if (status == "413" and "requestBody" not in op) or (
+            status == "404" and not has_path_params
+        ):
+            continue
+        answer: dict[str, Any] = {
+            "description": description,
+            "content": problem_content(GATEWAY_PROBLEM),
+        }
+        if status == "429":
+            answer["headers"] = {"Retry-After": {"schema": {"type": "string"}}}
+        responses.setdefault(status, answer)
 
 
 def public_path(service: str, path: str) -> str:
@@ -92,6 +125,8 @@ def add_service(merged: dict[str, Any], service: str, doc: dict[str, Any], *, pr
                 op["operationId"] = f"{service}-{op['operationId']}"
             op["tags"] = [f"{service}: {t}" for t in op.get("tags") or ["default"]]
             tag_names.update(op["tags"])
+            if prefix:
+                declare_gateway_answers(op)
         merged["paths"][out_path] = item
     known = {t["name"] for t in merged["tags"]}
     described = {f"{service}: {t['name']}": t for t in doc.get("tags") or [] if "name" in t}
@@ -114,7 +149,8 @@ def merge(
         "security": [{"ApiKey": []}, {"Bearer": []}],
         "tags": [],
     }
-    add_service(merged, "gateway", own, prefix=False)
+    # Rewritten again so the gateway's Problem is there for the answers it adds.
+    add_service(merged, "gateway", rewrite_error_responses(copy.deepcopy(own)), prefix=False)
     missing: list[str] = []
     for service, doc in services.items():
         if doc is None:
