@@ -61,6 +61,10 @@ def make_app() -> FastAPI:
     async def csv(request: Request) -> dict[str, int]:
         return {"size": len(await request.body())}
 
+    @router.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
     @router.post("/revoke")
     async def revoke() -> None:
         raise Conflict("already revoked", extra={"status": "revoked", "allowed": []})
@@ -206,3 +210,12 @@ class TestProblemMembers:
         body = problem(await client.post("/v1/revoke"), 409)
         assert body["code"] == "conflict"
         assert body["allowed"] == []
+
+    async def test_a_server_error_carries_the_request_id(self, client: httpx.AsyncClient) -> None:
+        # Seen in the schemathesis suite's 500s: "quote the request id", and it was null.
+        r = await client.get("/v1/boom", headers={"X-Request-ID": "req-42"})
+        body = problem(r, 500)
+        assert body["request_id"] == "req-42"
+        assert r.headers["x-request-id"] == "req-42"
+        r = await client.get("/v1/boom")
+        assert problem(r, 500)["request_id"] == r.headers["x-request-id"]

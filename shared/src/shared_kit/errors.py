@@ -221,14 +221,22 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def unhandled(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return problem_response(
-            500,
-            "internal_error",
-            "Internal server error",
-            detail="The error has been logged; quote the request id when reporting it.",
-            instance=request.url.path,
-        )
+        # Starlette calls this outside the request middleware, whose context is gone by
+        # now: restore the request id for the log line, the problem and its header.
+        rid: str | None = getattr(request.state, "request_id", None)
+        token = request_id_var.set(rid)
+        try:
+            log.exception("unhandled error", extra={"path": request.url.path})
+            return problem_response(
+                500,
+                "internal_error",
+                "Internal server error",
+                detail="The error has been logged; quote the request id when reporting it.",
+                instance=request.url.path,
+                headers={"x-request-id": rid} if rid else None,
+            )
+        finally:
+            request_id_var.reset(token)
 
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(RequestValidationError, request_validation)
