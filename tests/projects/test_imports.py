@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date
 from typing import Any
 
@@ -338,3 +339,37 @@ class TestProjectXlsx:
         assert [(e["row"], e["code"]) for e in r.json()["errors"]] == [(2, "city_not_allowed")]
         r = await upload(bureau, "funded-projects", "p.xlsx", to_xlsx(PROJECT_HEADER, rows[:1]))
         assert r.json()["summary"]["created"] == 1
+
+
+def damaged(xlsx: bytes) -> bytes:
+    """The workbook with its sheet's XML cut short, as a broken upload or disk leaves it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) * 2 // 3]
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+class TestDamagedFiles:
+    """Found by the schemathesis suite's review of the import path: these were 500s."""
+
+    async def test_a_damaged_workbook_is_422(self, svc: Any) -> None:
+        rows = [demand_row(f"DMG{i}") for i in range(60)]
+        r = await upload(
+            svc.as_("admin"), "challenge-demands", "d.xlsx", damaged(to_xlsx(DEMAND_HEADER, rows))
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["code"] == "unreadable_xlsx"
+
+    async def test_a_nul_character_in_a_csv_is_422(self, svc: Any) -> None:
+        rows = [demand_row("NUL1"), demand_row("NUL2", title="高端\x00轴承")]
+        r = await upload(
+            svc.as_("admin"), "challenge-demands", "d.csv", to_csv(DEMAND_HEADER, rows)
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["code"] == "nul_character"
+        assert "line 3" in r.json()["errors"][0]["message"]
+        assert await demands(svc) == []

@@ -50,18 +50,30 @@ def _decode(content: bytes) -> str:
 
 
 def _read_csv(content: bytes) -> list[list[Cell]]:
-    reader = csv.reader(io.StringIO(_decode(content), newline=""))
+    text = _decode(content)
+    if "\x00" in text:  # PostgreSQL cannot store it; a binary file read as text has it
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise _file_error("nul_character", f"line {line} holds a NUL character")
+    reader = csv.reader(io.StringIO(text, newline=""))
     return [[_cell(v) for v in row] for row in reader]
+
+
+# What openpyxl raises for a damaged workbook; the XML parsers' errors (ElementTree's and
+# lxml's) are SyntaxErrors.
+_DAMAGED = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError)
 
 
 def _read_xlsx(content: bytes) -> list[list[Cell]]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except _DAMAGED as exc:
         raise _file_error("unreadable_xlsx", f"not a readable XLSX workbook: {exc}") from exc
     try:
         sheet = book.worksheets[0]
+        # read_only parses the sheet while it is iterated: damage shows here, not on load.
         return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    except _DAMAGED as exc:
+        raise _file_error("unreadable_xlsx", f"the sheet cannot be read: {exc}") from exc
     finally:
         book.close()
 
