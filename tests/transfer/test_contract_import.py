@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -240,6 +241,43 @@ class TestXlsx:
             "450110",
             NANNING,
         )
+
+
+class TestDamagedFiles:
+    """500s before: a NUL reached PostgreSQL; a damaged sheet failed while it was read."""
+
+    async def test_a_nul_character_in_a_csv_is_422_and_nothing_is_stored(self, svc: Any) -> None:
+        admin = svc.as_("admin")
+        rows = [zh_row("23450101009991"), zh_row("23450101009992", 项目名称="智能\x00装备")]
+        r = await upload(admin, csv_bytes(rows))
+        assert r.status_code == 422, r.text
+        assert r.json()["code"] == "file_unreadable"
+        assert "line 3" in r.json()["detail"]
+        assert await stored(admin) == []
+
+    async def test_a_workbook_damaged_past_the_first_batch_is_422(self, svc: Any) -> None:
+        # A workbook that states its dimension: openpyxl then reads the sheet only when
+        # iterated, so the damage surfaces mid-import, after the first batch.
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(ZH_HEADER)
+        for i in range(6000):
+            sheet.append(zh_row(f"2345010300{i:04d}"))
+        buf = io.BytesIO()
+        book.save(buf)
+        out = io.BytesIO()
+        with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename.startswith("xl/worksheets/"):
+                    data = data[: len(data) * 9 // 10]  # cut short, as a broken upload
+                dst.writestr(item, data)
+        admin = svc.as_("admin")
+        r = await upload(admin, out.getvalue(), name="合同.xlsx")
+        assert r.status_code == 422, r.text
+        assert r.json()["code"] == "file_unreadable"
+        assert await stored(admin) == []
 
 
 class TestScope:

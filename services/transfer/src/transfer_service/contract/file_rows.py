@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -220,11 +220,19 @@ def _csv_encoding(f: IO[bytes]) -> str:
     return "utf-8-sig"
 
 
+def _without_nul(lines: Iterable[str]) -> Iterator[str]:
+    """The lines, refusing a NUL character (PostgreSQL cannot store it) where it occurs."""
+    for number, line in enumerate(lines, start=1):
+        if "\x00" in line:
+            raise FileUnreadable(f"CSV: line {number} holds a NUL character")
+        yield line
+
+
 def csv_rows(f: IO[bytes], headers: dict[str, str]) -> Rows:
     """Rows of a CSV upload; ``headers`` receives field → header as written."""
     text = io.TextIOWrapper(f, encoding=_csv_encoding(f), newline="")
     try:
-        yield from _rows(iter(csv.reader(text)), headers)
+        yield from _rows(iter(csv.reader(_without_nul(text))), headers)
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FileUnreadable(f"CSV: {exc}") from exc
     finally:
@@ -239,10 +247,22 @@ def xlsx_rows(f: IO[bytes], headers: dict[str, str]) -> Rows:
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise FileUnreadable(f"XLSX: {exc}") from exc
     try:
-        sheet = book.worksheets[0]
-        yield from _rows((list(r) for r in sheet.iter_rows(values_only=True)), headers)
+        yield from _rows(_sheet_rows(book.worksheets[0]), headers)
     finally:
         book.close()
+
+
+def _sheet_rows(sheet: Any) -> Iterator[list[Any]]:
+    """The sheet's rows; read_only parses as it goes, so a damaged sheet fails here."""
+    rows = sheet.iter_rows(values_only=True)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # as on load: openpyxl raises many kinds
+            raise FileUnreadable(f"XLSX: {exc}") from exc
+        yield list(row)
 
 
 def is_xlsx(f: IO[bytes], filename: str | None) -> bool:
