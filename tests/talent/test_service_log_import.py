@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 from typing import Any
 
@@ -219,6 +220,25 @@ class TestImport:
         assert r.json()["code"] == "unsupported_file"
         r = await upload(svc.as_("analyst"), csv_bytes(EN, []))
         assert r.status_code == 403
+
+    async def test_a_workbook_damaged_mid_sheet_is_415(self, svc: Any) -> None:
+        # Was a 500: openpyxl reads the sheet while it is iterated, outside the load's try.
+        d = await setup_dispatches(svc)
+        rows = [[d["nn"], NANNING_VILLAGE, "2023-03-01", "1", "x", ""] for _ in range(60)]
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(xlsx_bytes(ZH, rows))) as src,
+            zipfile.ZipFile(out, "w") as dst,
+        ):
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = data[: len(data) * 2 // 3]
+                dst.writestr(item, data)
+        bureau = svc.as_("city_bureau", city=NANNING)
+        r = await upload(bureau, out.getvalue(), name="logs.xlsx")
+        assert r.status_code == 415, r.text
+        assert r.json()["code"] == "unsupported_file"
 
     async def test_row_limit(self, service_client_factory: Any) -> None:
         from talent_service.main import create_app

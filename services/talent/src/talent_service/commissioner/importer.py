@@ -86,8 +86,15 @@ def _records(content: bytes) -> Iterator[list[Any]]:
         except Exception as exc:  # a zip that is not a workbook
             raise UnsupportedFile("the file is a ZIP archive but not an XLSX workbook") from exc
         try:
-            sheet = workbook.worksheets[0]
-            for values in sheet.iter_rows(values_only=True):
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            while True:
+                # read_only parses the sheet as it is read: damage shows here, not on load.
+                try:
+                    values = next(rows)
+                except StopIteration:
+                    break
+                except Exception as exc:
+                    raise UnsupportedFile("the XLSX workbook is damaged") from exc
                 yield list(values)
         finally:
             workbook.close()
