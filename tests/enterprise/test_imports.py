@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 from typing import Any
 
@@ -167,3 +168,38 @@ class TestRdApplications:
         figs = {x["code"]: x for x in f.json()["indicators"]}
         assert figs["enterprise.rd_subsidy_amount"]["value"] == "301250.50"
         assert figs["enterprise.rd_subsidy_applicants"]["value"] == 2
+
+
+class TestDamagedFiles:
+    """500s before: a NUL in a multipart CSV reached PostgreSQL; a damaged sheet failed
+    while openpyxl streamed it, outside the load's try."""
+
+    async def test_a_nul_character_in_an_uploaded_csv_is_422(self, svc: Any) -> None:
+        csv = f"city,topic,held_on,attendees\n{NANNING},讲\x00座,2023-03-01,45\n".encode()
+        r = await svc.as_("admin").post(
+            "/v1/imports/training-sessions", files={"file": ("t.csv", csv, "text/csv")}
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["code"] == "unreadable_file"
+        assert "line 2" in r.json()["detail"]
+
+    async def test_a_workbook_damaged_mid_sheet_is_422(self, svc: Any) -> None:
+        rows = [[NANNING, "政策宣讲", "2023-05-06", 30] for _ in range(60)]
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(
+                io.BytesIO(xlsx_body(["city", "topic", "held_on", "attendees"], *rows))
+            ) as src,
+            zipfile.ZipFile(out, "w") as dst,
+        ):
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = data[: len(data) * 2 // 3]
+                dst.writestr(item, data)
+        r = await svc.as_("admin").post(
+            "/v1/imports/training-sessions", content=out.getvalue(), headers={"Content-Type": XLSX}
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["code"] == "unreadable_file"
+        assert (await svc.as_("admin").get("/v1/training-sessions")).json()["items"] == []

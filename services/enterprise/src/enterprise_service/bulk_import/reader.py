@@ -56,21 +56,33 @@ def _rows(header: list[Any], records: list[list[Any]]) -> list[dict[str, str]]:
     return out
 
 
+# What openpyxl raises for a damaged workbook; the XML parsers' errors (ElementTree's and
+# lxml's) are SyntaxErrors.
+_DAMAGED = (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError)
+
+
 def read_table(body: bytes, media_type: str, *, max_rows: int) -> list[dict[str, str]]:
     """Rows keyed by lower-cased header; empty cells are absent."""
     if media_type == XLSX:
         try:
             book = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        except _DAMAGED as exc:
             raise UnreadableFile(f"not an XLSX workbook: {exc}") from exc
-        sheet = book.worksheets[0]
-        values = [list(r) for r in sheet.iter_rows(values_only=True)]
-        book.close()
+        try:
+            # read_only parses the sheet as it is read: damage shows here, not on load.
+            values = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        except _DAMAGED as exc:
+            raise UnreadableFile(f"the XLSX sheet cannot be read: {exc}") from exc
+        finally:
+            book.close()
     else:
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise UnreadableFile("a CSV import must be UTF-8") from exc
+        if "\x00" in text:  # PostgreSQL cannot store it (a multipart upload is not guarded)
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise UnreadableFile(f"line {line} of the CSV holds a NUL character")
         values = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
     if not values:
         raise UnreadableFile("the file is empty")
