@@ -119,8 +119,8 @@ export function publishView(ctx) {
               return h(
                 'tr',
                 { testid: 'published-row', data: { id: r.id } },
-                h('td', {}, r.title),
-                h('td', {}, cityName(r.city)),
+                h('td', { class: 'nowrap' }, r.title),
+                h('td', { class: 'nowrap' }, cityName(r.city)),
                 h('td', {}, fmtDateTime(r.published_at)),
                 h('td', {}, r.published_by),
                 h('td', { class: 'mono', title: r.content_hash }, r.content_hash.slice(0, 12)),
