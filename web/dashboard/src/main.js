@@ -46,6 +46,7 @@ function signOut(message) {
   current?.dispose();
   current = null;
   session = null;
+  state.city = ''; // the next user chooses (or is bound to) their own
   clearSession();
   renderLogin(message);
 }
