@@ -41,7 +41,7 @@ browser:  ## install chromium + fonts-noto-cjk for the browser test (as root, wi
 	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh family 2>/dev/null | grep -q .; then \
 	  echo "chromium: $$(command -v chromium)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
 	else \
 	  echo "The dashboard's browser test needs Chromium and CJK fonts; as root: apt-get install chromium fonts-noto-cjk" \
 	       "(without them tests/e2e/test_dashboard.py is skipped, and fails when CI is set)"; \
