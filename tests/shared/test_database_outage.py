@@ -2,7 +2,7 @@
 
 The errors are the drivers' real ones: connections refused by a port nobody listens
 on, and connections the server terminates in the middle of a statement. A bad
-statement stays a 500 (it is a bug, not an outage).
+statement stays a 500 (it is a bug, not an outage), with the request id to quote.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from devstack.pg import free_port
 from devstack.pytest_plugin import TestDatabase
 from shared_kit.db import is_database_unavailable, make_engine, make_read_pool
 from shared_kit.errors import install_error_handlers
+from shared_kit.middleware import RequestContextMiddleware
 from shared_kit.settings import normalise_dsn
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -57,6 +58,7 @@ async def client(pg: TestDatabase) -> AsyncIterator[httpx.AsyncClient]:
     live_pool = await make_read_pool(live, application_name="outage-test")
     app = FastAPI()
     install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
 
     async def orm_refused() -> Any:
         async with dead_engine.connect() as conn:
@@ -83,7 +85,11 @@ async def client(pg: TestDatabase) -> AsyncIterator[httpx.AsyncClient]:
         async with live_engine.connect() as conn:
             await conn.execute(text("SELECT 1 / 0"))
 
+    async def bug() -> Any:
+        raise RuntimeError("a bug")
+
     routes: dict[str, Route] = {
+        "bug": bug,
         "orm-refused": orm_refused,
         "raw-refused": raw_refused,
         "orm-terminated": orm_terminated,
@@ -114,11 +120,18 @@ class TestDatabaseOutage:
         body = r.json()
         assert body["code"] == "database_unavailable"
         assert body["title"] == "Database unavailable"
+        assert body["request_id"] == r.headers["x-request-id"]
 
-    async def test_a_bad_statement_is_still_a_500(self, client: httpx.AsyncClient) -> None:
-        r = await client.get("/bad-statement")
+    @pytest.mark.parametrize("route", ["bad-statement", "bug"])
+    async def test_a_bug_is_still_a_500_with_its_request_id(
+        self, client: httpx.AsyncClient, route: str
+    ) -> None:
+        r = await client.get(f"/{route}", headers={"X-Request-ID": "req-500"})
         assert r.status_code == 500
         assert r.json()["code"] == "internal_error"
+        # The answer says to quote the request id: it must be there to quote.
+        assert r.json()["request_id"] == "req-500"
+        assert r.headers["x-request-id"] == "req-500"
 
     async def test_ordinary_errors_are_not_outages(self) -> None:
         assert not is_database_unavailable(ValueError("no"))

@@ -117,6 +117,7 @@ def problem_response(
     errors: list[FieldError] | None = None,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    request_id: str | None = None,
 ) -> Response:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + code.replace("_", "-"),
@@ -125,7 +126,7 @@ def problem_response(
         "detail": detail,
         "instance": instance,
         "code": code,
-        "request_id": request_id_var.get(),
+        "request_id": request_id or request_id_var.get(),
     }
     if errors is not None:
         body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
@@ -210,13 +211,21 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def unhandled(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error", extra={"path": request.url.path})
+        rid, headers = request_id_var.get(), None
+        if rid is None:
+            # As the handler for Exception this runs outside the request-context middleware,
+            # which has reset its variable and adds no header: the id comes from the scope.
+            rid = getattr(request.state, "request_id", None)
+            headers = {"X-Request-ID": rid} if rid else None
+        log.exception("unhandled error", extra={"path": request.url.path, "request_id": rid})
         return problem_response(
             500,
             "internal_error",
             "Internal server error",
             detail="The error has been logged; quote the request id when reporting it.",
             instance=request.url.path,
+            request_id=rid,
+            headers=headers,
         )
 
     async def database_error(request: Request, exc: Exception) -> Response:
