@@ -30,6 +30,8 @@ PROBLEM = "application/problem+json"
 UNLIMITED = {
     "gateway": {"GATEWAY_RATE_LIMIT_PER_SECOND": "100000", "GATEWAY_RATE_LIMIT_BURST": "100000"}
 }
+# As `make run` runs it: API keys cached for 30 s (the end-to-end stacks turn that off).
+PRODUCTION_LIKE = {"gateway": {**UNLIMITED["gateway"], "GATEWAY_API_KEY_CACHE_SECONDS": "30"}}
 
 
 def env_float(name: str, default: float) -> float:
