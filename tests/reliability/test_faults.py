@@ -322,6 +322,22 @@ async def light_load(
             await asyncio.sleep(0.05)
 
 
+async def watch_readiness(
+    st: Stack, stop: asyncio.Event, seen: list[tuple[float, str, int]]
+) -> None:
+    """Every component's /readyz, four times a second: (sent at, component, status)."""
+    async with httpx.AsyncClient(timeout=FAIL_FAST_SECONDS) as c:
+        while not stop.is_set():
+            for name in DB_COMPONENTS:
+                sent = time.monotonic()
+                try:
+                    status = (await c.get(st.urls[name] + "/readyz")).status_code
+                except httpx.HTTPError:
+                    status = 0
+                seen.append((sent, name, status))
+            await asyncio.sleep(0.25)
+
+
 @pytest.mark.asyncio(loop_scope="session")
 async def test_postgres_restart_under_load(faults: Faults) -> None:
     """Stop PostgreSQL (fast shutdown) under load and start it again on the same port.
@@ -333,69 +349,78 @@ async def test_postgres_restart_under_load(faults: Faults) -> None:
     st = faults.stack
     pids = {name: proc.pid for name, proc in st.procs.items()}
     probe = Probe(faults)
+    rec = Recorder()
+    stop = asyncio.Event()
+    acked: list[tuple[str, str]] = []
+    readiness: list[tuple[float, str, int]] = []
 
     async def every_ready() -> bool:
         async with httpx.AsyncClient(timeout=5) as c:
             codes = [(await c.get(st.urls[n] + "/readyz")).status_code for n in DB_COMPONENTS]
         return all(code == 200 for code in codes)
 
-    async def scenario() -> None:
-        rec = Recorder()
-        stop = asyncio.Event()
-        acked: list[tuple[str, str]] = []
-        workers = [asyncio.create_task(light_load(faults, rec, stop, acked)) for _ in range(4)]
-        try:
-            await asyncio.sleep(2.0)
-            assert rec.total > 0
-            assert not rec.server_errors, rec.failures_report()
+    tasks = [asyncio.create_task(light_load(faults, rec, stop, acked)) for _ in range(4)]
+    tasks.append(asyncio.create_task(watch_readiness(st, stop, readiness)))
+    try:
+        await asyncio.sleep(2.0)
+        assert rec.total > 0
+        assert not rec.server_errors, rec.failures_report()
 
-            down_at = time.monotonic()
-            await asyncio.to_thread(faults.own.stop)
-            stopped_at = time.monotonic()
-            print(f"\nPostgreSQL stopped in {stopped_at - down_at:.2f} s")
-            await check_outage(faults, probe)
-            await asyncio.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - stopped_at)))
+        down_at = time.monotonic()
+        await asyncio.to_thread(faults.own.stop)
+        stopped_at = time.monotonic()
+        print(f"\nPostgreSQL stopped in {stopped_at - down_at:.2f} s")
+        await check_outage(faults, probe)
+        await asyncio.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - stopped_at)))
 
-            await asyncio.to_thread(faults.own.start)
-            up_at = time.monotonic()
-            took = await wait_until(every_ready, within=RECOVERY_SECONDS, what="/readyz 200")
-            ready_at = time.monotonic()
-            print(f"PostgreSQL back; every /readyz 200 after {took:.2f} s")
-            await check_recovered(faults, probe)
-            await asyncio.sleep(2.0)
-        finally:
-            stop.set()
-            await asyncio.gather(*workers, return_exceptions=True)
-        rec.stop()
-        print(rec.table("light load through the gateway, across the restart").split("\n")[0])
+        up_at = time.monotonic()
+        await asyncio.to_thread(faults.own.start)
+        took = await wait_until(every_ready, within=RECOVERY_SECONDS, what="every /readyz 200")
+        ready_at = time.monotonic()
+        print(f"PostgreSQL back; every /readyz 200 after {took:.2f} s")
+        await check_recovered(faults, probe)
+        await asyncio.sleep(2.0)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    rec.stop()
+    print(rec.table("light load through the gateway, across the restart").split("\n")[0])
 
-        # Never a 500 and never silence; 503 only while the database was away.
-        assert not rec.server_errors or all(f.status == 503 for f in rec.server_errors), (
-            rec.failures_report()
-        )
-        assert not rec.transport_errors, rec.failures_report()
-        assert not rec.client_errors, rec.failures_report()
-        for kind, values in rec.latencies.items():
-            assert max(values) < FAIL_FAST_SECONDS * 1000, (kind, max(values))
-        ok = (200, 201)
-        before = [e for e in rec.events if e.answered < down_at and e.status not in ok]
-        assert not before, f"failures before the database went down: {before}"
-        after = [e for e in rec.events if e.sent > ready_at]
-        assert after, "no load after the recovery"
-        failed_after = [e for e in after if e.status not in ok]
-        assert not failed_after, f"failures after recovery: {failed_after}"
-        during = [e for e in rec.events if down_at < e.sent < up_at]
-        statuses = sorted({str(e.status) for e in during})
-        print(f"while the database was down: {len(during)} requests, statuses {statuses}")
-        # Every acknowledged write survived the restart.
-        async with faults.via_gateway() as gw:
-            for demand_id, title in acked:
-                r = await gw.get(f"/api/projects/v1/challenge-demands/{demand_id}")
-                assert r.status_code == 200, r.text
-                assert r.json()["title"] == title
-        print(f"{len(acked)} acknowledged writes read back after the restart")
+    # Readiness told the truth all along: ready before, 503 while down, ready after.
+    for name in DB_COMPONENTS:
+        mine = [(t, status) for t, n, status in readiness if n == name]
+        assert all(status == 200 for t, status in mine if t < down_at), (name, mine)
+        outage = [status for t, status in mine if stopped_at < t < up_at]
+        assert outage, f"{name}: no readiness probe during the outage"
+        assert set(outage) == {503}, (name, outage)
+        assert all(status == 200 for t, status in mine if t > ready_at), (name, mine)
 
-    await scenario()
+    # Never a 500 and never silence; 503 only while the database was away.
+    assert all(f.status == 503 for f in rec.server_errors), rec.failures_report()
+    assert not rec.transport_errors, rec.failures_report()
+    assert not rec.client_errors, rec.failures_report()
+    for kind, values in rec.latencies.items():
+        assert max(values) < FAIL_FAST_SECONDS * 1000, (kind, max(values))
+    ok = (200, 201)
+    before = [e for e in rec.events if e.answered < down_at and e.status not in ok]
+    assert not before, f"failures before the database went down: {before}"
+    after = [e for e in rec.events if e.sent > ready_at]
+    assert after, "no load after the recovery"
+    failed_after = [e for e in after if e.status not in ok]
+    assert not failed_after, f"failures after recovery: {failed_after}"
+    during = [e for e in rec.events if stopped_at < e.sent < up_at]
+    assert during, "no load while the database was down"
+    assert {e.status for e in during} == {503}, during
+    print(f"while the database was down: {len(during)} requests, all 503")
+
+    # Every acknowledged write survived the restart.
+    async with faults.via_gateway() as gw:
+        for demand_id, title in acked:
+            r = await gw.get(f"/api/projects/v1/challenge-demands/{demand_id}")
+            assert r.status_code == 200, r.text
+            assert r.json()["title"] == title
+    print(f"{len(acked)} acknowledged writes read back after the restart")
+
     # Nobody restarted the services: the same processes answered throughout.
     assert {name: proc.pid for name, proc in st.procs.items()} == pids
     assert all(proc.poll() is None for proc in st.procs.values())
@@ -435,6 +460,12 @@ async def check_outage(faults: Faults, probe: Probe) -> None:
     async with faults.direct("reporting") as c:
         r = await c.get(READS["reporting"])
         assert r.status_code == 503, r.text
+        # The report is assembled from the services, which answer 503 themselves.
+        t0 = time.monotonic()
+        r = await c.get("/v1/reports/consolidated", params={"period": "2023-H1"})
+        assert r.status_code == 503, r.text
+        assert is_problem(r)
+        assert time.monotonic() - t0 < FAIL_FAST_SECONDS
     # Through the gateway (which needs its own database to check the key): 503 as well.
     async with faults.via_gateway() as gw:
         for name in READS:
