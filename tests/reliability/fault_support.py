@@ -199,7 +199,7 @@ def own_postgres() -> Iterator[OwnPostgres]:
 
 
 def is_problem(r: httpx.Response) -> bool:
-    return r.headers.get("content-type", "").startswith(PROBLEM)
+    return str(r.headers.get("content-type", "")).startswith(PROBLEM)
 
 
 async def wait_until(

@@ -19,7 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
-from devstack.layout import ALL, SERVICES
+from devstack.layout import ALL
 from devstack.pytest_plugin import Tokens
 from examples.bank_client import BankClient
 from tests.e2e.conftest import Stack, start_stack
@@ -260,24 +260,16 @@ def enterprise_body(n: int) -> dict[str, Any]:
             "industry": "电子信息"}  # fmt: skip
 
 
-@dataclass
-class Probe:
-    """One write and one read per workstream service, straight to it or through the gateway."""
-
-    faults: Faults
-
-    def writes(self) -> dict[str, tuple[str, str, dict[str, Any]]]:
-        n = next(self.faults.serial)
-        return {
-            "projects": ("projects", "/v1/challenge-demands", demand_body(n)),
-            "enterprise": ("enterprise", "/v1/enterprises", enterprise_body(n)),
-            "talent": (
-                "talent",
-                "/v1/people",
-                {"name": f"人员{n}", "organisation": "广西大学", "city": NANNING, "field": "化学"},
-            ),
-            "transfer": ("transfer", "/v1/tech-contracts", contract_body(n)),
-        }
+def probe_writes(faults: Faults) -> dict[str, tuple[str, dict[str, Any]]]:
+    """One new record per workstream service: its collection path and body."""
+    n = next(faults.serial)
+    person = {"name": f"人员{n}", "organisation": "广西大学", "city": NANNING, "field": "化学"}
+    return {
+        "projects": ("/v1/challenge-demands", demand_body(n)),
+        "enterprise": ("/v1/enterprises", enterprise_body(n)),
+        "talent": ("/v1/people", person),
+        "transfer": ("/v1/tech-contracts", contract_body(n)),
+    }
 
 
 READS = {
@@ -348,7 +340,6 @@ async def test_postgres_restart_under_load(faults: Faults) -> None:
     """
     st = faults.stack
     pids = {name: proc.pid for name, proc in st.procs.items()}
-    probe = Probe(faults)
     rec = Recorder()
     stop = asyncio.Event()
     acked: list[tuple[str, str]] = []
@@ -370,7 +361,7 @@ async def test_postgres_restart_under_load(faults: Faults) -> None:
         await asyncio.to_thread(faults.own.stop)
         stopped_at = time.monotonic()
         print(f"\nPostgreSQL stopped in {stopped_at - down_at:.2f} s")
-        await check_outage(faults, probe)
+        await check_outage(faults)
         await asyncio.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - stopped_at)))
 
         up_at = time.monotonic()
@@ -378,7 +369,7 @@ async def test_postgres_restart_under_load(faults: Faults) -> None:
         took = await wait_until(every_ready, within=RECOVERY_SECONDS, what="every /readyz 200")
         ready_at = time.monotonic()
         print(f"PostgreSQL back; every /readyz 200 after {took:.2f} s")
-        await check_recovered(faults, probe)
+        await check_recovered(faults)
         await asyncio.sleep(2.0)
     finally:
         stop.set()
@@ -426,7 +417,7 @@ async def test_postgres_restart_under_load(faults: Faults) -> None:
     assert all(proc.poll() is None for proc in st.procs.values())
 
 
-async def check_outage(faults: Faults, probe: Probe) -> None:
+async def check_outage(faults: Faults) -> None:
     st = faults.stack
     async with httpx.AsyncClient(timeout=FAIL_FAST_SECONDS * 2) as c:
         for name in DB_COMPONENTS:
@@ -439,14 +430,11 @@ async def check_outage(faults: Faults, probe: Probe) -> None:
             assert body["code"] == "database_unavailable", (name, body)
             assert "database" in body["title"].lower(), (name, body)
     # Straight to each service: its own database error, as a 503 problem.
-    for name, (svc, path, body) in probe.writes().items():
-        async with faults.direct(svc) as c:
-            for method, url, kw in (
-                ("GET", READS[name], {}),
-                ("POST", path, {"json": body}),
-            ):
+    for name, (path, body) in probe_writes(faults).items():
+        async with faults.direct(name) as c:
+            for method, url, payload in (("GET", READS[name], None), ("POST", path, body)):
                 t0 = time.monotonic()
-                r = await c.request(method, url, **kw)
+                r = await c.request(method, url, json=payload)
                 took = time.monotonic() - t0
                 assert r.status_code == 503, (name, method, r.status_code, r.text)
                 assert is_problem(r), (name, r.headers)
@@ -475,10 +463,10 @@ async def check_outage(faults: Faults, probe: Probe) -> None:
             assert r.headers.get("retry-after"), (name, r.headers)
 
 
-async def check_recovered(faults: Faults, probe: Probe) -> None:
+async def check_recovered(faults: Faults) -> None:
     """Reads and writes on every service, direct and through the gateway, the report too."""
-    for name, (svc, path, body) in probe.writes().items():
-        async with faults.direct(svc) as c:
+    for name, (path, body) in probe_writes(faults).items():
+        async with faults.direct(name) as c:
             r = await c.post(path, json=body)
             assert r.status_code == 201, (name, r.text)
             ident = r.json().get("id") or r.json().get("uscc")
@@ -491,8 +479,8 @@ async def check_recovered(faults: Faults, probe: Probe) -> None:
         r = await c.get("/v1/tech-contracts", params={"limit": 5})
         assert r.status_code == 200, r.text
     async with faults.via_gateway() as gw:
-        for name, (svc, path, body) in probe.writes().items():
-            r = await gw.post(f"/api/{svc}{path}", json=body)
+        for name, (path, body) in probe_writes(faults).items():
+            r = await gw.post(f"/api/{name}{path}", json=body)
             assert r.status_code == 201, (name, r.text)
         for name in READS:
             r = await gw.get(f"/api/{name}{READS[name]}")
@@ -504,4 +492,3 @@ async def check_recovered(faults: Faults, probe: Probe) -> None:
         r = await gw.get("/api/reporting/v1/reports/published")
         assert r.status_code == 200, r.text
         assert r.json()["items"], r.text
-    assert SERVICES  # every service was probed above

@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
+from devstack.pytest_plugin import TestDatabase
 from tests.e2e.conftest import Stack, start_stack
 from tests.e2e.gw import api_key, uscc
 from tests.reliability.fault_support import PRODUCTION_LIKE, Recorder, env_float, env_int
@@ -391,7 +392,7 @@ MIX: list[tuple[Callable[[Worker], Awaitable[None]], float, bool]] = [
 
 
 @pytest.fixture(scope="module")
-def stack(pg: Any) -> Iterator[Stack]:
+def stack(pg: TestDatabase) -> Iterator[Stack]:
     with start_stack(pg, "gxst_load", env=PRODUCTION_LIKE) as st:
         yield st
 
