@@ -176,6 +176,11 @@ async def test_kill_mid_bank_batch(faults: Faults) -> None:
         assert is_problem(answer), answer.headers
         assert answer.json()["code"] == "upstream_unavailable", answer.text
         assert answered_in < FAIL_FAST_SECONDS
+        print(
+            f"\nkilled enterprise with its batch's upsert {inside[0]['state']} "
+            f"(waiting on {inside[0]['wait_event_type']}); the bank got "
+            f"{answer.status_code} after {answered_in:.2f} s"
+        )
 
         # The orphaned backend finishes its statement once the lock is free, finds its
         # client gone and rolls back: nothing of the batch may be committed.
@@ -212,6 +217,7 @@ async def test_kill_mid_bank_batch(faults: Faults) -> None:
         assert again.headers.get("idempotent-replayed") == "true"
         assert again.content == retry.content
         assert await stored(conn, key) == (BATCH_SIZE, 1, 1)
+        print(f"retry stored {BATCH_SIZE} loans once; the second retry was replayed")
         total = await conn.fetchval(
             "SELECT sum(amount) FROM enterprise.loans WHERE bank_code = $1", BANK
         )
