@@ -310,7 +310,16 @@ def _xlsx(f: IO[bytes]) -> Generator[list[Any], None, None]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise UnreadableFile(f"not an XLSX workbook: {exc}") from exc
     try:
-        for values in book.worksheets[0].iter_rows(values_only=True):
+        if not book.worksheets:
+            raise UnreadableFile("the workbook has no sheet")
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        while True:
+            try:
+                values = next(rows, None)
+            except Exception as exc:  # a damaged sheet fails only when it is read
+                raise UnreadableFile(f"XLSX: {exc}") from exc
+            if values is None:
+                return
             yield list(values)
     finally:
         book.close()
