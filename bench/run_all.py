@@ -38,6 +38,7 @@ QUICK: dict[str, list[str]] = {
     "transfer_contracts": ["--contracts", "200000", "--import-rows", "20000", "--runs", "5"],
     "report": ["--scale", "0.2", "--runs", "5"],
     "bank_ingestion": ["--rounds", "3", "--loans", "50000"],
+    "enterprise_import": ["--rows", "50000", "--files", "2"],
 }
 Row = tuple[str, str, str]
 
