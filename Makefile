@@ -5,7 +5,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test install lint fmt typecheck migrate revision key roles images k8s-base clean-data demo bench
+.PHONY: run test install web browser lint fmt typecheck migrate revision key roles images k8s-base clean-data demo bench
 
 # Only used when uv is not on the PATH: a private venv with uv from PyPI.
 $(TOOLS)/bin/uv:
@@ -15,7 +15,37 @@ $(TOOLS)/bin/uv:
 	$(UV) sync --frozen --python $(PY)
 	@touch $@
 
-install: .venv/.synced  ## create the environment from the lock file
+install: .venv/.synced web  ## create the environment from the lock file, build the dashboard
+
+# The dashboard (web/dashboard): npm packages from its lock file, then the esbuild bundle.
+# Each step re-runs only when its inputs change.
+WEB := web/dashboard
+WEB_SOURCES := $(WEB)/build.mjs $(WEB)/index.html $(shell find $(WEB)/src -type f 2>/dev/null)
+NODE_HINT := the dashboard is built with Node.js 20+ and npm: install them (Debian/Ubuntu: apt-get install nodejs npm; or https://nodejs.org)
+
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm not found; $(NODE_HINT)" >&2; exit 1; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
+	  || { echo "error: Node.js $$(node --version) is too old; $(NODE_HINT)" >&2; exit 1; }
+	cd $(WEB) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(WEB)/dist/.built: $(WEB)/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd $(WEB) && node build.mjs
+	@touch $@
+
+web: $(WEB)/dist/.built  ## build the dashboard into web/dashboard/dist (served by the gateway at /)
+
+# The dashboard's browser test drives Debian's Chromium (and needs CJK fonts to render).
+browser:  ## install chromium + fonts-noto-cjk for the browser test (as root, with apt)
+	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh family 2>/dev/null | grep -q .; then \
+	  echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
+	else \
+	  echo "The dashboard's browser test needs Chromium and CJK fonts; as root: apt-get install chromium fonts-noto-cjk" \
+	       "(without them tests/e2e/test_dashboard.py is skipped, and fails when CI is set)"; \
+	fi
 
 run: install  ## start PostgreSQL (embedded unless DATABASE_URL), migrate, run every service and the gateway
 	$(RUN) python -m devstack.run

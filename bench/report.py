@@ -6,10 +6,15 @@ enterprises, 50,000 challenge demands and 50,000 funded projects), loaded with C
 four workstream services and reporting run as real uvicorn processes. Then, side by side:
 
 - each service's ``GET /v1/indicators`` for 2023-H1 (one call, as reporting makes it);
+- the same service answering the *pair* of calls the report makes to it (2023-H1 and
+  2022-H1 at once), i.e. the slowest service's whole share of the report's work;
 - reporting's ``GET /v1/reports/consolidated?period=2023-H1`` (eight concurrent calls:
   both periods from all four services, then the comparison).
 
-Goal (docs/performance.md): report ÷ slowest single service ≤ 1.5.
+Goal (docs/performance.md): report ÷ slowest single service ≤ 1.5. Both readings are
+printed: against one call (the report needs two per service, so on 2 cores this is
+bounded below by about the sum of every service's work) and against the slowest
+service's pair (what the fan-out and assembly add over its slowest dependency).
 
     uv run python bench/report.py [--scale 1.0] [--runs 7]
 """
@@ -26,6 +31,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -155,6 +161,15 @@ def timed(client: httpx.Client, url: str, params: dict[str, str], runs: int) -> 
     return out
 
 
+def timed_pair(client: httpx.Client, url: str, periods: list[dict[str, str]]) -> float:
+    """Both periods' calls at once, as reporting makes them; wall time of the pair."""
+    with ThreadPoolExecutor(len(periods)) as pool:
+        t = time.perf_counter()
+        for r in list(pool.map(lambda q: client.get(url, params=q), periods)):
+            r.raise_for_status()
+        return time.perf_counter() - t
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M contracts")
@@ -195,15 +210,18 @@ def main() -> int:
             Principal("bench", Role.admin)
         )
         period = {"from": "2023-01-01", "to": "2023-06-30"}
+        both = [period, {"from": "2022-01-01", "to": "2022-06-30"}]
         with httpx.Client(headers={"X-Principal": token}, timeout=120) as c:
             for name in names[:4]:  # warm caches and plans
                 timed(c, urls[name] + "/v1/indicators", period, 2)
             timed(c, urls["reporting"] + "/v1/reports/consolidated", {"period": "2023-H1"}, 2)
             single: dict[str, list[float]] = {n: [] for n in names[:4]}
+            pair: dict[str, list[float]] = {n: [] for n in names[:4]}
             report: list[float] = []
             for _ in range(args.runs):  # interleaved rounds
                 for name in names[:4]:
                     single[name] += timed(c, urls[name] + "/v1/indicators", period, 1)
+                    pair[name].append(timed_pair(c, urls[name] + "/v1/indicators", both))
                 report += timed(
                     c, urls["reporting"] + "/v1/reports/consolidated", {"period": "2023-H1"}, 1
                 )
@@ -217,19 +235,25 @@ def main() -> int:
         shutil.rmtree(root, ignore_errors=True)
 
     med = {n: statistics.median(v) * 1000 for n, v in single.items()}
+    med_pair = {n: statistics.median(v) * 1000 for n, v in pair.items()}
     rep = statistics.median(report) * 1000
     slowest = max(med, key=lambda n: med[n])
     print(f"\nConsolidated report at scale {s} (1M contracts, 1M logs, 200k loans at 1.0); "
           f"medians of {args.runs}")  # fmt: skip
     for name, ms in med.items():
-        print(f"  {name:<11} indicators {ms:8.1f} ms")
+        both_ms = med_pair[name]
+        print(f"  {name:<11} indicators {ms:8.1f} ms, both periods at once {both_ms:8.1f} ms")
     print(f"  report      consolidated {rep:6.1f} ms")
-    print(f"report ÷ slowest ({slowest}) {rep / med[slowest]:.2f}   (goal ≤ 1.5)")
+    slowest_pair = max(med_pair, key=lambda n: med_pair[n])
+    print(f"report ÷ slowest ({slowest}) one call       {rep / med[slowest]:.2f}   (goal ≤ 1.5)")
+    print(f"report ÷ slowest ({slowest_pair}) both periods  "
+          f"{rep / med_pair[slowest_pair]:.2f}")  # fmt: skip
     for name, mb in peaks.items():
         print(f"  peak RSS {name:<11}{mb:6.0f} MB")
     if args.json:  # the last line, for bench/run_all.py
-        print(json.dumps({"bench": "report", "scale": s, "indicators_ms": med, "report_ms": rep,
-                          "slowest": slowest, "peak_rss_mb": peaks}))  # fmt: skip
+        print(json.dumps({"bench": "report", "scale": s, "indicators_ms": med,
+                          "report_ms": rep, "pair_ms": med_pair, "slowest": slowest,
+                          "peak_rss_mb": peaks}))  # fmt: skip
     return 0
 
 

@@ -6,9 +6,11 @@
 # SERVICE is one of projects | enterprise | talent | transfer | reporting | gateway.
 # The build context is the repository root (see service.Dockerfile.dockerignore).
 # The image runs the component (CMD `serve`), its migrations (`migrate`) or the
-# database bootstrap (`python /app/deploy/bootstrap.py`).
+# database bootstrap (`python /app/deploy/bootstrap.py`). The gateway's image also
+# carries the dashboard it serves at / (built in the `web` stage with Node.js).
 
 ARG PYTHON_IMAGE=python:3.11-slim
+ARG NODE_IMAGE=node:20-slim
 
 # --- builder: resolve the locked dependencies of one workspace package into /app/.venv ---
 FROM ${PYTHON_IMAGE} AS builder
@@ -50,6 +52,21 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     && mkdir -p /out/app/deploy && cp deploy/docker/bootstrap.py /out/app/deploy/bootstrap.py \
     && install -m 0755 deploy/docker/serve deploy/docker/migrate /out/app/.venv/bin/
 
+# --- web: the dashboard bundle (npm ci from its lock file, then esbuild), gateway only ---
+# Other components get an empty /out, so their images carry nothing of it.
+FROM ${NODE_IMAGE} AS web
+ARG SERVICE
+WORKDIR /web
+RUN --mount=type=cache,target=/root/.npm \
+    --mount=type=bind,source=web/dashboard/package.json,target=package.json \
+    --mount=type=bind,source=web/dashboard/package-lock.json,target=package-lock.json \
+    mkdir -p /out \
+    && if [ "${SERVICE}" = gateway ]; then npm ci --no-audit --no-fund; fi
+COPY web/dashboard/ /web/
+RUN if [ "${SERVICE}" = gateway ]; then \
+      node build.mjs && mkdir -p /out/web/dashboard && cp -a dist /out/web/dashboard/dist; \
+    fi
+
 # --- runtime: the interpreter, the virtualenv and the component's source; no uv, pip or compilers ---
 FROM ${PYTHON_IMAGE} AS runtime
 ARG SERVICE
@@ -70,6 +87,8 @@ RUN python -m pip uninstall -y -q pip setuptools wheel 2>/dev/null || true; \
 
 # Code and venv stay owned by root: the process cannot modify what it runs.
 COPY --from=builder /out/app /app
+# The gateway finds the dashboard at /app/web/dashboard/dist (GATEWAY_WEB_DIR's default).
+COPY --from=web /out/ /app/
 WORKDIR /app
 USER 10001:10001
 EXPOSE 8000

@@ -38,9 +38,16 @@ def bootstrap_module() -> Any:
 def test_one_parametrised_multi_stage_dockerfile(stages: list[str]) -> None:
     text = DOCKERFILE.read_text()
     assert re.search(r"(?m)^ARG PYTHON_IMAGE=python:3\.11-slim$", text)
+    assert re.search(r"(?m)^ARG NODE_IMAGE=node:20-slim$", text)
     assert len(stages) >= 2
     for stage in stages:
-        assert stage.startswith("FROM ${PYTHON_IMAGE}"), stage.splitlines()[0]
+        # Python stages, and the Node.js stage that bundles the gateway's dashboard.
+        base = (
+            "FROM ${NODE_IMAGE} AS web"
+            if " AS web" in stage.splitlines()[0]
+            else "FROM ${PYTHON_IMAGE}"
+        )
+        assert stage.startswith(base), stage.splitlines()[0]
         assert re.search(r"(?m)^ARG SERVICE$", stage), "every stage needs ARG SERVICE"
     allowed = re.search(r"case \"\$\{SERVICE\}\" in \\\n\s+([a-z|]+)\)", text)
     assert allowed, "the builder rejects an unknown SERVICE"
@@ -73,6 +80,24 @@ def test_runtime_stage_is_non_root_without_build_tools(stages: list[str]) -> Non
     assert re.search(r"(?m)^HEALTHCHECK .*\n.*\/healthz", runtime)
     assert re.search(r'(?m)^CMD \["serve"\]$', runtime)
     assert re.search(r"(?m)^EXPOSE 8000$", runtime)
+
+
+def test_gateway_image_carries_the_built_dashboard(stages: list[str]) -> None:
+    (web,) = [s for s in stages if s.startswith("FROM ${NODE_IMAGE} AS web")]
+    # npm packages exactly from the lock file, with a cache; built for the gateway only.
+    assert "source=web/dashboard/package-lock.json" in web
+    assert re.search(r'if \[ "\$\{SERVICE\}" = gateway \]; then npm ci --no-audit --no-fund', web)
+    assert re.search(r'if \[ "\$\{SERVICE\}" = gateway \]; then \\\n\s+node build\.mjs', web)
+    assert "--mount=type=cache,target=/root/.npm" in web
+    assert "cp -a dist /out/web/dashboard/dist" in web
+    runtime = stages[-1]
+    # Where the gateway looks by default: the repository layout, rooted at /app.
+    assert "COPY --from=web /out/ /app/" in runtime
+    assert "npm" not in runtime
+    assert "node " not in runtime
+    ignored = (DOCKER / "service.Dockerfile.dockerignore").read_text().split()
+    assert "**/node_modules" in ignored
+    assert "web/dashboard/dist/" in ignored
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out_of_the_context() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -43,6 +43,12 @@ class Stack:
         proc.terminate()
         proc.wait(10)
 
+    def kill(self, name: str) -> None:
+        """SIGKILL: the process gets no chance to finish anything."""
+        proc = self.procs.pop(name)
+        proc.kill()
+        proc.wait(10)
+
     def start(self, name: str) -> None:
         comp = self.component(name)
         port = int(self.urls[name].rsplit(":", 1)[1])
@@ -67,14 +73,21 @@ class Stack:
 
 
 @contextmanager
-def start_stack(pg: TestDatabase, database: str) -> Iterator[Stack]:
-    """Every component as a process on free ports, against its own fresh database."""
+def start_stack(
+    pg: TestDatabase, database: str, *, env: Mapping[str, Mapping[str, str]] | None = None
+) -> Iterator[Stack]:
+    """Every component as a process on free ports, against its own fresh database.
+
+    ``env`` adds or overrides variables per component (``{"gateway": {...}}``).
+    """
     dsns = pg.fresh_database(database)
     urls = {c.name: f"http://{HOST}:{free_port()}" for c in ALL}
     envs = {c.name: component_env(c, dsns, pg.secrets, urls) for c in ALL}
     for comp in ALL:
         envs[comp.name][comp.env_prefix + "LOG_LEVEL"] = "WARNING"
     envs["gateway"]["GATEWAY_API_KEY_CACHE_SECONDS"] = "0"
+    for name, extra in (env or {}).items():
+        envs[name].update(extra)
     st = Stack(urls, dsns, envs)
     try:
         for comp in ALL:

@@ -1027,6 +1027,8 @@ class TestFullReport:
         else:
             assert row["change_pp"] is None
         assert row["region_only"] is (by_city is None)
+        # Only EX's loan (2M, borrower in no registry) lies outside every city column.
+        assert row["unattributed"] == ("0.02" if code == "enterprise.loan_amount" else None)
         assert row["service"] == code.split(".")[0]
         assert row["definition"]
 
@@ -1135,6 +1137,9 @@ class TestFullReport:
         for code, (value, _p, _a, _c, by_city) in EXPECTED.items():
             cells = dict(zip(codes[3:], by_code[code][3:], strict=True))
             assert cells.pop("450000") == str(value), code
+            # EX's loan is in the registry nowhere: region total only, shown apart.
+            unattributed = "0.02" if code == "enterprise.loan_amount" else None
+            assert cells.pop("unattributed") == unattributed, code
             present = {c: v for c, v in cells.items() if v is not None}
             assert present == {c: str(v) for c, v in (by_city or {}).items()}, code
 

@@ -260,6 +260,26 @@ async def test_loan_amount_by_registry_city(svc: Any, register: Any) -> None:
     fig = (await figures(svc.as_("admin"), **H1))["enterprise.loan_amount"]
     assert fig["value"] == "1750000.25"
     assert fig["by_city"] == {NANNING: "1500000.00", LIUZHOU: "250000.25"}
+    assert fig.get("unattributed") is None
+
+
+async def test_loan_to_unregistered_borrower_is_unattributed(svc: Any, register: Any) -> None:
+    """Counted in the region total, in no city column, and reported apart so that the
+    total still equals the city columns plus the unattributed part."""
+    await register(NN, NANNING)
+    stranger = "91450100MA5KB1XW82"  # valid USCC, not in the registry
+    await add_loans(
+        svc,
+        (NN, "1000000.00", "2023-01-01", "disbursed"),
+        (stranger, "300000.50", "2023-02-01", "disbursed"),
+    )
+    fig = (await figures(svc.as_("admin"), **H1))["enterprise.loan_amount"]
+    assert fig["value"] == "1300000.50"
+    assert fig["by_city"] == {NANNING: "1000000.00"}
+    assert fig["unattributed"] == "300000.50"
+    scoped = (await figures(svc.as_("admin"), **H1, city=NANNING))["enterprise.loan_amount"]
+    assert scoped["value"] == "1000000.00"
+    assert scoped.get("unattributed") is None
 
 
 class TestListedRate:

@@ -34,8 +34,9 @@ FIGURES: dict[str, dict[str, list[dict[str, Any]]]] = {
             {
                 "code": "enterprise.loan_amount",
                 "unit": "yuan",
-                "value": "1234567890.00",
+                "value": "1235117890.00",
                 "by_city": {"450100": "1234567890.00"},
+                "unattributed": "550000.00",
             },
             {
                 "code": "enterprise.loan_listed_rate",
@@ -111,6 +112,8 @@ class TestFigures:
         loans = rows["enterprise.loan_amount"]
         assert loans.value == Decimal("12.35")  # 亿元, half-up
         assert loans.change_pct is None  # previous is 0
+        assert loans.unattributed == Decimal("0.01")  # 55 万元 lent to unregistered firms, in 亿元
+        assert loans.by_city == {"450100": Decimal("12.35")}
         rate = rows["enterprise.loan_listed_rate"]
         assert rate.value == Decimal("42.9")
         assert rate.change_pp == Decimal("2.9")

@@ -59,7 +59,12 @@ class Settings(ServiceSettings):
     cors_origins: str = ""
     # The merged OpenAPI document is rebuilt at most this often.
     openapi_cache_seconds: float = 30.0
-    openapi_fetch_timeout_seconds: float = 3.0
+    # A service builds its OpenAPI document lazily on first request, which takes seconds
+    # on a busy 2-core host; a missing service is still reported, just not too eagerly.
+    openapi_fetch_timeout_seconds: float = 10.0
+    # The built dashboard served at / (index.html + assets/); empty: the repository's
+    # web/dashboard/dist (``make web``). Missing files answer 503 dashboard_not_built.
+    web_dir: str = ""
 
     @model_validator(mode="after")
     def _derive_public_key(self) -> Settings:

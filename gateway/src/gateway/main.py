@@ -20,10 +20,12 @@ from gateway.identity.bearer import (
     parse_key_set,
 )
 from gateway.identity.dev import DevIssuer
+from gateway.identity.router import me_router
 from gateway.identity.router import router as dev_router
 from gateway.limit.ratelimit import TokenBucketLimiter
 from gateway.proxy.router import close_http_session, make_http_session
 from gateway.proxy.router import router as proxy_router
+from gateway.web.router import router as web_router
 from shared_kit.app import create_service_app
 from shared_kit.auth import PrincipalSigner
 
@@ -89,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def shutdown(app: FastAPI) -> None:
         await close_http_session(app.state.http)
 
-    routers = [proxy_router, bank_router, audit_router, apidoc_router]
+    routers = [proxy_router, bank_router, audit_router, me_router, apidoc_router, web_router]
     if settings.dev_issuer:
         routers.append(dev_router)
     app = create_service_app(

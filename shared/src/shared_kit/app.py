@@ -14,7 +14,11 @@ from starlette.responses import PlainTextResponse, Response
 
 from shared_kit.auth import PrincipalVerifier
 from shared_kit.db import make_engine, make_read_pool, make_sessionmaker
-from shared_kit.errors import install_error_handlers, problem_response
+from shared_kit.errors import (
+    DATABASE_RETRY_AFTER_SECONDS,
+    install_error_handlers,
+    problem_response,
+)
 from shared_kit.input_guard import InputGuardMiddleware
 from shared_kit.logging import configure_logging
 from shared_kit.metrics import Metrics
@@ -117,19 +121,25 @@ def health_router(uses_database: bool) -> APIRouter:
 
     @router.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> Any:
-        """Readiness: the database answers within a second."""
+        """Readiness: the database answers within a second, on both connection pools."""
         if not uses_database:
             return {"status": "ok"}
+        state = request.app.state
         try:
-            async with asyncio.timeout(1.0), request.app.state.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            async with asyncio.timeout(1.0):
+                async with state.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+                # The fast read path has its own pool: it must be able to reconnect too.
+                async with state.read_pool.acquire() as raw:
+                    await raw.fetchval("SELECT 1")
         except Exception as exc:
             return problem_response(
                 503,
                 "database_unavailable",
                 "Database unavailable",
-                detail=type(exc).__name__,
+                detail=f"the database does not answer ({type(exc).__name__})",
                 instance="/readyz",
+                headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
             )
         return {"status": "ok", "database": "ok"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -11,6 +12,7 @@ import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.dialects.postgresql import asyncpg as postgresql_asyncpg
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -32,6 +34,11 @@ def make_metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
+# A server that does not answer a connection attempt (host down, packets dropped) must not
+# hold a request for asyncpg's default 60 s: the request fails fast with a 503 instead.
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+
 def make_engine(
     dsn: str,
     *,
@@ -47,12 +54,49 @@ def make_engine(
         pool_pre_ping=True,  # survive a PostgreSQL restart without restarting the service
         pool_recycle=1800,
         connect_args={
+            "timeout": CONNECT_TIMEOUT_SECONDS,
             "server_settings": {
                 "application_name": application_name,
                 "statement_timeout": str(statement_timeout_ms),
-            }
+            },
         },
     )
+
+
+# SQLSTATE 57P01-57P03: the server is shutting down, crashed or is starting up; class 08 is
+# "connection exception". Either way the statement was fine and the database was not there.
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+# What a failed connection attempt raises: refused, reset, timed out, unknown host.
+_NETWORK_ERRORS = (ConnectionError, TimeoutError, socket.gaierror)
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not be reached or dropped the connection.
+
+    Such errors are the database's outage, not the request's fault: they answer 503
+    (see :func:`shared_kit.errors.install_error_handlers`). The driver's exception is
+    looked for through SQLAlchemy's wrapper (``orig``) and the chained causes.
+    """
+    pending: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, (*_NETWORK_ERRORS, asyncpg.PostgresConnectionError)):
+            return True
+        state = getattr(current, "sqlstate", None)
+        if isinstance(state, str) and (state.startswith("08") or state in _UNAVAILABLE_SQLSTATES):
+            return True
+        if isinstance(current, asyncpg.InterfaceError) and "connection is closed" in str(current):
+            return True
+        for nested in (getattr(current, "orig", None), current.__cause__, current.__context__):
+            if isinstance(nested, BaseException):
+                pending.append(nested)
+    return False
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -123,6 +167,7 @@ async def make_read_pool(
         min_size=1,
         max_size=max_size,
         reset=_no_reset,
+        timeout=CONNECT_TIMEOUT_SECONDS,
         server_settings={
             "application_name": f"{application_name}-read",
             "statement_timeout": str(statement_timeout_ms),

@@ -8,17 +8,21 @@ Domain code raises :class:`AppError` subclasses; the handlers registered by
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any, ClassVar
 
+import asyncpg
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.responses import Response
 
 from shared_kit.context import request_id_var
+from shared_kit.db import is_database_unavailable
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://errors.gxst.example/"
@@ -91,6 +95,19 @@ class ServiceUnavailable(AppError):
     status, code, title = 503, "service_unavailable", "Service unavailable"
 
 
+# How long a client should wait before retrying while the database is away.
+DATABASE_RETRY_AFTER_SECONDS = 2
+# Exceptions that may mean the database is away; each is checked by is_database_unavailable.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    DBAPIError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+)
+
+
 def problem_response(
     status: int,
     code: str,
@@ -101,6 +118,7 @@ def problem_response(
     errors: list[FieldError] | None = None,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    request_id: str | None = None,
 ) -> Response:
     # Extension members first: they may add to a problem, never redefine its own members.
     body: dict[str, Any] = dict(extra or {})
@@ -111,7 +129,7 @@ def problem_response(
         detail=detail,
         instance=instance,
         code=code,
-        request_id=request_id_var.get(),
+        request_id=request_id or request_id_var.get(),
     )
     if errors is not None:
         body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
@@ -221,24 +239,43 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def unhandled(request: Request, exc: Exception) -> Response:
-        # Starlette calls this outside the request middleware, whose context is gone by
-        # now: restore the request id for the log line, the problem and its header.
-        rid: str | None = getattr(request.state, "request_id", None)
-        token = request_id_var.set(rid)
-        try:
-            log.exception("unhandled error", extra={"path": request.url.path})
-            return problem_response(
-                500,
-                "internal_error",
-                "Internal server error",
-                detail="The error has been logged; quote the request id when reporting it.",
-                instance=request.url.path,
-                headers={"x-request-id": rid} if rid else None,
-            )
-        finally:
-            request_id_var.reset(token)
+        rid, headers = request_id_var.get(), None
+        if rid is None:
+            # As the handler for Exception this runs outside the request-context middleware,
+            # which has reset its variable and adds no header: the id comes from the scope.
+            rid = getattr(request.state, "request_id", None)
+            headers = {"X-Request-ID": rid} if rid else None
+        log.exception("unhandled error", extra={"path": request.url.path, "request_id": rid})
+        return problem_response(
+            500,
+            "internal_error",
+            "Internal server error",
+            detail="The error has been logged; quote the request id when reporting it.",
+            instance=request.url.path,
+            request_id=rid,
+            headers=headers,
+        )
+
+    async def database_error(request: Request, exc: Exception) -> Response:
+        if not is_database_unavailable(exc):
+            return await unhandled(request, exc)
+        # An outage, not a bug: one line, no traceback, and an answer the client can act on.
+        log.warning(
+            "database unavailable",
+            extra={"path": request.url.path, "error": f"{type(exc).__name__}: {exc}"[:300]},
+        )
+        return problem_response(
+            503,
+            "database_unavailable",
+            "Database unavailable",
+            detail="the database cannot be reached right now; retry shortly",
+            instance=request.url.path,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
 
     app.add_exception_handler(AppError, app_error)
+    for exc_class in DATABASE_ERRORS:
+        app.add_exception_handler(exc_class, database_error)
     app.add_exception_handler(RequestValidationError, request_validation)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unhandled)

@@ -33,6 +33,14 @@ class IndicatorFigure(BaseModel):
     by_city: dict[str, Number | None] | None = Field(
         default=None, description="per-city values; absent for region-only indicators"
     )
+    unattributed: Number | None = Field(
+        default=None,
+        description=(
+            "the part of the region total that no city column holds: records whose party"
+            " has no known city (a loan to a borrower missing from the enterprise registry)."
+            " Absent when there are none; total = sum of the city columns + this"
+        ),
+    )
     region_only: bool = False
     numerator: int | None = None
     denominator: int | None = None
@@ -85,21 +93,33 @@ def city_rollup(city: Any, value: Any) -> Select[Any]:
     return select(city, value, func.grouping(city)).group_by(func.rollup(city))
 
 
+@dataclass(frozen=True, slots=True)
+class CityRollup:
+    total: Number
+    by_city: dict[str, Number]
+    unattributed: Number | None  # the NULL-city group: records no city column can hold
+
+
 async def rollup_by_city(
     session: AsyncSession, stmt: Select[Any], *, zero: Number = 0
-) -> tuple[Number, dict[str, Number]]:
+) -> CityRollup:
     """Run a :func:`city_rollup` statement: the total and the per-city values, one round trip.
 
-    Distinct counts stay distinct within each city and within the total.
+    Distinct counts stay distinct within each city and within the total. Records
+    without a city count in the total and are reported apart as ``unattributed``
+    rather than silently breaking "total = sum of the cities" (indicators.md, Scope).
     """
     total: Number = zero
     by_city: dict[str, Number] = {}
+    unattributed: Number | None = None
     for city, value, grouping in (await session.execute(stmt)).all():
         if grouping:
             total = value if value is not None else zero
         elif city is not None:
             by_city[city] = value if value is not None else zero
-    return total, by_city
+        elif value:
+            unattributed = value
+    return CityRollup(total, by_city, unattributed)
 
 
 Aggregate = Literal["count", "distinct", "sum"]
@@ -168,8 +188,14 @@ async def compute_figure(
     stmt = city_rollup(sub.c.city, value).select_from(sub)
     if period.city is not None:
         stmt = stmt.where(sub.c.city == period.city)
-    total, by_city = await rollup_by_city(session, stmt, zero=zero)
-    return IndicatorFigure(code=spec.code, unit=spec.unit, value=total, by_city=by_city)
+    rolled = await rollup_by_city(session, stmt, zero=zero)
+    return IndicatorFigure(
+        code=spec.code,
+        unit=spec.unit,
+        value=rolled.total,
+        by_city=rolled.by_city,
+        unattributed=rolled.unattributed,
+    )
 
 
 def records_select(spec: IndicatorSpec, period: PeriodQuery) -> tuple[Select[Any], Any]:

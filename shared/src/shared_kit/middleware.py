@@ -32,7 +32,7 @@ class RequestContextMiddleware:
         rid = rid_raw if _RID_OK.match(rid_raw) else uuid.uuid4().hex
         parent = TraceContext.parse(headers.get(b"traceparent", b"").decode("latin-1"))
         trace = parent.child() if parent else TraceContext.new()
-        # Also in the request state: the 500 handler runs after this middleware has left.
+        # Also in the scope: the 500 handler runs outside this middleware, after the reset.
         scope.setdefault("state", {})["request_id"] = rid
         rid_token = request_id_var.set(rid)
         trace_token = trace_var.set(trace)

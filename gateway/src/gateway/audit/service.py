@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from gateway.audit.models import AuditEntry
 from shared_kit.auth import Principal
+from shared_kit.db import is_database_unavailable
 from shared_kit.errors import ValidationFailed
 from shared_kit.pagination import PageParams, decode_cursor, encode_cursor
 
@@ -55,8 +56,13 @@ async def record_write(
     try:
         async with engine.begin() as conn:
             await conn.execute(insert(AuditEntry).values(values))
-    except Exception:
-        log.exception("audit write failed", extra={k: str(v) for k, v in values.items()})
+    except Exception as exc:
+        extra = {k: str(v) for k, v in values.items()}
+        if is_database_unavailable(exc):
+            # An outage: one line per lost entry, not a traceback each.
+            log.warning("audit write failed: database unavailable", extra=extra)
+        else:
+            log.exception("audit write failed", extra=extra)
 
 
 @dataclass(frozen=True)

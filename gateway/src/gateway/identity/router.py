@@ -1,4 +1,5 @@
-"""``/dev/…``: the local development issuer, mounted only with GATEWAY_DEV_ISSUER=true."""
+"""``/dev/…``: the local development issuer, mounted only with GATEWAY_DEV_ISSUER=true;
+``/gateway/v1/me``: who the caller is, always mounted."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from pydantic import BaseModel, Field, model_validator
 
 from gateway.identity.bearer import FRONTEND_ROLES
 from gateway.identity.dev import DevIssuer
+from gateway.identity.service import Caller
 from shared_kit.auth import Role
 from shared_kit.codes import GUANGXI_CITIES, CityCode
+from shared_kit.errors import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/dev", tags=["dev-issuer"])
 
@@ -50,3 +53,30 @@ async def dev_jwks(request: Request) -> dict[str, Any]:
     """The development issuer's public keys. Roles: anyone (dev only)."""
     issuer: DevIssuer = request.app.state.dev_issuer
     return issuer.jwks()
+
+
+me_router = APIRouter(prefix="/gateway/v1", tags=["identity"], responses=PROBLEM_RESPONSES)
+
+
+class WhoAmI(BaseModel):
+    subject: str
+    role: Role
+    city: str | None = Field(description="the city a city_bureau principal is bound to")
+    city_name: str | None
+    bank: str | None
+    client_id: str | None
+
+
+@me_router.get("/me")
+async def who_am_i(principal: Caller) -> WhoAmI:
+    """The caller as the gateway identified it (role, city, bank), e.g. for a frontend to
+    decide what to show. Roles: any API key or frontend token (admin, analyst, city_bureau,
+    bank, service)."""
+    return WhoAmI(
+        subject=principal.subject,
+        role=principal.role,
+        city=principal.city,
+        city_name=GUANGXI_CITIES.get(principal.city or ""),
+        bank=principal.bank,
+        client_id=principal.client_id,
+    )

@@ -15,6 +15,9 @@ class Settings(ServiceSettings):
     voucher_yearly_cap_yuan: Decimal = Decimal("200000.00")
     # Bank interface (docs/bank-api.md).
     loan_batch_max_rows: int = 10_000
+    # One registry import (POST /v1/imports/enterprises): rows, and bytes of the upload.
+    registry_import_max_rows: int = 100_000
+    registry_import_max_bytes: int = 64 * 1024 * 1024
     idempotency_ttl_days: int = 7
     # How long a retry waits for the first request with its key before answering 409.
     idempotency_wait_seconds: float = 10.0

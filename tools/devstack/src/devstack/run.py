@@ -124,7 +124,8 @@ def main() -> int:
             print(f"\nGuangxi S&T platform is up ({where}):")
             for comp in ALL:
                 print(f"  {comp.name:<11} {url_of(comp)}")
-            print(f"\nPublic entry: {url_of(GATEWAY)}  (docs: {url_of(GATEWAY)}/docs)")
+            gw = url_of(GATEWAY)
+            print(f"\nPublic entry: {gw}  (dashboard: {gw}/  docs: {gw}/docs)")
             print("Create a key: make key ROLE=admin    Stop: Ctrl-C\n", flush=True)
             while not stopping:
                 for name, proc in procs.items():

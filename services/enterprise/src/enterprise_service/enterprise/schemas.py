@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared_kit.codes import CityCode
+from shared_kit.errors import FieldError
 
 # Checked in the service, not here: an admin may override a failing check digit.
 UsccText = Annotated[str, Field(min_length=1, max_length=40)]
@@ -76,3 +77,18 @@ class EnterpriseChangeRead(BaseModel):
     new_value: str
     changed_on: date
     recorded_at: datetime
+
+
+class RegistryImportSummary(BaseModel):
+    """What an import of the registry did, or would do (dry run)."""
+
+    dry_run: bool
+    rows: int = Field(description="data rows read (blank rows are skipped)")
+    created: int = Field(description="new enterprises")
+    updated: int = Field(description="registered enterprises whose name, city or industry changed")
+    unchanged: int = Field(description="registered enterprises the file repeats as they are")
+    changes: int = Field(description="dated name/city changes recorded in the history")
+    failed: int = Field(description="rows with at least one error")
+    by_city: dict[str, int] = Field(description="valid rows by city")
+    ignored_columns: list[str] = Field(description="columns the import does not read")
+    errors: list[FieldError] = Field(description="every failing row, in row order")

@@ -26,6 +26,11 @@ class IndicatorRow(BaseModel):
     numerator: int | None = None
     denominator: int | None = None
     by_city: dict[str, Display | None] | None = None
+    unattributed: Display | None = Field(
+        default=None,
+        description="part of the value in no city column (e.g. loans to firms missing from "
+        "the registry); value = sum of by_city + unattributed for additive figures",
+    )
     items: list[str] | None = None
     records: str | None = Field(
         default=None, description="gateway path listing the records behind the figure"

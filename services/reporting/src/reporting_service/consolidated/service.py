@@ -86,6 +86,7 @@ def build_row(ind: Indicator, cur: IndicatorFigure, prev: IndicatorFigure | None
             if cur.by_city is not None
             else None
         ),
+        unattributed=to_display(ind, cur.unattributed),
         items=cur.items,
     )
 

@@ -116,10 +116,13 @@ def render_xlsx(report: ConsolidatedReport) -> bytes:
         )
     cities = list(GUANGXI_CITIES)
     per_city = wb.create_sheet("分市")
-    per_city.append(["代码", "指标", "单位", *[GUANGXI_CITIES[c] for c in cities], "全区"])
-    per_city.append(["", "", "", *cities, "450000"])
+    per_city.append(
+        ["代码", "指标", "单位", *[GUANGXI_CITIES[c] for c in cities], "未归属地市", "全区"]
+    )
+    per_city.append(["", "", "", *cities, "unattributed", "450000"])
     for row in report.indicators:
         values = [_cell(row.by_city.get(c)) if row.by_city is not None else None for c in cities]
+        values.append(_cell(row.unattributed))
         per_city.append([row.code, row.label, row.unit, *values, _cell(row.value)])
     for sheet in (ws, per_city):
         for c in sheet[1]:

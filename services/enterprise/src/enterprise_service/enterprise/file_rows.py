@@ -1,0 +1,344 @@
+"""Read an enterprise registry file (CSV or XLSX) one row at a time and check each row.
+
+Only what a row says by itself is checked here (codes, names, dates, the bureau's city);
+what needs the registry (legacy codes, another city's firm, duplicates) is checked in SQL
+by :mod:`enterprise_service.enterprise.bulk` over the staged rows. The file is never held
+whole in memory: CSV is decoded as a stream, XLSX read with openpyxl's read-only mode.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import unicodedata
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from operator import mul
+from typing import IO, Any
+
+from openpyxl import load_workbook
+
+from enterprise_service.enterprise.exceptions import BadHeader, NoRows, TooManyRows, UnreadableFile
+from shared_kit.codes import GUANGXI_CITIES, USCC_CHARSET, USCC_WEIGHTS, uscc_problem
+from shared_kit.errors import FieldError
+
+# Canonical column → headers a registry export or a bureau's sheet may use.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "credit_code"),
+    "name": ("企业名称", "单位名称", "名称", "enterprise_name"),
+    "city": ("所在城市", "所在市", "所属地市", "地市", "设区市", "城市", "city_code"),
+    "county": ("区县代码", "所在区县代码", "行政区划代码", "区划代码", "county_code"),
+    "industry": ("所属行业", "行业类别", "行业", "industry_name"),
+    "effective_on": ("变更日期", "生效日期", "变更生效日期", "changed_on"),
+    "override_check": ("校验码豁免", "豁免校验", "override"),
+}
+COLUMNS = tuple(ALIASES)
+REQUIRED = ("uscc", "name", "industry")  # and city or county
+MAX_NAME, MAX_INDUSTRY = 200, 100
+# Nothing in the registry describes an event before the People's Republic.
+EARLIEST = date(1949, 10, 1)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+_TRUE = frozenset({"true", "1", "yes", "y", "是"})
+_FALSE = frozenset({"false", "0", "no", "n", "否"})
+_CITY_BY_NAME = {name: code for code, name in GUANGXI_CITIES.items()} | {
+    name.removesuffix("市"): code for code, name in GUANGXI_CITIES.items()
+}
+_USCC_CHARS = frozenset(USCC_CHARSET)
+
+
+def _norm(header: Any) -> str:
+    text = unicodedata.normalize("NFKC", "" if header is None else str(header))
+    return "".join(text.split()).strip("*").lower()
+
+
+HEADER_MAP = {_norm(a): col for col, names in ALIASES.items() for a in (col, *names)}
+
+# (row number, uscc, name, city, industry, effective_on, override_check, check_fails):
+# the staging table's columns, in order.
+Record = tuple[int, str, str, str, str, date, bool, bool]
+RawRows = Iterator[tuple[int, list[Any]]]
+
+
+@dataclass
+class FileState:
+    """What the reader learns as it goes: the header, counts and every row error."""
+
+    own_city: str | None
+    may_override: bool
+    max_rows: int
+    today: date = field(default_factory=date.today)
+    positions: dict[str, int] = field(default_factory=dict)
+    index: tuple[int, ...] = ()  # position of each of COLUMNS, -1 when absent
+    ignored: list[str] = field(default_factory=list)
+    rows: int = 0
+    errors: list[FieldError] = field(default_factory=list)
+    failed_rows: int = 0
+
+
+def map_header(header: list[Any], state: FileState) -> None:
+    """Column positions by canonical name; 422 ``bad_header`` listing every problem."""
+    problems: list[FieldError] = []
+    for index, raw in enumerate(header):
+        column = HEADER_MAP.get(_norm(raw))
+        if column is None:
+            if _norm(raw):
+                state.ignored.append(str(raw).strip())  # 序号, 法定代表人, 备注…
+            continue
+        if column in state.positions:
+            problems.append(
+                FieldError(
+                    field=column,
+                    code="duplicate_column",
+                    message=f"two columns mean {column}: "
+                    f"{header[state.positions[column]]!r} and {raw!r}",
+                    row=0,
+                )
+            )
+            continue
+        state.positions[column] = index
+    missing = [c for c in REQUIRED if c not in state.positions]
+    if "city" not in state.positions and "county" not in state.positions:
+        missing.append("city")
+    problems += [
+        FieldError(
+            field=c,
+            code="missing_column",
+            message=f"no {c} ({ALIASES[c][0]}) column"
+            + (" (or county, 区县代码)" if c == "city" else ""),
+            row=0,
+        )
+        for c in missing
+    ]
+    if problems:
+        raise BadHeader(f"{len(problems)} header problem(s)", errors=problems)
+    state.index = tuple(state.positions.get(c, -1) for c in COLUMNS)
+
+
+def _text(value: Any) -> str:
+    """A cell as text: XLSX whole numbers without ``.0``, dates in ISO form."""
+    if type(value) is str:  # every CSV cell
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return date.fromisoformat(text)  # the common case, in C
+        except ValueError:
+            return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+_VALUE = {c: i for i, c in enumerate(USCC_CHARSET)}
+
+
+def uscc_status(value: str) -> tuple[str | None, bool]:
+    """(why ``value`` is no USCC, or None; whether only its check digit fails)."""
+    if len(value) == 18 and _USCC_CHARS.issuperset(value) and value[2:8].isdigit():
+        # GB 32100 check digit, as shared_kit.codes computes it, in C-level loops:
+        # 31 - (sum mod 31), with 31 read as 0, is (-sum) mod 31.
+        total = sum(map(mul, map(_VALUE.__getitem__, value[:17]), USCC_WEIGHTS))
+        return None, USCC_CHARSET[-total % 31] != value[17]
+    return uscc_problem(value) or "not a USCC", False
+
+
+def check_row(number: int, cells: list[Any], state: FileState) -> Record | None:
+    """The staging record of a valid row; otherwise its errors go to ``state.errors``."""
+    width = len(cells)
+    at = state.index
+    uscc, name, city, county, industry, when, flag = (
+        cells[i] if 0 <= i < width else None for i in at
+    )
+    errors: list[FieldError] = []
+
+    def fail(column: str, code: str, message: str) -> None:
+        errors.append(FieldError(field=column, code=code, message=message, row=number))
+
+    uscc = _text(uscc)
+    if not uscc.isascii():
+        uscc = unicodedata.normalize("NFKC", uscc)  # full-width letters and digits
+    uscc = uscc.upper()
+    check_fails = False
+    if not uscc:
+        fail("uscc", "missing", "uscc (统一社会信用代码) is required")
+    else:
+        problem, check_fails = uscc_status(uscc)
+        # A legacy pilot code fails only its check digit: the registry decides (bulk.py).
+        if problem is not None:
+            fail("uscc", "invalid_uscc", problem)
+
+    name = _text(name)
+    if not name:
+        fail("name", "missing", "name (企业名称) is required")
+    elif len(name) > MAX_NAME:
+        fail("name", "too_long", f"at most {MAX_NAME} characters")
+
+    industry = _text(industry)
+    if not industry:
+        fail("industry", "missing", "industry (所属行业) is required")
+    elif len(industry) > MAX_INDUSTRY:
+        fail("industry", "too_long", f"at most {MAX_INDUSTRY} characters")
+
+    written = _text(city)
+    city = _CITY_BY_NAME.get(written, written)
+    if city and city not in GUANGXI_CITIES:
+        fail("city", "invalid_city", f"{written!r} is not one of the region's 14 cities")
+        city = ""
+    county = _text(county)
+    if county:
+        in_city = county[:4] + "00"
+        if not (len(county) == 6 and county.isdigit()):
+            fail("county", "invalid_county", f"{county!r} is not a 6-digit division code")
+        elif in_city not in GUANGXI_CITIES:
+            fail("county", "invalid_county", f"{county} lies in none of the region's cities")
+        elif city and in_city != city:
+            fail("county", "county_not_in_city", f"{county} is not a county of {city}")
+        else:
+            city = in_city
+    elif not written:
+        fail("city", "missing", "city (所在城市) or county (区县代码) is required")
+    if city and state.own_city is not None and city != state.own_city:
+        fail("city", "city_not_allowed", f"this key may only write city {state.own_city}")
+
+    effective_on = state.today
+    if when is not None and (shown := _text(when)):
+        day = _date(when)
+        if day is None:
+            fail("effective_on", "invalid_date", f"{shown!r} is not a date (YYYY-MM-DD)")
+        elif day > state.today:
+            fail("effective_on", "date_in_future", "effective_on is in the future")
+        elif day < EARLIEST:
+            fail("effective_on", "date_out_of_range", f"effective_on is before {EARLIEST}")
+        else:
+            effective_on = day
+
+    override = False
+    if flag := _text(flag).lower():
+        if flag in _TRUE:
+            override = check_fails  # a valid code needs no override
+        elif flag not in _FALSE:
+            fail("override_check", "invalid_boolean", f"{flag!r} is not true/false (是/否)")
+    if override and not state.may_override:
+        fail("override_check", "override_not_allowed", "override_check is reserved to admins")
+
+    if errors:
+        state.errors += errors
+        state.failed_rows += 1
+        return None
+    return (number, uscc, name, city, industry, effective_on, override, check_fails)
+
+
+def check_batch(rows: RawRows, state: FileState, size: int) -> tuple[list[Record], bool]:
+    """Check up to ``size`` non-blank rows: the valid ones as staging records, and
+    whether rows may follow."""
+    records: list[Record] = []
+    read = 0
+    for number, cells in itertools.islice(rows, size):
+        read += 1
+        state.rows += 1
+        if state.rows > state.max_rows:
+            raise TooManyRows(f"at most {state.max_rows} data rows per file")
+        record = check_row(number, cells, state)
+        if record is not None:
+            records.append(record)
+    return records, read == size
+
+
+def _data_rows(records: Iterator[list[Any]], state: FileState) -> RawRows:
+    header = next(records, None)
+    if header is None:
+        raise NoRows("the file is empty")
+    map_header(list(header), state)
+    wanted = sorted(state.positions.values())
+    seen = False
+    for number, values in enumerate(records, start=1):
+        # Spacer and trailing rows are skipped but keep their numbers.
+        if any(i < len(values) and values[i] is not None and _text(values[i]) for i in wanted):
+            seen = True
+            yield number, values
+    if not seen:
+        raise NoRows("the file has a header but no data rows")
+
+
+def _csv_encoding(f: IO[bytes]) -> str:
+    head = f.read(256 * 1024)
+    f.seek(0)
+    try:
+        # An incremental decoder tolerates a character cut at the end of the sample.
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"  # what Excel writes for Chinese CSV on Windows
+    if b"\x00" in head:
+        raise UnreadableFile("not a CSV text file (UTF-8 or GB18030)")
+    return "utf-8-sig"
+
+
+def _csv(f: IO[bytes]) -> Generator[list[Any], None, None]:
+    text = io.TextIOWrapper(f, encoding=_csv_encoding(f), newline="")
+    try:
+        yield from csv.reader(text)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UnreadableFile(f"CSV: {exc}") from exc
+    finally:
+        text.detach()  # the upload owns the file
+
+
+def _xlsx(f: IO[bytes]) -> Generator[list[Any], None, None]:
+    try:
+        # read_only streams the sheet XML row by row instead of building the workbook.
+        book = load_workbook(f, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise UnreadableFile(f"not an XLSX workbook: {exc}") from exc
+    try:
+        if not book.worksheets:
+            raise UnreadableFile("the workbook has no sheet")
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        while True:
+            try:
+                values = next(rows, None)
+            except Exception as exc:  # a damaged sheet fails only when it is read
+                raise UnreadableFile(f"XLSX: {exc}") from exc
+            if values is None:
+                return
+            yield list(values)
+    finally:
+        book.close()
+
+
+def is_xlsx(f: IO[bytes], filename: str | None, media_type: str) -> bool:
+    magic = f.read(4)
+    f.seek(0)
+    if magic == b"PK\x03\x04":
+        return True
+    return media_type.endswith(".sheet") or (filename or "").lower().endswith((".xlsx", ".xlsm"))
+
+
+def read_rows(
+    f: IO[bytes], *, filename: str | None, media_type: str, state: FileState
+) -> Generator[tuple[int, list[Any]], None, None]:
+    """Numbered non-blank data rows of the file; the header lands in ``state``."""
+    reader = _xlsx(f) if is_xlsx(f, filename, media_type) else _csv(f)
+    try:
+        yield from _data_rows(reader, state)
+    finally:
+        reader.close()  # the workbook, or the text wrapper around the upload

@@ -1,0 +1,186 @@
+// The dashboard's shell: sign-in, the header, the tabs, the shared period/city filter and
+// the current view. Views are rebuilt on navigation; every datum comes from the API.
+
+import { createApi } from './api.js';
+import { h, option, replace } from './dom.js';
+import {
+  CITIES,
+  CITY_CODES,
+  PERIOD_KINDS,
+  ROLE_NAMES,
+  cityName,
+  defaultPeriod,
+  periodComplete,
+} from './format.js';
+import { clearSession, loadSession, saveSession } from './session.js';
+import { auditView } from './views/audit.js';
+import { challengeView } from './views/challenge.js';
+import { loginView } from './views/login.js';
+import { publishView } from './views/publish.js';
+import { reportView } from './views/report.js';
+
+const app = document.getElementById('app');
+
+const TABS = [
+  { id: 'report', label: '报告', make: reportView, filters: true },
+  { id: 'challenge', label: '揭榜挂帅', make: challengeView, filters: true },
+  { id: 'publish', label: '发布', make: publishView, filters: true },
+  { id: 'audit', label: '审计日志', make: auditView, filters: false, roles: ['admin'] },
+];
+
+let session = loadSession();
+let current = null;
+const state = { period: defaultPeriod(), city: '' };
+
+const api = createApi({
+  session: () => session,
+  onUnauthorized: (err) => {
+    // The credential is gone or expired: back to sign-in, saying why.
+    if (session) signOut(`登录已失效，请重新登录（${err.title}${err.detail ? '：' + err.detail : ''}）`);
+  },
+});
+// A client for a credential not yet stored (checking it at sign-in).
+const rawApi = (candidate) => createApi({ session: () => candidate });
+
+function signOut(message) {
+  current?.dispose();
+  current = null;
+  session = null;
+  state.city = ''; // the next user chooses (or is bound to) their own
+  clearSession();
+  renderLogin(message);
+}
+
+function renderLogin(message) {
+  document.title = '登录 · 广西科技厅数据看板';
+  replace(app,
+    loginView({
+      api: rawApi(null),
+      rawApi,
+      message,
+      onSignedIn: (s) => {
+        session = s;
+        saveSession(s);
+        renderShell();
+      },
+    }),
+  );
+}
+
+function allowedTabs() {
+  return TABS.filter((t) => !t.roles || t.roles.includes(session.who.role));
+}
+
+function currentTab() {
+  const id = window.location.hash.replace(/^#\/?/, '');
+  const tabs = allowedTabs();
+  return tabs.find((t) => t.id === id) || tabs[0];
+}
+
+let shell = null;
+
+function filterBar() {
+  const p = state.period;
+  const thisYear = new Date().getFullYear();
+  const years = [];
+  for (let y = thisYear; y >= 2015; y--) years.push(y);
+  const year = h('select', { testid: 'period-year' }, years.map((y) => option(String(y), `${y}年`, y === p.year)));
+  const kind = h('select', { testid: 'period-kind' }, PERIOD_KINDS.map(([k, l]) => option(k, l, k === p.kind)));
+  const from = h('input', { type: 'date', testid: 'period-from', value: p.from });
+  const to = h('input', { type: 'date', testid: 'period-to', value: p.to });
+  const custom = h('span', { class: 'custom', hidden: p.kind !== 'custom' }, from, ' 至 ', to);
+  const own = session.who.role === 'city_bureau' ? session.who.city : null;
+  if (own) state.city = own;
+  const city = h(
+    'select',
+    { testid: 'city-select', disabled: Boolean(own) },
+    own ? option(own, cityName(own), true) : [option('', '全区', !state.city), CITY_CODES.map((c) => option(c, CITIES[c], c === state.city))],
+  );
+  const changed = () => {
+    state.period = { year: Number(year.value), kind: kind.value, from: from.value, to: to.value };
+    year.disabled = kind.value === 'custom';
+    custom.hidden = kind.value !== 'custom';
+    state.city = own || city.value;
+    if (periodComplete(state.period)) current?.load();
+  };
+  for (const el of [year, kind, from, to, city]) el.addEventListener('change', changed);
+  year.disabled = p.kind === 'custom';
+  return {
+    el: h(
+      'div',
+      { class: 'filterbar', testid: 'filters' },
+      h('label', { class: 'field inline' }, '统计期', year, kind, custom),
+      h('label', { class: 'field inline' }, '范围', city),
+    ),
+    setCity(code) {
+      city.value = code;
+      changed();
+    },
+  };
+}
+
+function renderShell() {
+  const who = session.who;
+  const userText =
+    `${session.user || who.client_id || who.subject} · ${ROLE_NAMES[who.role] || who.role}` +
+    (who.city ? `（${cityName(who.city)}）` : '');
+  const nav = h(
+    'nav',
+    { class: 'tabs' },
+    allowedTabs().map((t) => h('a', { href: `#${t.id}`, testid: `nav-${t.id}`, data: { tab: t.id } }, t.label)),
+  );
+  const filters = filterBar();
+  const main = h('main', { testid: 'main' });
+  const notice = h('div', { class: 'notice', testid: 'notice', hidden: true });
+  shell = { nav, filters, main, notice };
+  replace(app,
+    h(
+      'header',
+      { class: 'top' },
+      h('div', { class: 'brand' }, h('strong', {}, '广西科技厅 业务平台'), h('span', {}, '数据看板')),
+      h(
+        'div',
+        { class: 'user' },
+        h('span', { testid: 'user-badge', data: { role: who.role, city: who.city || '' } }, userText),
+        h('button', { type: 'button', testid: 'logout', onclick: () => signOut('已退出。') }, '退出'),
+      ),
+    ),
+    nav,
+    filters.el,
+    notice,
+    main,
+  );
+  showTab();
+}
+
+function notify(text) {
+  if (!shell) return;
+  shell.notice.textContent = text;
+  shell.notice.hidden = false;
+  clearTimeout(notify.timer);
+  notify.timer = setTimeout(() => (shell.notice.hidden = true), 6000);
+}
+
+function showTab() {
+  if (!session || !shell) return;
+  const tab = currentTab();
+  current?.dispose();
+  for (const a of shell.nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset.tab === tab.id);
+  shell.filters.el.hidden = !tab.filters;
+  current = tab.make({
+    api,
+    who: session.who,
+    filters: () => ({ period: { ...state.period }, city: state.city }),
+    canChooseCity: () => session.who.role !== 'city_bureau',
+    setCity: (code) => shell.filters.setCity(code),
+    notify,
+  });
+  replace(shell.main, current.el);
+  document.title = `${tab.label} · 广西科技厅数据看板`;
+  if (!tab.filters || periodComplete(state.period)) current.load();
+}
+
+window.addEventListener('hashchange', showTab);
+
+if (session) renderShell();
+else renderLogin();
