@@ -8,9 +8,6 @@ whole in memory: CSV is decoded as a stream, XLSX read with openpyxl's read-only
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import itertools
 import unicodedata
 from collections.abc import Generator, Iterator
@@ -19,11 +16,10 @@ from datetime import date, datetime
 from operator import mul
 from typing import IO, Any
 
-from openpyxl import load_workbook
-
 from enterprise_service.enterprise.exceptions import BadHeader, NoRows, TooManyRows, UnreadableFile
 from shared_kit.codes import GUANGXI_CITIES, USCC_CHARSET, USCC_WEIGHTS, uscc_problem
 from shared_kit.errors import FieldError
+from shared_kit.tabular import table_records
 
 # Canonical column → headers a registry export or a bureau's sheet may use.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -280,64 +276,11 @@ def _data_rows(records: Iterator[list[Any]], state: FileState) -> RawRows:
         raise NoRows("the file has a header but no data rows")
 
 
-def _csv_encoding(f: IO[bytes]) -> str:
-    head = f.read(256 * 1024)
-    f.seek(0)
-    try:
-        # An incremental decoder tolerates a character cut at the end of the sample.
-        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"  # what Excel writes for Chinese CSV on Windows
-    if b"\x00" in head:
-        raise UnreadableFile("not a CSV text file (UTF-8 or GB18030)")
-    return "utf-8-sig"
-
-
-def _csv(f: IO[bytes]) -> Generator[list[Any], None, None]:
-    text = io.TextIOWrapper(f, encoding=_csv_encoding(f), newline="")
-    try:
-        yield from csv.reader(text)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UnreadableFile(f"CSV: {exc}") from exc
-    finally:
-        text.detach()  # the upload owns the file
-
-
-def _xlsx(f: IO[bytes]) -> Generator[list[Any], None, None]:
-    try:
-        # read_only streams the sheet XML row by row instead of building the workbook.
-        book = load_workbook(f, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableFile(f"not an XLSX workbook: {exc}") from exc
-    try:
-        if not book.worksheets:
-            raise UnreadableFile("the workbook has no sheet")
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        while True:
-            try:
-                values = next(rows, None)
-            except Exception as exc:  # a damaged sheet fails only when it is read
-                raise UnreadableFile(f"XLSX: {exc}") from exc
-            if values is None:
-                return
-            yield list(values)
-    finally:
-        book.close()
-
-
-def is_xlsx(f: IO[bytes], filename: str | None, media_type: str) -> bool:
-    magic = f.read(4)
-    f.seek(0)
-    if magic == b"PK\x03\x04":
-        return True
-    return media_type.endswith(".sheet") or (filename or "").lower().endswith((".xlsx", ".xlsm"))
-
-
 def read_rows(
     f: IO[bytes], *, filename: str | None, media_type: str, state: FileState
 ) -> Generator[tuple[int, list[Any]], None, None]:
     """Numbered non-blank data rows of the file; the header lands in ``state``."""
-    reader = _xlsx(f) if is_xlsx(f, filename, media_type) else _csv(f)
+    reader = table_records(f, filename=filename, media_type=media_type, error=UnreadableFile)
     try:
         yield from _data_rows(reader, state)
     finally:

@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit.auth import Principal
 from shared_kit.errors import AppError, FieldError, ValidationFailed
-from transfer_service.contract.file_rows import Rows, csv_rows, is_xlsx, xlsx_rows
+from shared_kit.tabular import is_xlsx
+from transfer_service.contract.file_rows import Rows, csv_rows, xlsx_rows
 from transfer_service.contract.schemas import ImportSummary, TechContractCreate, rule_errors
 from transfer_service.party import party_city
 

@@ -6,17 +6,13 @@ Both readers yield ``(row_number, cells)`` where ``row_number`` is the 1-based d
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
-from openpyxl import load_workbook
-
 from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.tabular import csv_records, xlsx_records
 
 # Canonical field → accepted headers (English names and the usual Chinese ones).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -209,65 +205,11 @@ def _rows(raw_rows: Iterator[list[Any]], headers: dict[str, str]) -> Rows:
             yield number, cells
 
 
-def _csv_encoding(f: IO[bytes]) -> str:
-    head = f.read(256 * 1024)
-    f.seek(0)
-    try:
-        # An incremental decoder tolerates a character cut at the end of the sample.
-        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"  # what Excel writes for Chinese CSV on Windows
-    return "utf-8-sig"
-
-
-def _without_nul(lines: Iterable[str]) -> Iterator[str]:
-    """The lines, refusing a NUL character (PostgreSQL cannot store it) where it occurs."""
-    for number, line in enumerate(lines, start=1):
-        if "\x00" in line:
-            raise FileUnreadable(f"CSV: line {number} holds a NUL character")
-        yield line
-
-
 def csv_rows(f: IO[bytes], headers: dict[str, str]) -> Rows:
     """Rows of a CSV upload; ``headers`` receives field → header as written."""
-    text = io.TextIOWrapper(f, encoding=_csv_encoding(f), newline="")
-    try:
-        yield from _rows(iter(csv.reader(_without_nul(text))), headers)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise FileUnreadable(f"CSV: {exc}") from exc
-    finally:
-        text.detach()  # the upload owns the file
+    yield from _rows(csv_records(f, error=FileUnreadable), headers)
 
 
 def xlsx_rows(f: IO[bytes], headers: dict[str, str]) -> Rows:
     """Rows of the first sheet of an XLSX upload; ``headers`` as for :func:`csv_rows`."""
-    try:
-        # read_only streams the sheet XML row by row instead of building the workbook.
-        book = load_workbook(f, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise FileUnreadable(f"XLSX: {exc}") from exc
-    try:
-        yield from _rows(_sheet_rows(book.worksheets[0]), headers)
-    finally:
-        book.close()
-
-
-def _sheet_rows(sheet: Any) -> Iterator[list[Any]]:
-    """The sheet's rows; read_only parses as it goes, so a damaged sheet fails here."""
-    rows = sheet.iter_rows(values_only=True)
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except Exception as exc:  # as on load: openpyxl raises many kinds
-            raise FileUnreadable(f"XLSX: {exc}") from exc
-        yield list(row)
-
-
-def is_xlsx(f: IO[bytes], filename: str | None) -> bool:
-    magic = f.read(4)
-    f.seek(0)
-    if filename and filename.lower().endswith((".xlsx", ".xlsm")):
-        return True
-    return magic == b"PK\x03\x04"
+    yield from _rows(xlsx_records(f, error=FileUnreadable), headers)
