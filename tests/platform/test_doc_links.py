@@ -20,7 +20,8 @@ DOCUMENTS = sorted(
 )
 _LINK = re.compile(r"\]\((?P<target>[^)#\s]+)(?:#[^)]*)?\)")
 # Cited file paths (with an extension): folders a tool creates, such as compose/secrets/, are not.
-_CITED = re.compile(r"`(?P<target>(?:docs|examples|deploy|bench|tools|services|tests)/[\w./-]+\.\w+)`")
+_TOP = "docs|examples|deploy|bench|tools|services|tests"
+_CITED = re.compile(rf"`(?P<target>(?:{_TOP})/[\w./-]+\.\w+)`")
 
 
 def _targets(doc: Path) -> set[str]:
