@@ -80,7 +80,7 @@ demo: install  ## load synthetic 2022-2023 data through the running stack's API 
 bench: install  ## every benchmark in bench/, one table of figures and ratios (BENCH_ARGS=--quick)
 	$(RUN) python bench/run_all.py $(BENCH_ARGS)
 
-roles: install  ## regenerate the roles matrix in README.md from the code
+roles: install  ## regenerate the roles matrix in docs/roles.md from the code
 	$(RUN) python -m devstack.roles
 
 TAG ?= dev

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from devstack.layout import REPO, SERVICES
-from devstack.roles import render_readme, service_rows
+from devstack.layout import SERVICES
+from devstack.roles import PAGE, render_page, service_rows
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +22,6 @@ def test_every_business_route_requires_a_principal(service: str) -> None:
     assert public == []
 
 
-def test_readme_matrix_is_current() -> None:
-    readme = (REPO / "README.md").read_text()
-    assert render_readme(readme) == readme, "run `make roles` and commit README.md"
+def test_roles_page_is_current() -> None:
+    page = PAGE.read_text("utf-8")
+    assert render_page(page) == page, "run `make roles` and commit docs/roles.md"

@@ -2,8 +2,8 @@
 
 Every route declares its roles through ``shared_kit.auth.require_roles`` (which
 records them on the dependency); this walks each service's routes and writes the
-table into the README between markers. ``make roles`` regenerates it and a test
-fails when the README is stale.
+table into docs/roles.md between markers. ``make roles`` regenerates it and a test
+fails when the page is stale.
 """
 
 from __future__ import annotations
@@ -76,21 +76,23 @@ def matrix() -> str:
     return "\n".join(lines)
 
 
-def render_readme(text: str) -> str:
+PAGE = REPO / "docs" / "roles.md"
+
+
+def render_page(text: str) -> str:
     block = f"{START}\n{matrix()}\n{END}"
     pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
     if not pattern.search(text):
-        raise SystemExit("README.md has no roles markers")
+        raise SystemExit(f"{PAGE} has no roles markers")
     return pattern.sub(lambda _: block, text)
 
 
 def main() -> int:
-    readme = REPO / "README.md"
-    new = render_readme(readme.read_text())
+    new = render_page(PAGE.read_text("utf-8"))
     if "--check" in sys.argv:
-        return 0 if new == readme.read_text() else 1
-    readme.write_text(new)
-    print("roles matrix written to README.md")
+        return 0 if new == PAGE.read_text("utf-8") else 1
+    PAGE.write_text(new, "utf-8")
+    print(f"roles matrix written to {PAGE.relative_to(REPO)}")
     return 0
 
 
