@@ -15,11 +15,16 @@ How it looks (static, on the syntax tree of every module under ``services/*/src`
   declared to return one. The principal types are ``Principal`` and every alias
   built on it anywhere in the scanned code (``CurrentPrincipal``, the routers'
   ``Reader``/``Writer`` = ``Annotated[Principal, Depends(require_roles(...))]``),
-  found by iterating to a fixed point, so a new alias is picked up by itself.
+  found by iterating to a fixed point, so a new alias is picked up by itself; an
+  attribute whose class declares it as a principal counts too (``self.who``).
 * Flagged: ``<principal>.city``, ``getattr(<principal>, "city")``,
   ``<principal>.to_claims()`` and ``asdict``/``vars`` of one (they expose the city
   too), any ``.city_scope`` (the old property, removed), and any class named
   ``CityNotAllowed`` outside the authority.
+* Why names and annotations are enough: the scanned code is type-checked with
+  ``mypy --strict``, so every parameter is annotated and a principal cannot reach
+  a function under an untyped name. What it does not see is code that decodes the
+  ``X-Principal`` token by hand; only ``shared_kit.auth`` does that.
 
 Exempt: the authority itself and ``shared_kit/auth.py``, which defines and
 serialises the principal; plus the few reads listed in ``ALLOWED`` that describe
@@ -69,8 +74,15 @@ def _names(node: ast.AST | None) -> set[str]:
     return out
 
 
-def principal_types(trees: list[ast.Module]) -> tuple[set[str], set[str]]:
-    """The principal type names (with every alias) and the functions returning a principal."""
+@dataclass
+class Known:
+    types: set[str]  # Principal and every alias of it
+    returning: set[str]  # functions declared to return a principal
+    fields: set[str]  # class attributes declared as a principal (self.<field>.city)
+
+
+def principal_types(trees: list[ast.Module]) -> Known:
+    """What the scanned code declares as a principal, wherever it is declared."""
     types = set(BASE_TYPES)
     changed = True
     while changed:
@@ -87,13 +99,22 @@ def principal_types(trees: list[ast.Module]) -> tuple[set[str], set[str]]:
                     assert isinstance(target, ast.Name)
                     types.add(target.id)
                     changed = True
+    nodes = [node for tree in trees for node in ast.walk(tree)]
     returning = {
         node.name
-        for tree in trees
-        for node in ast.walk(tree)
+        for node in nodes
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _names(node.returns) & types
     }
-    return types, returning
+    fields = {
+        item.target.id
+        for node in nodes
+        if isinstance(node, ast.ClassDef)
+        for item in node.body
+        if isinstance(item, ast.AnnAssign)
+        and isinstance(item.target, ast.Name)
+        and _names(item.annotation) & types
+    }
+    return Known(types, returning, fields)
 
 
 @dataclass
@@ -111,8 +132,8 @@ class _Scope:
 
 
 class Checker(ast.NodeVisitor):
-    def __init__(self, path: str, types: set[str], returning: set[str]) -> None:
-        self.path, self.types, self.returning = path, types, returning
+    def __init__(self, path: str, known: Known) -> None:
+        self.path, self.known, self.types = path, known, known.types
         self.scopes = [_Scope("<module>")]
         self.findings: list[Finding] = []
 
@@ -121,11 +142,11 @@ class Checker(ast.NodeVisitor):
         if isinstance(node, ast.Name):
             return _principal_word(node.id) or any(node.id in s.names for s in self.scopes)
         if isinstance(node, ast.Attribute):
-            return _principal_word(node.attr)
+            return _principal_word(node.attr) or node.attr in self.known.fields
         if isinstance(node, ast.Call):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-            return name in self.returning
+            return name in self.known.returning
         if isinstance(node, ast.Await):
             return self.is_principal(node.value)
         return False
@@ -198,12 +219,12 @@ def _principal_word(name: str) -> bool:
 
 def check(sources: dict[str, str]) -> list[Finding]:
     trees = {path: ast.parse(text, filename=path) for path, text in sources.items()}
-    types, returning = principal_types(list(trees.values()))
+    known = principal_types(list(trees.values()))
     findings: list[Finding] = []
     for path, tree in trees.items():
         if path in EXEMPT_FILES:
             continue
-        checker = Checker(path, types, returning)
+        checker = Checker(path, known)
         checker.visit(tree)
         findings += checker.findings
     return findings
@@ -248,6 +269,8 @@ CAUGHT = {
     "claims": "def f(principal):\n    return principal.to_claims()['city']\n",
     "asdict": "def f(principal):\n    return asdict(principal)['city']\n",
     "lambda": "g = lambda principal: principal.city\n",
+    "a class's principal field": "class C:\n    who: Principal\n    def f(self):\n"
+    "        return self.who.city\n",
     "second exception": "class CityNotAllowed(Exception):\n    pass\n",
 }
 PASSES = {
