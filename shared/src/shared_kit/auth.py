@@ -43,11 +43,6 @@ class Principal:
     bank: str | None = None
     client_id: str | None = None
 
-    @property
-    def city_scope(self) -> str | None:
-        """The only city this principal may see, or None for region-wide roles."""
-        return self.city if self.role is Role.city_bureau else None
-
     def to_claims(self) -> dict[str, Any]:
         claims: dict[str, Any] = {"sub": self.subject, "role": self.role.value}
         if self.city:

@@ -5,9 +5,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 
+from shared_kit import scope
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Forbidden, NotFound, Problem
+from shared_kit.errors import PROBLEM_RESPONSES, NotFound, Problem
 from shared_kit.indicators import (
     IndicatorSpec,
     IndicatorsResponse,
@@ -23,12 +24,8 @@ READ_ROLES = (Role.admin, Role.analyst, Role.city_bureau, Role.service)
 
 def scoped_period(principal: Principal, period: PeriodQuery) -> PeriodQuery:
     """A city bureau sees its own city only: its scope is forced, another city is refused."""
-    own = principal.city_scope
-    if own is None:
-        return period
-    if period.city not in (None, own):
-        raise Forbidden("a city bureau may read only its own city's figures")
-    return PeriodQuery(period.start, period.end, own)
+    city = scope.read_city(principal, period.city)
+    return period if city == period.city else PeriodQuery(period.start, period.end, city)
 
 
 def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter:

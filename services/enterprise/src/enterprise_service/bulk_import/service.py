@@ -18,6 +18,7 @@ from enterprise_service.rdsubsidy.schemas import RdApplicationCreate
 from enterprise_service.training.models import TrainingSession
 from enterprise_service.training.schemas import TrainingSessionCreate
 from enterprise_service.voucher.models import Voucher
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError, ValidationFailed
@@ -106,7 +107,7 @@ async def run_import(
     dry_run: bool,
     voucher_cap: Decimal,
 ) -> ImportSummary:
-    own = principal.city_scope
+    own = scope.own_city(principal)
     errors: list[FieldError] = []
     values: list[dict[str, Any]] = []
     cities: list[str] = []

@@ -27,6 +27,7 @@ from enterprise_service.enterprise import file_rows
 from enterprise_service.enterprise.exceptions import ImportInvalid
 from enterprise_service.enterprise.schemas import RegistryImportSummary
 from enterprise_service.kcd.models import LISTING_SYNC_SEQ
+from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError
@@ -133,7 +134,7 @@ async def import_registry(
 ) -> RegistryImportSummary:
     """Create or update registry entries from a CSV/XLSX file: every row or none."""
     state = file_rows.FileState(
-        own_city=principal.city_scope,
+        own_city=scope.own_city(principal),
         may_override=principal.role is Role.admin,
         max_rows=max_rows,
     )
@@ -172,7 +173,7 @@ async def import_registry(
     await session.execute(text(f"ANALYZE pg_temp.{table}"))
     if not dry_run:
         await session.execute(text(LOCK_SQL.format(t=table)))
-    errors = state.errors + await _registry_errors(session, table, principal.city_scope)
+    errors = state.errors + await _registry_errors(session, table, scope.own_city(principal))
     failed = state.failed_rows
     if len(errors) > len(state.errors):
         bad = sorted({e.row for e in errors[len(state.errors) :] if e.row is not None})

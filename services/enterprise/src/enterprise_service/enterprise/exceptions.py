@@ -13,11 +13,6 @@ class EnterpriseExists(Conflict):
     title = "An enterprise with this USCC is already registered"
 
 
-class CityNotAllowed(Forbidden):
-    code = "city_not_allowed"
-    title = "A city bureau may only write its own city's records"
-
-
 class OverrideNotAllowed(Forbidden):
     code = "override_not_allowed"
     title = "Only an admin may register a USCC that fails its check digit"

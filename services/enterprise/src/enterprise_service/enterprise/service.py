@@ -7,7 +7,6 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.enterprise.exceptions import (
-    CityNotAllowed,
     EnterpriseExists,
     EnterpriseNotFound,
     InvalidUscc,
@@ -17,6 +16,7 @@ from enterprise_service.enterprise.exceptions import (
 from enterprise_service.enterprise.models import Enterprise, EnterpriseChange
 from enterprise_service.enterprise.schemas import EnterpriseCreate, EnterpriseUpdate
 from enterprise_service.kcd.models import LISTING_SYNC_SEQ, KcdListing
+from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import USCC_CHARSET, uscc_problem
 from shared_kit.errors import FieldError
@@ -52,12 +52,6 @@ def check_uscc(value: str, *, principal: Principal, override: bool) -> bool:
     return True
 
 
-def require_own_city(principal: Principal, city: str) -> None:
-    own = principal.city_scope
-    if own is not None and city != own:
-        raise CityNotAllowed(f"this key may only write records of city {own}")
-
-
 S = TypeVar("S", bound=Select[Any])
 
 
@@ -68,22 +62,17 @@ def scope_by_registry_city(
 
     A record's city is its enterprise's current city in the registry (reading rule 2).
     """
-    own = principal.city_scope
-    if own is None and city is None:
+    if city is None and scope.own_city(principal) is None:
         return stmt
     stmt = stmt.join(Enterprise, Enterprise.uscc == uscc_col)
-    if own is not None:
-        stmt = stmt.where(Enterprise.city == own)
-    if city is not None:
-        stmt = stmt.where(Enterprise.city == city)
-    return stmt
+    return scope.where(stmt, principal, Enterprise.city, city=city)
 
 
 async def create_enterprise(
     session: AsyncSession, *, principal: Principal, data: EnterpriseCreate
 ) -> Enterprise:
     overridden = check_uscc(data.uscc, principal=principal, override=data.override_check)
-    require_own_city(principal, data.city)
+    scope.check_write(principal, data.city)
     exists = await session.scalar(select(Enterprise.id).where(Enterprise.uscc == data.uscc))
     if exists is not None:
         raise EnterpriseExists(f"{data.uscc} is already registered")
@@ -106,9 +95,8 @@ async def get_enterprise(
     if for_update:
         stmt = stmt.with_for_update()
     enterprise = await session.scalar(stmt)
-    own = principal.city_scope
     # Another city's enterprise answers exactly like a missing one: no existence leak.
-    if enterprise is None or (own is not None and enterprise.city != own):
+    if enterprise is None or not scope.sees(principal, enterprise.city):
         raise EnterpriseNotFound(f"no enterprise {uscc}")
     return enterprise
 
@@ -139,7 +127,7 @@ async def require_registered(
                 FieldError(field=field, code="unknown_enterprise", message="register it first")
             ],
         )
-    require_own_city(principal, enterprise.city)
+    scope.check_write(principal, enterprise.city)
     return enterprise
 
 
@@ -149,7 +137,7 @@ async def update_enterprise(
     enterprise = await get_enterprise(session, principal=principal, uscc=uscc, for_update=True)
     changed_on = data.effective_on or date.today()
     if data.city is not None:
-        require_own_city(principal, data.city)
+        scope.check_write(principal, data.city)
     changed = False
     for field in ("name", "city"):
         new = getattr(data, field)
@@ -202,11 +190,7 @@ async def list_enterprises(
     name: str | None = None,
 ) -> tuple[list[Enterprise], str | None]:
     stmt = select(Enterprise)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(Enterprise.city == own)
-    if city is not None:
-        stmt = stmt.where(Enterprise.city == city)
+    stmt = scope.where(stmt, principal, Enterprise.city, city=city)
     if industry is not None:
         stmt = stmt.where(Enterprise.industry == industry)
     if name:

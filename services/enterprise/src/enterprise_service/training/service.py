@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.common import already
-from enterprise_service.enterprise.service import require_own_city
 from enterprise_service.training.models import TrainingSession
 from enterprise_service.training.schemas import TrainingSessionCancel, TrainingSessionCreate
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import Conflict, NotFound
 from shared_kit.pagination import PageParams, keyset, page_from_rows
@@ -29,7 +29,7 @@ class TrainingSessionCancelled(Conflict):
 async def create_session(
     session: AsyncSession, *, principal: Principal, data: TrainingSessionCreate
 ) -> TrainingSession:
-    require_own_city(principal, data.city)
+    scope.check_write(principal, data.city)
     row = TrainingSession(**data.model_dump())
     session.add(row)
     await session.flush()
@@ -40,8 +40,7 @@ async def get_session(
     session: AsyncSession, *, principal: Principal, session_id: uuid.UUID
 ) -> TrainingSession:
     row = await session.get(TrainingSession, session_id)
-    own = principal.city_scope
-    if row is None or (own is not None and row.city != own):
+    if row is None or not scope.sees(principal, row.city):
         raise TrainingSessionNotFound(f"no training session {session_id}")
     return row
 
@@ -72,11 +71,7 @@ async def list_sessions(
 ) -> tuple[list[TrainingSession], str | None]:
     t = TrainingSession
     stmt = select(t)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(t.city == own)
-    if city is not None:
-        stmt = stmt.where(t.city == city)
+    stmt = scope.where(stmt, principal, t.city, city=city)
     if held_from is not None:
         stmt = stmt.where(t.held_on >= held_from)
     if held_to is not None:

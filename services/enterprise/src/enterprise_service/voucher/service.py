@@ -9,7 +9,6 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.enterprise import service as enterprise_service
-from enterprise_service.enterprise.models import Enterprise
 from enterprise_service.voucher.exceptions import (
     IllegalTransition,
     ProviderExists,
@@ -72,13 +71,12 @@ async def create_voucher(
 async def get_voucher(
     session: AsyncSession, *, principal: Principal, voucher_id: uuid.UUID, for_update: bool = False
 ) -> Voucher:
-    stmt = select(Voucher).where(Voucher.id == voucher_id)
-    own = principal.city_scope
-    if own is not None:
-        # The voucher's city is its enterprise's current city in the registry.
-        stmt = stmt.join(Enterprise, Enterprise.uscc == Voucher.enterprise_uscc).where(
-            Enterprise.city == own
-        )
+    # The voucher's city is its enterprise's current city in the registry.
+    stmt = enterprise_service.scope_by_registry_city(
+        select(Voucher).where(Voucher.id == voucher_id),
+        Voucher.enterprise_uscc,
+        principal=principal,
+    )
     if for_update:
         stmt = stmt.with_for_update(of=Voucher)
     voucher = await session.scalar(stmt)
@@ -235,14 +233,9 @@ async def list_vouchers(
     issued_from: date | None = None,
     issued_to: date | None = None,
 ) -> tuple[list[Voucher], str | None]:
-    stmt = select(Voucher)
-    own = principal.city_scope
-    if own is not None or city is not None:
-        stmt = stmt.join(Enterprise, Enterprise.uscc == Voucher.enterprise_uscc)
-        if own is not None:
-            stmt = stmt.where(Enterprise.city == own)
-        if city is not None:
-            stmt = stmt.where(Enterprise.city == city)
+    stmt = enterprise_service.scope_by_registry_city(
+        select(Voucher), Voucher.enterprise_uscc, principal=principal, city=city
+    )
     if status is not None:
         stmt = stmt.where(Voucher.status == status)
     if enterprise_uscc is not None:

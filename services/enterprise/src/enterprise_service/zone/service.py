@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.common import already, not_before
-from enterprise_service.enterprise.service import require_own_city
 from enterprise_service.zone.models import HitechZone, ZoneQuarterStat
 from enterprise_service.zone.schemas import QuarterStatPut, ZoneClose, ZoneCreate
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import Conflict, FieldError, NotFound, ValidationFailed
 from shared_kit.pagination import PageParams, keyset, page_from_rows
@@ -65,8 +65,7 @@ async def get_zone(
     session: AsyncSession, *, principal: Principal, zone_id: uuid.UUID
 ) -> HitechZone:
     zone = await session.get(HitechZone, zone_id)
-    own = principal.city_scope
-    if zone is None or (own is not None and zone.city != own):
+    if zone is None or not scope.sees(principal, zone.city):
         raise ZoneNotFound(f"no zone {zone_id}")
     return zone
 
@@ -93,11 +92,7 @@ async def list_zones(
 ) -> tuple[list[HitechZone], str | None]:
     z = HitechZone
     stmt = select(z)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(z.city == own)
-    if city is not None:
-        stmt = stmt.where(z.city == city)
+    stmt = scope.where(stmt, principal, z.city, city=city)
     if active_on is not None:
         stmt = stmt.where(
             z.established_on <= active_on, z.closed_on.is_(None) | (z.closed_on > active_on)
@@ -117,7 +112,7 @@ async def put_quarter(
     data: QuarterStatPut,
 ) -> ZoneQuarterStat:
     zone = await get_zone(session, principal=principal, zone_id=zone_id)
-    require_own_city(principal, zone.city)
+    scope.check_write(principal, zone.city)
     q_start, q_end = quarter_bounds(year, quarter)
     if q_end >= date.today():
         raise QuarterNotOver(

@@ -36,6 +36,7 @@ from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTr
 from projects_service.challenge.schemas import ChallengeDemandCreate
 from projects_service.funded_project.models import FundedProject
 from projects_service.funded_project.schemas import FundedProjectCreate
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import FieldError
 
@@ -140,7 +141,7 @@ def _validate_rows(
     rows: Sequence[tuple[int, list[Cell]]],
 ) -> tuple[list[_Row], list[FieldError]]:
     label = {f: header[i] for i, f in enumerate(fields) if f is not None}
-    own = principal.city_scope
+    own = scope.own_city(principal)
     valid: list[_Row] = []
     errors: list[FieldError] = []
     seen_keys: dict[str, int] = {}
@@ -233,7 +234,7 @@ async def run_import(
     given = [f for f in dict.fromkeys(fields) if f is not None and f != spec.key]
 
     existing = await _existing(session, spec, [r.values[spec.key] for r in valid], given)
-    own = principal.city_scope
+    own = scope.own_city(principal)
     created: list[_Row] = []
     updated: list[_Row] = []
     unchanged = 0

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from projects_service.scope import CityNotAllowed
 from shared_kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 __all__ = [
     "ChallengeDemandNotFound",
-    "CityNotAllowed",
     "ExternalRefTaken",
     "IllegalTransition",
     "TransitionInvalid",

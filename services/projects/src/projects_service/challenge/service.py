@@ -19,7 +19,7 @@ from projects_service.challenge.exceptions import (
 from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
 from projects_service.challenge.schemas import ChallengeDemandCreate, TransitionRequest
 from projects_service.challenge.workflow import CLOSING, RULES, STAGE_FIELDS, allowed_from
-from projects_service.scope import ensure_writable, scoped, visible
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.db import compile_sql
 from shared_kit.errors import FieldError
@@ -50,7 +50,7 @@ def history_entry(
 async def create_demand(
     session: AsyncSession, *, principal: Principal, data: ChallengeDemandCreate
 ) -> ChallengeDemand:
-    ensure_writable(principal, data.city)
+    scope.check_write(principal, data.city)
     demand = ChallengeDemand(**data.model_dump())
     session.add(demand)
     try:
@@ -82,7 +82,7 @@ async def get_demand(
         stmt = stmt.with_for_update()
     demand = (await session.execute(stmt)).scalar_one_or_none()
     # Another city's record answers exactly like a missing one: no existence leak.
-    if demand is None or not visible(principal, demand.city):
+    if demand is None or not scope.sees(principal, demand.city):
         raise ChallengeDemandNotFound(f"no challenge demand {demand_id}")
     return demand
 
@@ -97,7 +97,7 @@ async def read_demand(
 ) -> dict[str, Any]:
     """The fast read of one demand: one statement on a pooled connection, no ORM objects."""
     row = await conn.fetchrow(_READ_DEMAND, demand_id)
-    if row is None or not visible(principal, row["city"]):
+    if row is None or not scope.sees(principal, row["city"]):
         raise ChallengeDemandNotFound(f"no challenge demand {demand_id}")
     return dict(row)
 
@@ -112,7 +112,7 @@ async def list_demands(
     submitted_from: date | None = None,
     submitted_to: date | None = None,
 ) -> tuple[list[ChallengeDemand], str | None]:
-    stmt = scoped(select(ChallengeDemand), ChallengeDemand.city, principal, city)
+    stmt = scope.where(select(ChallengeDemand), principal, ChallengeDemand.city, city=city)
     if status is not None:
         stmt = stmt.where(ChallengeDemand.status == status)
     if submitted_from is not None:
@@ -186,7 +186,7 @@ async def transition_demand(
             f"role {principal.role.value!r} may not move a demand to {data.to}",
             extra={"allowed_roles": sorted(r.value for r in rule.roles)},
         )
-    ensure_writable(principal, demand.city)
+    scope.check_write(principal, demand.city)
     _check_stage_fields(data, rule.required)
     on = data.on or date.today()
     _check_dates(demand, data, on)

@@ -20,7 +20,7 @@ from projects_service.funded_project.schemas import (
     MilestoneCreate,
     MilestoneUpdate,
 )
-from projects_service.scope import ensure_writable, scoped, visible
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
@@ -28,7 +28,7 @@ from shared_kit.pagination import PageParams, keyset, page_from_rows
 async def create_project(
     session: AsyncSession, *, principal: Principal, data: FundedProjectCreate
 ) -> FundedProject:
-    ensure_writable(principal, data.city)
+    scope.check_write(principal, data.city)
     project = FundedProject(**data.model_dump())
     session.add(project)
     try:
@@ -43,7 +43,7 @@ async def get_project(
     session: AsyncSession, *, principal: Principal, project_id: uuid.UUID
 ) -> FundedProject:
     project = await session.get(FundedProject, project_id)
-    if project is None or not visible(principal, project.city):
+    if project is None or not scope.sees(principal, project.city):
         raise FundedProjectNotFound(f"no funded project {project_id}")
     return project
 
@@ -60,7 +60,7 @@ async def update_project(
     session: AsyncSession, *, principal: Principal, project_id: uuid.UUID, data: FundedProjectUpdate
 ) -> FundedProject:
     project = await get_project(session, principal=principal, project_id=project_id)
-    ensure_writable(principal, project.city)
+    scope.check_write(principal, project.city)
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(project, key, value)
     await session.flush()
@@ -79,7 +79,7 @@ async def list_projects(
     approved_to: date | None = None,
 ) -> tuple[list[FundedProject], str | None]:
     p = FundedProject
-    stmt = scoped(select(p), p.city, principal, city)
+    stmt = scope.where(select(p), principal, p.city, city=city)
     if category is not None:
         stmt = stmt.where(p.category == category)
     if status is not None:
@@ -97,7 +97,7 @@ async def add_milestone(
     session: AsyncSession, *, principal: Principal, project_id: uuid.UUID, data: MilestoneCreate
 ) -> ProjectMilestone:
     project = await get_project(session, principal=principal, project_id=project_id)
-    ensure_writable(principal, project.city)
+    scope.check_write(principal, project.city)
     milestone = ProjectMilestone(project_id=project.id, **data.model_dump())
     session.add(milestone)
     await session.flush()
@@ -113,7 +113,7 @@ async def update_milestone(
     data: MilestoneUpdate,
 ) -> ProjectMilestone:
     project = await get_project(session, principal=principal, project_id=project_id)
-    ensure_writable(principal, project.city)
+    scope.check_write(principal, project.city)
     milestone = await session.get(ProjectMilestone, milestone_id)
     if milestone is None or milestone.project_id != project.id:
         raise MilestoneNotFound(f"no milestone {milestone_id} in project {project_id}")

@@ -21,7 +21,7 @@ from projects_service.innovation_platform.schemas import (
     PlatformCreate,
     PlatformUpdate,
 )
-from projects_service.scope import ensure_writable, scoped, visible
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
@@ -29,7 +29,7 @@ from shared_kit.pagination import PageParams, keyset, page_from_rows
 async def create_platform(
     session: AsyncSession, *, principal: Principal, data: PlatformCreate
 ) -> Platform:
-    ensure_writable(principal, data.city)
+    scope.check_write(principal, data.city)
     platform = Platform(**data.model_dump())
     session.add(platform)
     await session.flush()
@@ -40,7 +40,7 @@ async def get_platform(
     session: AsyncSession, *, principal: Principal, platform_id: uuid.UUID
 ) -> Platform:
     platform = await session.get(Platform, platform_id)
-    if platform is None or not visible(principal, platform.city):
+    if platform is None or not scope.sees(principal, platform.city):
         raise PlatformNotFound(f"no platform {platform_id}")
     return platform
 
@@ -49,7 +49,7 @@ async def update_platform(
     session: AsyncSession, *, principal: Principal, platform_id: uuid.UUID, data: PlatformUpdate
 ) -> Platform:
     platform = await get_platform(session, principal=principal, platform_id=platform_id)
-    ensure_writable(principal, platform.city)
+    scope.check_write(principal, platform.city)
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(platform, key, value)
     await session.flush()
@@ -66,7 +66,7 @@ async def list_platforms(
     kind: str | None = None,
 ) -> tuple[list[Platform], str | None]:
     p = Platform
-    stmt = scoped(select(p), p.city, principal, city)
+    stmt = scope.where(select(p), principal, p.city, city=city)
     if level is not None:
         stmt = stmt.where(p.level == level)
     if kind is not None:
@@ -98,7 +98,7 @@ async def list_batches(
 async def create_application(
     session: AsyncSession, *, principal: Principal, data: KeyLabApplicationCreate
 ) -> KeyLabApplication:
-    ensure_writable(principal, data.city)
+    scope.check_write(principal, data.city)
     if await session.get(KeyLabBatch, data.batch_id) is None:
         raise KeyLabBatchNotFound(f"no key-lab batch {data.batch_id}")
     application = KeyLabApplication(**data.model_dump())
@@ -115,9 +115,9 @@ async def update_application(
     data: KeyLabApplicationUpdate,
 ) -> KeyLabApplication:
     application = await session.get(KeyLabApplication, application_id)
-    if application is None or not visible(principal, application.city):
+    if application is None or not scope.sees(principal, application.city):
         raise KeyLabApplicationNotFound(f"no key-lab application {application_id}")
-    ensure_writable(principal, application.city)
+    scope.check_write(principal, application.city)
     application.status = data.status
     await session.flush()
     return application
@@ -132,7 +132,7 @@ async def list_applications(
     batch_id: uuid.UUID | None = None,
 ) -> tuple[list[KeyLabApplication], str | None]:
     a = KeyLabApplication
-    stmt = scoped(select(a), a.city, principal, city)
+    stmt = scope.where(select(a), principal, a.city, city=city)
     if batch_id is not None:
         stmt = stmt.where(a.batch_id == batch_id)
     order: list[Any] = [a.submitted_on, a.id]

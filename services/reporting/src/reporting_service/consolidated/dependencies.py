@@ -9,21 +9,12 @@ from reporting_service.config import Settings
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.consolidated.service import consolidated_report
 from reporting_service.period.service import Period, resolve_period
+from shared_kit import scope
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
-from shared_kit.errors import Forbidden
 
 READ_ROLES = (Role.admin, Role.analyst, Role.city_bureau, Role.service)
 Reader = Annotated[Principal, Depends(require_roles(*READ_ROLES))]
-
-
-def scoped_city(principal: Principal, city: str | None) -> str | None:
-    own = principal.city_scope
-    if own is None:
-        return city
-    if city not in (None, own):
-        raise Forbidden("a city bureau may read only its own city's report")
-    return own
 
 
 async def live_report(
@@ -57,7 +48,7 @@ async def report_from_query(
     return await live_report(
         request,
         resolve_period(period, from_, to),
-        scoped_city(principal, city),
+        scope.read_city(principal, city),
         allow_partial=allow_partial,
     )
 

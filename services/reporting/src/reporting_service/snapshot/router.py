@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from reporting_service.consolidated.dependencies import live_report, scoped_city
+from reporting_service.consolidated.dependencies import live_report
 from reporting_service.consolidated.router import UNAVAILABLE
 from reporting_service.period.service import Period, resolve_period
 from reporting_service.snapshot import service
@@ -19,6 +19,7 @@ from reporting_service.snapshot.schemas import (
     PublishRequest,
     ReportDiff,
 )
+from shared_kit import scope
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
@@ -54,7 +55,7 @@ async def publish_report(
     """Freeze a period's report with its Markdown, DOCX and XLSX and a content hash.
     Roles: admin."""
     period: Period = resolve_period(body.period, body.from_, body.to)
-    report = await live_report(request, period, scoped_city(principal, body.city))
+    report = await live_report(request, period, scope.read_city(principal, body.city))
     row, files = await service.publish(session, principal=principal, report=report)
     return _read(row, _files(list(files)))
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.pagination import PageParams, keyset, page_from_rows
@@ -19,7 +20,6 @@ from talent_service.academician.exceptions import (
 from talent_service.academician.models import AcademicianCandidate, AcademicianGrant
 from talent_service.academician.schemas import CandidateCreate, CandidateUpdate, GrantCreate
 from talent_service.person import service as person_service
-from talent_service.scope import scoped, visible
 
 
 async def create_candidate(
@@ -45,7 +45,7 @@ async def get_candidate(
     session: AsyncSession, *, principal: Principal, candidate_id: uuid.UUID
 ) -> AcademicianCandidate:
     candidate = await session.get(AcademicianCandidate, candidate_id)
-    if candidate is None or not visible(principal, candidate.city):
+    if candidate is None or not scope.sees(principal, candidate.city):
         raise CandidateNotFound(f"no academician reserve candidate {candidate_id}")
     return candidate
 
@@ -76,7 +76,7 @@ async def list_candidates(
     selected_year: int | None = None,
 ) -> tuple[list[AcademicianCandidate], str | None]:
     c = AcademicianCandidate
-    stmt = scoped(select(c), principal, c.city)
+    stmt = scope.where(select(c), principal, c.city)
     if person_id is not None:
         stmt = stmt.where(c.person_id == person_id)
     if city is not None:
@@ -94,7 +94,7 @@ async def create_grant(
     session: AsyncSession, *, principal: Principal, data: GrantCreate
 ) -> AcademicianGrant:
     candidate = await session.get(AcademicianCandidate, data.candidate_id)
-    if candidate is None or not visible(principal, candidate.city):
+    if candidate is None or not scope.sees(principal, candidate.city):
         raise ValidationFailed(
             "unknown candidate",
             errors=[
@@ -115,7 +115,7 @@ async def get_grant(
     session: AsyncSession, *, principal: Principal, grant_id: uuid.UUID
 ) -> AcademicianGrant:
     grant = await session.get(AcademicianGrant, grant_id)
-    if grant is None or not visible(principal, grant.city):
+    if grant is None or not scope.sees(principal, grant.city):
         raise GrantNotFound(f"no academician grant {grant_id}")
     return grant
 
@@ -145,7 +145,7 @@ async def list_grants(
     paid_to: date | None = None,
 ) -> tuple[list[AcademicianGrant], str | None]:
     g = AcademicianGrant
-    stmt = scoped(select(g), principal, g.city)
+    stmt = scope.where(select(g), principal, g.city)
     if candidate_id is not None:
         stmt = stmt.where(g.candidate_id == candidate_id)
     if kind is not None:

@@ -9,6 +9,7 @@ from sqlalchemy import Uuid, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import city_of
 from shared_kit.errors import FieldError, ValidationFailed
@@ -27,7 +28,6 @@ from talent_service.commissioner.schemas import (
     DispatchCreate,
     ServiceLogCreate,
 )
-from talent_service.scope import check_city
 
 
 def county_problem(county: str, city: str) -> str | None:
@@ -69,7 +69,7 @@ def _order(*columns: Any) -> list[Any]:
 async def create_commissioner(
     session: AsyncSession, *, principal: Principal, data: CommissionerCreate
 ) -> Commissioner:
-    check_city(principal, data.home_city)
+    scope.check_write(principal, data.home_city)
     commissioner = Commissioner(**data.model_dump())
     session.add(commissioner)
     await session.flush()
@@ -111,7 +111,7 @@ async def list_commissioners(
 async def create_dispatch(
     session: AsyncSession, *, principal: Principal, data: DispatchCreate
 ) -> Dispatch:
-    check_city(principal, data.city)
+    scope.check_write(principal, data.city)
     problem = county_problem(data.county, data.city)
     if problem:
         raise ValidationFailed(
@@ -139,9 +139,8 @@ async def get_dispatch(
     session: AsyncSession, *, principal: Principal, dispatch_id: uuid.UUID
 ) -> Dispatch:
     dispatch = await session.get(Dispatch, dispatch_id)
-    own = principal.city_scope
     # Another city's record answers exactly like a missing one: no existence leak.
-    if dispatch is None or (own is not None and dispatch.city != own):
+    if dispatch is None or not scope.sees(principal, dispatch.city):
         raise DispatchNotFound(f"no commissioner dispatch {dispatch_id}")
     return dispatch
 
@@ -178,9 +177,7 @@ async def list_dispatches(
 ) -> tuple[list[Dispatch], str | None]:
     d = Dispatch
     stmt = select(d)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(d.city == own)
+    stmt = scope.where(stmt, principal, d.city)
     if commissioner_id is not None:
         stmt = stmt.where(d.commissioner_id == commissioner_id)
     if year is not None:
@@ -218,7 +215,7 @@ async def create_service_log(
                 )
             ],
         )
-    check_city(principal, dispatch.city)
+    scope.check_write(principal, dispatch.city)
     if dispatch.status == "cancelled":
         raise DispatchCancelled(f"dispatch {dispatch.id} is cancelled: no service can be logged")
     errors = []
@@ -249,8 +246,7 @@ async def get_service_log(
     session: AsyncSession, *, principal: Principal, log_id: uuid.UUID
 ) -> ServiceLog:
     log = await session.get(ServiceLog, log_id)
-    own = principal.city_scope
-    if log is None or (own is not None and log.city != own):
+    if log is None or not scope.sees(principal, log.city):
         raise ServiceLogNotFound(f"no commissioner service log {log_id}")
     return log
 
@@ -269,9 +265,7 @@ async def list_service_logs(
 ) -> tuple[list[ServiceLog], str | None]:
     s = ServiceLog
     stmt = select(s)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(s.city == own)
+    stmt = scope.where(stmt, principal, s.city)
     if dispatch_id is not None:
         stmt = stmt.where(s.dispatch_id == dispatch_id)
     if commissioner_id is not None:
@@ -343,7 +337,7 @@ async def import_service_logs(
     Two queries read what the rules need (the dispatches named; which of the file's
     visits are already stored); the insert is a single ``INSERT … SELECT FROM unnest``.
     """
-    own = principal.city_scope
+    own = scope.own_city(principal)
     dispatch_ids = list({r.dispatch_id for r in rows if r.dispatch_id is not None})
     dispatches: dict[uuid.UUID, Any] = {}
     if dispatch_ids:

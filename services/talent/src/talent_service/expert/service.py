@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from talent_service.expert.exceptions import ExpertConflictError, ExpertNotFound
@@ -15,7 +16,6 @@ from talent_service.expert.models import Expert, ExpertConflict
 from talent_service.expert.schemas import ConflictCreate, ExpertCreate, ExpertUpdate
 from talent_service.person import service as person_service
 from talent_service.person.models import Person
-from talent_service.scope import scoped, visible
 
 
 def _dedupe(values: list[str]) -> list[str]:
@@ -51,7 +51,7 @@ async def get_expert(
     session: AsyncSession, *, principal: Principal, expert_id: uuid.UUID
 ) -> Expert:
     expert = await session.get(Expert, expert_id)
-    if expert is None or not visible(principal, expert.city):
+    if expert is None or not scope.sees(principal, expert.city):
         raise ExpertNotFound(f"no expert {expert_id}")
     return expert
 
@@ -81,7 +81,7 @@ async def list_experts(
     added_to: date | None = None,
 ) -> tuple[list[Expert], str | None]:
     e = Expert
-    stmt = scoped(select(e), principal, e.city)
+    stmt = scope.where(select(e), principal, e.city)
     if field is not None:
         stmt = stmt.where(e.fields.contains([field]))
     if city is not None:
@@ -137,7 +137,7 @@ async def eligible_experts(
     e, p, c = Expert, Person, ExpertConflict
     columns: list[Any] = [e.id, e.person_id, p.name, p.organisation, e.city, e.fields]
     stmt = select(*columns).join(p, p.id == e.person_id).where(e.status == "active")
-    stmt = scoped(stmt, principal, e.city)
+    stmt = scope.where(stmt, principal, e.city)
     if field is not None:
         stmt = stmt.where(e.fields.contains([field]))
     if city is not None:

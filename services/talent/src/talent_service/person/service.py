@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.pagination import PageParams, keyset, page_from_rows
@@ -14,7 +15,6 @@ from talent_service.person.exceptions import PersonConflict, PersonNotFound, Pii
 from talent_service.person.identifiers import mask_id_number, mask_phone
 from talent_service.person.models import Person
 from talent_service.person.schemas import PersonCreate, PersonRead
-from talent_service.scope import check_city
 
 
 def reveals_identifiers(principal: Principal) -> bool:
@@ -29,7 +29,7 @@ async def create_person(
     cipher: PiiCipher | None,
     data: PersonCreate,
 ) -> Person:
-    check_city(principal, data.city)
+    scope.check_write(principal, data.city)
     person = Person(
         id=uuid.uuid4(),
         **data.model_dump(exclude={"id_number", "phone", "id_kind"}),
@@ -80,9 +80,8 @@ async def get_person(
     session: AsyncSession, *, principal: Principal, person_id: uuid.UUID
 ) -> Person:
     person = await session.get(Person, person_id)
-    own = principal.city_scope
     # Another city's person answers exactly like a missing one.
-    if person is None or (own is not None and person.city != own):
+    if person is None or not scope.sees(principal, person.city):
         raise PersonNotFound(f"no person {person_id}")
     return person
 
@@ -104,7 +103,7 @@ async def person_for_record(
                 )
             ],
         )
-    check_city(principal, person.city)
+    scope.check_write(principal, person.city)
     return person
 
 
@@ -120,11 +119,7 @@ async def list_people(
 ) -> tuple[list[Person], str | None]:
     p = Person
     stmt = select(p)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(p.city == own)
-    if city is not None:
-        stmt = stmt.where(p.city == city)
+    stmt = scope.where(stmt, principal, p.city, city=city)
     if field is not None:
         stmt = stmt.where(p.field == field)
     if organisation is not None:

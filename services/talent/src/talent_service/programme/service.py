@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import NotFound
 from shared_kit.pagination import PageParams, keyset, page_from_rows
@@ -20,7 +21,6 @@ from talent_service.programme.exceptions import (
 )
 from talent_service.programme.models import InternationalTalent, NationalNomination, YoungPhdGrant
 from talent_service.programme.schemas import PersonRecordCreate
-from talent_service.scope import scoped, visible
 
 Record = TypeVar("Record", YoungPhdGrant, NationalNomination, InternationalTalent)
 
@@ -54,7 +54,7 @@ async def get_record(
     session: AsyncSession, *, principal: Principal, model: type[Record], record_id: uuid.UUID
 ) -> Record:
     record = await session.get(model, record_id)
-    if record is None or not visible(principal, record.city):
+    if record is None or not scope.sees(principal, record.city):
         raise NOT_FOUND[model](f"no {model.__tablename__[:-1].replace('_', ' ')} {record_id}")
     return record
 
@@ -88,7 +88,7 @@ async def list_records(
     **equals: Any,
 ) -> tuple[list[Record], str | None]:
     on = getattr(model, DATE_COLUMN[model])
-    stmt = scoped(select(model), principal, model.city)
+    stmt = scope.where(select(model), principal, model.city)
     if person_id is not None:
         stmt = stmt.where(model.person_id == person_id)
     if city is not None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from transfer_service.achievement.exceptions import (
@@ -17,13 +18,12 @@ from transfer_service.achievement.exceptions import (
 )
 from transfer_service.achievement.models import Achievement
 from transfer_service.achievement.schemas import AchievementCreate
-from transfer_service.scope import check_write_city, sees
 
 
 async def create_achievement(
     session: AsyncSession, *, principal: Principal, data: AchievementCreate
 ) -> Achievement:
-    check_write_city(principal, data.city)
+    scope.check_write(principal, data.city)
     achievement = Achievement(**data.model_dump())
     try:
         async with session.begin_nested():
@@ -40,7 +40,7 @@ async def get_achievement(
     session: AsyncSession, *, principal: Principal, achievement_id: uuid.UUID
 ) -> Achievement:
     achievement = await session.get(Achievement, achievement_id)
-    if achievement is None or not sees(principal, achievement.city):
+    if achievement is None or not scope.sees(principal, achievement.city):
         raise AchievementNotFound(f"no achievement {achievement_id}")
     return achievement
 
@@ -49,7 +49,7 @@ async def revoke_achievement(
     session: AsyncSession, *, principal: Principal, achievement_id: uuid.UUID
 ) -> Achievement:
     achievement = await get_achievement(session, principal=principal, achievement_id=achievement_id)
-    check_write_city(principal, achievement.city)
+    scope.check_write(principal, achievement.city)
     if achievement.status == "revoked":
         raise AchievementAlreadyRevoked(f"achievement {achievement.registration_no} is revoked")
     achievement.status = "revoked"
@@ -69,11 +69,7 @@ async def list_achievements(
 ) -> tuple[list[Achievement], str | None]:
     a = Achievement
     stmt = select(a)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(a.city == own)
-    if city is not None:
-        stmt = stmt.where(a.city == city)
+    stmt = scope.where(stmt, principal, a.city, city=city)
     if category is not None:
         stmt = stmt.where(a.category == category)
     if registered_from is not None:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import AppError, FieldError, ValidationFailed
 from shared_kit.tabular import is_xlsx
@@ -180,7 +181,7 @@ async def import_contracts(
     dry_run: bool,
     max_rows: int,
 ) -> ImportSummary:
-    own = principal.city_scope
+    own = scope.own_city(principal)
     state = _Validated()
     reader = xlsx_rows if is_xlsx(file, filename) else csv_rows
     rows = reader(file, state.headers)

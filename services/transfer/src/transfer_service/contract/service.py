@@ -5,10 +5,11 @@ from datetime import date
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.db import compile_select
 from shared_kit.errors import ValidationFailed
@@ -23,7 +24,6 @@ from transfer_service.contract.exceptions import (
 from transfer_service.contract.models import TechContract
 from transfer_service.contract.schemas import TechContractCreate, rule_errors
 from transfer_service.party import party_city
-from transfer_service.scope import check_write_city, sees
 
 # The problem's own code names the first broken rule; every broken rule is in errors[].
 _RULE_ERRORS: dict[str, type[ValidationFailed]] = {
@@ -35,7 +35,7 @@ _RULE_ERRORS: dict[str, type[ValidationFailed]] = {
 async def create_contract(
     session: AsyncSession, *, principal: Principal, data: TechContractCreate
 ) -> TechContract:
-    check_write_city(principal, data.city)
+    scope.check_write(principal, data.city)
     errors = rule_errors(data)
     if errors:
         exc = _RULE_ERRORS.get(errors[0].code, ValidationFailed)
@@ -64,7 +64,7 @@ async def get_contract(
 ) -> TechContract:
     contract = await session.get(TechContract, contract_id)
     # Another city's contract answers exactly like a missing one: no existence leak.
-    if contract is None or not sees(
+    if contract is None or not scope.sees(
         principal, contract.city, contract.seller_city, contract.buyer_city
     ):
         raise TechContractNotFound(f"no technology contract {contract_id}")
@@ -75,7 +75,7 @@ async def revoke_contract(
     session: AsyncSession, *, principal: Principal, contract_id: uuid.UUID, revoked_on: date
 ) -> TechContract:
     contract = await get_contract(session, principal=principal, contract_id=contract_id)
-    check_write_city(principal, contract.city)
+    scope.check_write(principal, contract.city)
     if contract.status == "revoked":
         raise ContractAlreadyRevoked(f"contract {contract.registration_no} is already revoked")
     contract.status = "revoked"
@@ -92,7 +92,7 @@ async def read_contract(
         select(TechContract.__table__).where(TechContract.id == contract_id)
     )
     row = await conn.fetchrow(sql, *params)
-    if row is None or not sees(principal, row["city"], row["seller_city"], row["buyer_city"]):
+    if row is None or not scope.sees(principal, row["city"], row["seller_city"], row["buyer_city"]):
         raise TechContractNotFound(f"no technology contract {contract_id}")
     return dict(row)
 
@@ -113,11 +113,8 @@ async def list_contracts(
 ) -> tuple[list[dict[str, Any]], str | None]:
     c = TechContract
     stmt: Select[Any] = select(TechContract.__table__)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(or_(c.city == own, c.seller_city == own, c.buyer_city == own))
-    if city is not None:
-        stmt = stmt.where(c.city == city)
+    # A contract is its seller's and buyer's city's as well as its own.
+    stmt = scope.where(stmt, principal, c.city, c.seller_city, c.buyer_city, city=city)
     if seller_city is not None:
         stmt = stmt.where(c.seller_city == seller_city)
     if buyer_city is not None:

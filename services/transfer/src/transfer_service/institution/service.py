@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from transfer_service.institution.exceptions import (
@@ -18,13 +19,12 @@ from transfer_service.institution.exceptions import (
 )
 from transfer_service.institution.models import Institution, TransferRecord
 from transfer_service.institution.schemas import InstitutionCreate, TransferRecordCreate
-from transfer_service.scope import check_write_city, sees
 
 
 async def create_institution(
     session: AsyncSession, *, principal: Principal, data: InstitutionCreate
 ) -> Institution:
-    check_write_city(principal, data.city)
+    scope.check_write(principal, data.city)
     institution = Institution(**data.model_dump())
     try:
         async with session.begin_nested():
@@ -39,7 +39,7 @@ async def get_institution(
     session: AsyncSession, *, principal: Principal, institution_id: uuid.UUID
 ) -> Institution:
     institution = await session.get(Institution, institution_id)
-    if institution is None or not sees(principal, institution.city):
+    if institution is None or not scope.sees(principal, institution.city):
         raise InstitutionNotFound(f"no institution {institution_id}")
     return institution
 
@@ -54,11 +54,7 @@ async def list_institutions(
 ) -> tuple[list[Institution], str | None]:
     i = Institution
     stmt = select(i)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(i.city == own)
-    if city is not None:
-        stmt = stmt.where(i.city == city)
+    stmt = scope.where(stmt, principal, i.city, city=city)
     if kind is not None:
         stmt = stmt.where(i.kind == kind)
     order: list[Any] = [i.name, i.id]
@@ -73,7 +69,7 @@ async def create_transfer_record(
     if institution is None:
         raise InstitutionNotFound(f"no institution {data.institution_id}")
     # The record belongs to the institution's city: another city's is a refused write.
-    check_write_city(principal, institution.city)
+    scope.check_write(principal, institution.city)
     record = TransferRecord(**data.model_dump())
     session.add(record)
     await session.flush()
@@ -97,7 +93,7 @@ async def get_transfer_record(
     session: AsyncSession, *, principal: Principal, record_id: uuid.UUID
 ) -> TransferRecord:
     found = await _record_with_city(session, record_id)
-    if found is None or not sees(principal, found[1]):
+    if found is None or not scope.sees(principal, found[1]):
         raise TransferRecordNotFound(f"no transfer record {record_id}")
     return found[0]
 
@@ -106,10 +102,10 @@ async def withdraw_transfer_record(
     session: AsyncSession, *, principal: Principal, record_id: uuid.UUID
 ) -> TransferRecord:
     found = await _record_with_city(session, record_id)
-    if found is None or not sees(principal, found[1]):
+    if found is None or not scope.sees(principal, found[1]):
         raise TransferRecordNotFound(f"no transfer record {record_id}")
     record, city = found
-    check_write_city(principal, city)
+    scope.check_write(principal, city)
     if record.status == "withdrawn":
         raise TransferRecordAlreadyWithdrawn(f"transfer record {record_id} is withdrawn")
     record.status = "withdrawn"
@@ -130,11 +126,7 @@ async def list_transfer_records(
 ) -> tuple[list[TransferRecord], str | None]:
     t = TransferRecord
     stmt = select(t).join(Institution, Institution.id == t.institution_id)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(Institution.city == own)
-    if city is not None:
-        stmt = stmt.where(Institution.city == city)
+    stmt = scope.where(stmt, principal, Institution.city, city=city)
     if institution_id is not None:
         stmt = stmt.where(t.institution_id == institution_id)
     if method is not None:

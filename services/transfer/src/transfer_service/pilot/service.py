@@ -7,16 +7,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from transfer_service.pilot.exceptions import AlreadyCancelled, PilotBaseNotFound, PilotNotFound
 from transfer_service.pilot.models import Pilot, PilotBase
 from transfer_service.pilot.schemas import PilotBaseCreate, PilotCreate
-from transfer_service.scope import check_write_city, sees
 
 
 async def create_pilot(session: AsyncSession, *, principal: Principal, data: PilotCreate) -> Pilot:
-    check_write_city(principal, data.city)
+    scope.check_write(principal, data.city)
     pilot = Pilot(**data.model_dump())
     session.add(pilot)
     await session.flush()
@@ -25,7 +25,7 @@ async def create_pilot(session: AsyncSession, *, principal: Principal, data: Pil
 
 async def get_pilot(session: AsyncSession, *, principal: Principal, pilot_id: uuid.UUID) -> Pilot:
     pilot = await session.get(Pilot, pilot_id)
-    if pilot is None or not sees(principal, pilot.city):
+    if pilot is None or not scope.sees(principal, pilot.city):
         raise PilotNotFound(f"no pilot {pilot_id}")
     return pilot
 
@@ -34,7 +34,7 @@ async def cancel_pilot(
     session: AsyncSession, *, principal: Principal, pilot_id: uuid.UUID
 ) -> Pilot:
     pilot = await get_pilot(session, principal=principal, pilot_id=pilot_id)
-    check_write_city(principal, pilot.city)
+    scope.check_write(principal, pilot.city)
     if pilot.status == "cancelled":
         raise AlreadyCancelled(f"pilot {pilot_id} is already cancelled")
     pilot.status = "cancelled"
@@ -54,11 +54,7 @@ async def list_pilots(
 ) -> tuple[list[Pilot], str | None]:
     p = Pilot
     stmt = select(p)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(p.city == own)
-    if city is not None:
-        stmt = stmt.where(p.city == city)
+    stmt = scope.where(stmt, principal, p.city, city=city)
     if kind is not None:
         stmt = stmt.where(p.kind == kind)
     if started_from is not None:
@@ -73,7 +69,7 @@ async def list_pilots(
 async def create_pilot_base(
     session: AsyncSession, *, principal: Principal, data: PilotBaseCreate
 ) -> PilotBase:
-    check_write_city(principal, data.city)
+    scope.check_write(principal, data.city)
     base = PilotBase(**data.model_dump())
     session.add(base)
     await session.flush()
@@ -84,7 +80,7 @@ async def get_pilot_base(
     session: AsyncSession, *, principal: Principal, base_id: uuid.UUID
 ) -> PilotBase:
     base = await session.get(PilotBase, base_id)
-    if base is None or not sees(principal, base.city):
+    if base is None or not scope.sees(principal, base.city):
         raise PilotBaseNotFound(f"no pilot-scale base {base_id}")
     return base
 
@@ -93,7 +89,7 @@ async def cancel_pilot_base(
     session: AsyncSession, *, principal: Principal, base_id: uuid.UUID
 ) -> PilotBase:
     base = await get_pilot_base(session, principal=principal, base_id=base_id)
-    check_write_city(principal, base.city)
+    scope.check_write(principal, base.city)
     if base.status == "cancelled":
         raise AlreadyCancelled(f"pilot-scale base {base_id} is already cancelled")
     base.status = "cancelled"
@@ -112,11 +108,7 @@ async def list_pilot_bases(
 ) -> tuple[list[PilotBase], str | None]:
     b = PilotBase
     stmt = select(b)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(b.city == own)
-    if city is not None:
-        stmt = stmt.where(b.city == city)
+    stmt = scope.where(stmt, principal, b.city, city=city)
     if established_from is not None:
         stmt = stmt.where(b.established_on >= established_from)
     if established_to is not None:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import FieldError
 from shared_kit.pagination import PageParams, keyset, page_from_rows
@@ -21,13 +22,12 @@ from transfer_service.recruitment.schemas import (
     CooperationIntentionCreate,
     RecruitmentEventCreate,
 )
-from transfer_service.scope import check_write_city, sees
 
 
 async def create_event(
     session: AsyncSession, *, principal: Principal, data: RecruitmentEventCreate
 ) -> RecruitmentEvent:
-    check_write_city(principal, data.city)
+    scope.check_write(principal, data.city)
     event = RecruitmentEvent(**data.model_dump())
     session.add(event)
     await session.flush()
@@ -38,7 +38,7 @@ async def get_event(
     session: AsyncSession, *, principal: Principal, event_id: uuid.UUID
 ) -> RecruitmentEvent:
     event = await session.get(RecruitmentEvent, event_id)
-    if event is None or not sees(principal, event.city):
+    if event is None or not scope.sees(principal, event.city):
         raise RecruitmentEventNotFound(f"no recruitment event {event_id}")
     return event
 
@@ -54,11 +54,7 @@ async def list_events(
 ) -> tuple[list[RecruitmentEvent], str | None]:
     e = RecruitmentEvent
     stmt = select(e)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(e.city == own)
-    if city is not None:
-        stmt = stmt.where(e.city == city)
+    stmt = scope.where(stmt, principal, e.city, city=city)
     if held_from is not None:
         stmt = stmt.where(e.held_on >= held_from)
     if held_to is not None:
@@ -87,7 +83,7 @@ async def create_intention(
                 )
             ]
         )
-    check_write_city(principal, city)
+    scope.check_write(principal, city)
     intention = CooperationIntention(**(data.model_dump() | {"city": city}))
     session.add(intention)
     await session.flush()
@@ -98,7 +94,7 @@ async def get_intention(
     session: AsyncSession, *, principal: Principal, intention_id: uuid.UUID
 ) -> CooperationIntention:
     intention = await session.get(CooperationIntention, intention_id)
-    if intention is None or not sees(principal, intention.city):
+    if intention is None or not scope.sees(principal, intention.city):
         raise CooperationIntentionNotFound(f"no cooperation intention {intention_id}")
     return intention
 
@@ -107,7 +103,7 @@ async def withdraw_intention(
     session: AsyncSession, *, principal: Principal, intention_id: uuid.UUID
 ) -> CooperationIntention:
     intention = await get_intention(session, principal=principal, intention_id=intention_id)
-    check_write_city(principal, intention.city)
+    scope.check_write(principal, intention.city)
     if intention.status == "withdrawn":
         raise IntentionAlreadyWithdrawn(f"intention {intention_id} is already withdrawn")
     intention.status = "withdrawn"
@@ -128,11 +124,7 @@ async def list_intentions(
 ) -> tuple[list[CooperationIntention], str | None]:
     i = CooperationIntention
     stmt = select(i)
-    own = principal.city_scope
-    if own is not None:
-        stmt = stmt.where(i.city == own)
-    if city is not None:
-        stmt = stmt.where(i.city == city)
+    stmt = scope.where(stmt, principal, i.city, city=city)
     if event_id is not None:
         stmt = stmt.where(i.event_id == event_id)
     if enterprise_uscc is not None:
