@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.tabular import normalise_header
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,6 @@ STATUS_LABELS = {
 _CITY_BY_NAME = {name: code for code, name in GUANGXI_CITIES.items()} | {
     name.removesuffix("市"): code for code, name in GUANGXI_CITIES.items()
 }
-
-
-def normalise_header(text: str) -> str:
-    """Headers match ignoring case, spaces and full-width parentheses."""
-    return text.strip().lower().replace(" ", "").replace("（", "(").replace("）", ")")
 
 
 def header_index(columns: tuple[Column, ...]) -> dict[str, str]:

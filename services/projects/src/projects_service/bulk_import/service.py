@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import ARRAY, Boolean, String, Table, any_, bindparam, func, literal_column, select
@@ -27,7 +27,6 @@ from projects_service.bulk_import.columns import (
     Column,
     city_code,
     header_index,
-    normalise_header,
 )
 from projects_service.bulk_import.exceptions import ImportFileInvalid, ImportRowsInvalid
 from projects_service.bulk_import.parsing import Cell, read_table
@@ -38,6 +37,7 @@ from projects_service.funded_project.models import FundedProject
 from projects_service.funded_project.schemas import FundedProjectCreate
 from shared_kit.auth import Principal
 from shared_kit.errors import FieldError
+from shared_kit.tabular import normalise_header
 
 CHUNK = 1000  # rows per statement: well under PostgreSQL's 65,535 bind parameters
 
@@ -222,12 +222,13 @@ async def run_import(
     *,
     principal: Principal,
     kind: ImportKind,
+    file: IO[bytes],
     filename: str,
-    content: bytes,
+    max_rows: int,
     dry_run: bool,
 ) -> ImportReport:
     spec = SPECS[kind]
-    header, rows = read_table(filename, content)
+    header, rows = read_table(file, filename, max_rows=max_rows)
     fields = _map_header(spec, header)
     valid, errors = _validate_rows(spec, principal, fields, header, rows)
     given = [f for f in dict.fromkeys(fields) if f is not None and f != spec.key]
