@@ -10,9 +10,7 @@ from shared_kit.tabular import cell_text, normalise_header, open_table
 Row = tuple[int, dict[str, str]]
 
 
-def read_table(
-    f: IO[bytes], *, filename: str | None, media_type: str, max_rows: int
-) -> list[Row]:
+def read_table(f: IO[bytes], *, filename: str | None, media_type: str, max_rows: int) -> list[Row]:
     with open_table(f, filename=filename, media_type=media_type, max_rows=max_rows) as table:
         names = [normalise_header(h) for h in table.header]
         return [

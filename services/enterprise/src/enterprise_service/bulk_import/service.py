@@ -31,7 +31,9 @@ class ImportInvalid(ValidationFailed):
     title = "The import has invalid rows; nothing was stored"
 
 
-def _parse(rows: list[Row], model: type[BaseModel], errors: list[FieldError]) -> list[tuple[int, Any]]:
+def _parse(
+    rows: list[Row], model: type[BaseModel], errors: list[FieldError]
+) -> list[tuple[int, Any]]:
     parsed: list[tuple[int, Any]] = []
     for n, raw in rows:
         try:

@@ -12,7 +12,7 @@ import itertools
 import unicodedata
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from operator import mul
 from typing import IO, Any
 

@@ -11,4 +11,3 @@ class ImportFileInvalid(ValidationFailed):
 class ImportRowsInvalid(ValidationFailed):
     code = "import_rows_invalid"
     title = "Some rows are invalid; nothing was imported"
-
