@@ -11,7 +11,9 @@ read is a 4xx problem with a stable code, never a 500:
 - 422 ``unreadable_file``, with the reason as ``errors[0].code``: ``unsupported_encoding``
   (UTF-16, or neither UTF-8 nor GB18030), ``unsupported_format`` (a legacy .xls),
   ``nul_character``, ``field_too_long``, ``malformed_csv`` (unbalanced quotes),
-  ``unreadable_xlsx`` (a damaged workbook, also when the damage is met mid-sheet);
+  ``formula_cell`` (text starting with ``=``: a formula that would run when the data are
+  exported to a spreadsheet again), ``unreadable_xlsx`` (a damaged workbook, also when
+  the damage is met mid-sheet; formulas in a workbook count by their saved results);
 - 422 ``no_rows``: an empty file, or a header without data rows;
 - 422 ``too_many_rows``: more data rows than the import accepts.
 
@@ -31,6 +33,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from operator import methodcaller
 from typing import IO, Any
 
 from openpyxl import load_workbook
@@ -46,6 +49,7 @@ MAX_CELL_CHARS = 32_767
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the legacy .xls container
+_is_formula = methodcaller("startswith", "=")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 Records = Generator[list[Any], None, None]
@@ -226,8 +230,11 @@ def csv_records(f: IO[bytes], *, max_cell_chars: int = MAX_CELL_CHARS) -> Record
                 ) from exc
             if record is None:
                 return
-            if record and max(map(len, record)) > max_cell_chars:
-                raise _too_long(reader.line_num, max_cell_chars)
+            if record:
+                if max(map(len, record)) > max_cell_chars:
+                    raise _too_long(reader.line_num, max_cell_chars)
+                if any(map(_is_formula, record)):
+                    raise _formula(reader.line_num)
             yield record
     finally:
         text.detach()  # the upload owns the file
@@ -235,6 +242,12 @@ def csv_records(f: IO[bytes], *, max_cell_chars: int = MAX_CELL_CHARS) -> Record
 
 def _too_long(line: int, limit: int) -> UnreadableFile:
     return UnreadableFile.because("field_too_long", f"第 {line} 行有单元格超过 {limit} 个字符")
+
+
+def _formula(line: int) -> UnreadableFile:
+    return UnreadableFile.because(
+        "formula_cell", f"第 {line} 行有以“=”开头的单元格（公式）；请先粘贴为数值再导入"
+    )
 
 
 # --- XLSX -----------------------------------------------------------------------------
@@ -263,8 +276,11 @@ def xlsx_records(f: IO[bytes], *, max_cell_chars: int = MAX_CELL_CHARS) -> Recor
                 return
             line += 1
             for value in values:
-                if type(value) is str and len(value) > max_cell_chars:
-                    raise _too_long(line, max_cell_chars)
+                if type(value) is str:
+                    if len(value) > max_cell_chars:
+                        raise _too_long(line, max_cell_chars)
+                    if _is_formula(value):
+                        raise _formula(line)
             yield list(values)
     finally:
         book.close()
