@@ -40,7 +40,7 @@ def test_utf8_bom_and_gbk_read_the_same() -> None:
 def test_gbk_first_met_past_the_first_megabyte_is_still_gbk() -> None:
     # The whole file is sniffed: an ASCII head does not make a GBK file UTF-8.
     rows = "a,b\r\n" + "x,1\r\n" * 300_000 + "南宁,2\r\n"
-    header, data = read(rows.encode("gbk"), max_rows=400_000)
+    _, data = read(rows.encode("gbk"), max_rows=400_000)
     assert data[-1] == (300_001, ["南宁", "2"])
 
 
