@@ -17,7 +17,7 @@ from operator import mul
 from typing import IO, Any
 
 from enterprise_service.enterprise.exceptions import BadHeader
-from shared_kit.codes import GUANGXI_CITIES, USCC_CHARSET, USCC_WEIGHTS, uscc_problem
+from shared_kit.codes import GUANGXI_CITIES, USCC_CHARSET, USCC_WEIGHTS, city_code_of, uscc_problem
 from shared_kit.errors import FieldError
 from shared_kit.tabular import NoRows, cell_date, cell_text, normalise_header, open_table
 
@@ -38,9 +38,6 @@ MAX_NAME, MAX_INDUSTRY = 200, 100
 EARLIEST = date(1949, 10, 1)
 _TRUE = frozenset({"true", "1", "yes", "y", "是"})
 _FALSE = frozenset({"false", "0", "no", "n", "否"})
-_CITY_BY_NAME = {name: code for code, name in GUANGXI_CITIES.items()} | {
-    name.removesuffix("市"): code for code, name in GUANGXI_CITIES.items()
-}
 _USCC_CHARS = frozenset(USCC_CHARSET)
 
 
@@ -162,7 +159,7 @@ def check_row(number: int, cells: list[Any], state: FileState) -> Record | None:
         fail("industry", "too_long", f"at most {MAX_INDUSTRY} characters")
 
     written = _text(city)
-    city = _CITY_BY_NAME.get(written, written)
+    city = city_code_of(written)
     if city and city not in GUANGXI_CITIES:
         fail("city", "invalid_city", f"{written!r} is not one of the region's 14 cities")
         city = ""

@@ -25,7 +25,6 @@ from projects_service.bulk_import.columns import (
     PROJECT_COLUMNS,
     STATUS_LABELS,
     Column,
-    city_code,
     header_index,
 )
 from projects_service.bulk_import.exceptions import ImportFileInvalid, ImportRowsInvalid
@@ -36,6 +35,7 @@ from projects_service.challenge.schemas import ChallengeDemandCreate
 from projects_service.funded_project.models import FundedProject
 from projects_service.funded_project.schemas import FundedProjectCreate
 from shared_kit.auth import Principal
+from shared_kit.codes import city_code_of
 from shared_kit.errors import FieldError
 from shared_kit.tabular import normalise_header
 
@@ -54,13 +54,13 @@ class Spec:
 
 def _prepare_demand(raw: dict[str, str]) -> dict[str, str]:
     if "city" in raw:
-        raw["city"] = city_code(raw["city"])
+        raw["city"] = city_code_of(raw["city"])
     return raw
 
 
 def _prepare_project(raw: dict[str, str]) -> dict[str, str]:
     if "city" in raw:
-        raw["city"] = city_code(raw["city"])
+        raw["city"] = city_code_of(raw["city"])
     if "category" in raw:
         raw["category"] = CATEGORY_LABELS.get(raw["category"], raw["category"])
     if "status" in raw:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Generator
 from datetime import date, datetime
 from typing import IO, Any
 
-from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.codes import city_code_of
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.tabular import cell_text, normalise_header, open_table
 
@@ -53,9 +53,6 @@ TYPE_NAMES = {
     "技术服务": "service",
     "技术培训": "service_training",
     "技术中介": "service_intermediary",
-}
-_CITY_BY_NAME = {name: code for code, name in GUANGXI_CITIES.items()} | {
-    name.removesuffix("市"): code for code, name in GUANGXI_CITIES.items()
 }
 MONEY_FIELDS = ("contract_amount", "tech_transaction_amount")
 Rows = Generator[tuple[int, dict[str, Any]], None, None]
@@ -143,7 +140,7 @@ def _type(value: Any) -> Any:
 
 def _city(value: Any) -> Any:
     text = _plain(value)
-    return _CITY_BY_NAME.get(text, text) if isinstance(text, str) else text
+    return city_code_of(text) if isinstance(text, str) else text
 
 
 def _region(value: Any) -> Any:
