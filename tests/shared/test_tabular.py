@@ -115,3 +115,11 @@ def test_headers_compare_without_width_space_case_or_asterisk() -> None:
     assert normalise_header("Enterprise_USCC") == "enterprise_uscc"
     assert normalise_header("统一 社会信用代码") == "统一社会信用代码"
     assert normalise_header(None) == ""
+
+
+def test_a_damaged_utf8_file_is_not_read_as_gbk() -> None:
+    # Read as GB18030 it would decode, to nonsense: refused, naming the line.
+    text = ("名称,职务\r\n" + "南宁某科技有限公司,经理\r\n" * 100).encode() + b"\xff\r\n"
+    with pytest.raises(UnreadableFile) as caught:
+        read(text, max_rows=1000)
+    assert "第 102 行" in str(caught.value.detail)

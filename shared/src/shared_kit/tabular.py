@@ -175,7 +175,11 @@ def csv_encoding(f: IO[bytes]) -> str:
             "unsupported_format", "这是旧版 Excel（.xls）文件；请另存为 XLSX 或 CSV 后上传"
         )
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    is_utf8 = True
+    is_utf8, bad_line = True, 0
+    # Bytes that multi-byte UTF-8 characters took beyond one each: Chinese text read as
+    # UTF-8. GBK fails as UTF-8 within a character or two; a file that was UTF-8 for
+    # dozens of them and then fails is a damaged UTF-8 file, not a GBK one.
+    widened = 0
     line = 1
     chunk = head
     while chunk:
@@ -183,21 +187,28 @@ def csv_encoding(f: IO[bytes]) -> str:
         if nul >= 0:  # PostgreSQL cannot store it; a binary file read as text has it
             at = line + chunk.count(b"\n", 0, nul)
             raise UnreadableFile.because("nul_character", f"第 {at} 行含有 NUL 字符（U+0000）")
-        line += chunk.count(b"\n")
         if is_utf8:
             try:
-                utf8.decode(chunk)
-            except UnicodeDecodeError:
-                is_utf8 = False
+                widened += len(chunk) - len(utf8.decode(chunk))
+            except UnicodeDecodeError as exc:
+                is_utf8, good = False, chunk[: max(0, min(exc.start, len(chunk)))]
+                widened += len(good) - len(good.decode("utf-8", "ignore"))
+                bad_line = line + good.count(b"\n")
+        line += chunk.count(b"\n")
         chunk = f.read(_CHUNK)
     if is_utf8:
         try:
             utf8.decode(b"", final=True)
         except UnicodeDecodeError:
-            is_utf8 = False
+            is_utf8, bad_line = False, line
     f.seek(0)
     if is_utf8:
         return "utf-8-sig"
+    if widened >= 32:
+        raise UnreadableFile.because(
+            "unsupported_encoding",
+            f"文件是 UTF-8 编码，但第 {bad_line} 行有无效的字节（文件已损坏？）",
+        )
     gb = codecs.getincrementaldecoder("gb18030")()
     try:
         while chunk := f.read(_CHUNK):
