@@ -278,6 +278,7 @@ def hostile_files(e: Endpoint) -> dict[str, tuple[str, bytes]]:
         "utf16le_no_bom": ("t.csv", _csv(h, row, encoding="utf-16-le")),
         "gbk_bad_row": ("t.csv", _csv(h, bad, encoding="gb18030")),
         "bom_bad_row": ("t.csv", _csv(h, bad, encoding="utf-8-sig")),
+        "too_many_columns": ("t.csv", _csv(h) + b"x" + b"," * 20_000 + b"\r\n"),
         "unbalanced_quotes": ("t.csv", _csv(h) + b'"' + _csv([], row) + _csv([], row)),
         "header_only": ("t.csv", _csv(h)),
         "empty": ("t.csv", b""),

@@ -54,6 +54,7 @@ def test_gbk_first_met_past_the_first_megabyte_is_still_gbk() -> None:
         (b"a,b\r\n1," + b"x" * 32_768 + b"\r\n", "field_too_long"),
         (b"a,b\r\n1," + b"x" * 200_000 + b"\r\n", "field_too_long"),
         (b'a,b\r\n1,"2\r\n3,4\r\n', "malformed_csv"),
+        (b"a,b\r\n" + b"," * 16_384 + b"\r\n", "too_many_columns"),
         (b"a,b\r\n1,=HYPERLINK(1)\r\n", "formula_cell"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "unsupported_format"),
         (b"PK\x03\x04 not a workbook", "unreadable_xlsx"),

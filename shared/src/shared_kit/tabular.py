@@ -10,7 +10,8 @@ read is a 4xx problem with a stable code, never a 500:
 - 415 ``unsupported_media_type``: a request body that is neither CSV nor XLSX;
 - 422 ``unreadable_file``, with the reason as ``errors[0].code``: ``unsupported_encoding``
   (UTF-16, or neither UTF-8 nor GB18030), ``unsupported_format`` (a legacy .xls),
-  ``nul_character``, ``field_too_long``, ``malformed_csv`` (unbalanced quotes),
+  ``nul_character``, ``field_too_long``, ``too_many_columns``, ``malformed_csv``
+  (unbalanced quotes),
   ``formula_cell`` (text starting with ``=``: a formula that would run when the data are
   exported to a spreadsheet again), ``unreadable_xlsx`` (a damaged workbook, also when
   the damage is met mid-sheet; formulas in a workbook count by their saved results);
@@ -44,8 +45,10 @@ from shared_kit.errors import AppError, FieldError, ValidationFailed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
-# Excel's own limit on the characters of one cell: no legitimate sheet has a longer one.
+# Excel's own limits on the characters of one cell and the columns of a sheet (XFD):
+# no legitimate sheet exceeds them.
 MAX_CELL_CHARS = 32_767
+MAX_COLUMNS = 16_384
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the legacy .xls container
@@ -242,6 +245,8 @@ def csv_records(f: IO[bytes], *, max_cell_chars: int = MAX_CELL_CHARS) -> Record
             if record is None:
                 return
             if record:
+                if len(record) > MAX_COLUMNS:
+                    raise _too_wide(reader.line_num)
                 if max(map(len, record)) > max_cell_chars:
                     raise _too_long(reader.line_num, max_cell_chars)
                 if any(map(_is_formula, record)):
@@ -253,6 +258,10 @@ def csv_records(f: IO[bytes], *, max_cell_chars: int = MAX_CELL_CHARS) -> Record
 
 def _too_long(line: int, limit: int) -> UnreadableFile:
     return UnreadableFile.because("field_too_long", f"第 {line} 行有单元格超过 {limit} 个字符")
+
+
+def _too_wide(line: int) -> UnreadableFile:
+    return UnreadableFile.because("too_many_columns", f"第 {line} 行超过 {MAX_COLUMNS} 列")
 
 
 def _formula(line: int) -> UnreadableFile:
@@ -286,6 +295,8 @@ def xlsx_records(f: IO[bytes], *, max_cell_chars: int = MAX_CELL_CHARS) -> Recor
             if values is None:
                 return
             line += 1
+            if len(values) > MAX_COLUMNS:
+                raise _too_wide(line)
             for value in values:
                 if type(value) is str:
                     if len(value) > max_cell_chars:
