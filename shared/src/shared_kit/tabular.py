@@ -10,8 +10,8 @@ read is a 4xx problem with a stable code, never a 500:
 - 415 ``unsupported_media_type``: a request body that is neither CSV nor XLSX;
 - 422 ``unreadable_file``, with the reason as ``errors[0].code``: ``unsupported_encoding``
   (UTF-16, or neither UTF-8 nor GB18030), ``unsupported_format`` (a legacy .xls),
-  ``nul_character``, ``field_too_long``, ``too_many_columns``, ``malformed_csv``
-  (unbalanced quotes),
+  ``nul_character``, ``field_too_long`` (past Excel's 32,767 characters),
+  ``too_many_columns`` (past Excel's 16,384), ``malformed_csv`` (unbalanced quotes),
   ``formula_cell`` (text starting with ``=``: a formula that would run when the data are
   exported to a spreadsheet again), ``unreadable_xlsx`` (a damaged workbook, also when
   the damage is met mid-sheet; formulas in a workbook count by their saved results);
@@ -49,7 +49,6 @@ CSV = "text/csv"
 # no legitimate sheet exceeds them.
 MAX_CELL_CHARS = 32_767
 MAX_COLUMNS = 16_384
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the legacy .xls container
 _is_formula = methodcaller("startswith", "=")
