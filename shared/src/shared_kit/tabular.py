@@ -147,7 +147,10 @@ def cell_date(value: Any) -> date | None:
 
 
 def _blank(values: list[Any]) -> bool:
-    return all(v is None or (type(v) is str and not v.strip()) for v in values)
+    for value in values:  # a loop, not all(…): the first cell usually decides
+        if value is not None and (type(value) is not str or value.strip()):
+            return False
+    return True
 
 
 # --- CSV ------------------------------------------------------------------------------
