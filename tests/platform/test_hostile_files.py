@@ -361,7 +361,8 @@ async def test_every_hostile_file_is_a_4xx_problem_and_stores_nothing(
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.id)
-@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig"])
+# GBK text encodes to the same bytes in GB18030, its superset: one file stands for both.
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig"])
 async def test_a_clerks_excel_csv_is_accepted(
     endpoint: Endpoint, encoding: str, service_client_factory: Any
 ) -> None:
