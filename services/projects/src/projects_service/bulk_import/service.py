@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import ARRAY, Boolean, String, Table, any_, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert
@@ -228,7 +229,8 @@ async def run_import(
     dry_run: bool,
 ) -> ImportReport:
     spec = SPECS[kind]
-    header, rows = read_table(file, filename, max_rows=max_rows)
+    # Parsing is CPU work (openpyxl, 100,000 rows): off the event loop.
+    header, rows = await run_in_threadpool(read_table, file, filename, max_rows=max_rows)
     fields = _map_header(spec, header)
     valid, errors = _validate_rows(spec, principal, fields, header, rows)
     given = [f for f in dict.fromkeys(fields) if f is not None and f != spec.key]
