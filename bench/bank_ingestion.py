@@ -180,7 +180,9 @@ async def run_inprocess(dsn: str, bodies: list[bytes]) -> tuple[float, float]:
     try:
         for body in bodies:
             t0 = time.perf_counter()
-            ref, fmt, rows = parsing.read_rows(body, "application/json", batch_ref=None)
+            ref, fmt, rows = parsing.read_rows(
+                body, "application/json", batch_ref=None, max_rows=10_000
+            )
             batch = parsing.validate_rows(
                 rows, batch_ref=ref, fmt=fmt, max_rows=10_000, today=date.today()
             )

@@ -181,7 +181,7 @@ class TestDamagedFiles:
         )
         assert r.status_code == 422, r.text
         assert r.json()["code"] == "unreadable_file"
-        assert "line 2" in r.json()["detail"]
+        assert "第 2 行" in r.json()["detail"]
 
     async def test_a_workbook_damaged_mid_sheet_is_422(self, svc: Any) -> None:
         rows = [[NANNING, "政策宣讲", "2023-05-06", 30] for _ in range(60)]

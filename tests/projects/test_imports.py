@@ -371,5 +371,5 @@ class TestDamagedFiles:
         )
         assert r.status_code == 422, r.text
         assert r.json()["errors"][0]["code"] == "nul_character"
-        assert "line 3" in r.json()["errors"][0]["message"]
+        assert "第 3 行" in r.json()["errors"][0]["message"]
         assert await demands(svc) == []

@@ -216,12 +216,12 @@ class TestImport:
         r = await upload(admin, csv_bytes(EN, []))
         assert r.json()["errors"][0]["code"] == "no_rows"
         r = await upload(admin, b"PK\x03\x04garbage", name="x.xlsx")
-        assert r.status_code == 415
-        assert r.json()["code"] == "unsupported_file"
+        assert r.status_code == 422
+        assert r.json()["code"] == "unreadable_file"
         r = await upload(svc.as_("analyst"), csv_bytes(EN, []))
         assert r.status_code == 403
 
-    async def test_a_workbook_damaged_mid_sheet_is_415(self, svc: Any) -> None:
+    async def test_a_workbook_damaged_mid_sheet_is_422(self, svc: Any) -> None:
         # Was a 500: openpyxl reads the sheet while it is iterated, outside the load's try.
         d = await setup_dispatches(svc)
         rows = [[d["nn"], NANNING_VILLAGE, "2023-03-01", "1", "x", ""] for _ in range(60)]
@@ -237,8 +237,9 @@ class TestImport:
                 dst.writestr(item, data)
         bureau = svc.as_("city_bureau", city=NANNING)
         r = await upload(bureau, out.getvalue(), name="logs.xlsx")
-        assert r.status_code == 415, r.text
-        assert r.json()["code"] == "unsupported_file"
+        assert r.status_code == 422, r.text
+        assert r.json()["code"] == "unreadable_file"
+        assert r.json()["errors"][0]["code"] == "unreadable_xlsx"
 
     async def test_row_limit(self, service_client_factory: Any) -> None:
         from talent_service.main import create_app

@@ -189,7 +189,7 @@ class TestCsv:
     async def test_garbage_is_unreadable(self, svc: Any) -> None:
         r = await upload(svc.as_("admin"), b"PK\x03\x04garbage", name="x.xlsx")
         assert r.status_code == 422
-        assert r.json()["code"] == "file_unreadable"
+        assert r.json()["code"] == "unreadable_file"
 
     async def test_many_rows_cross_batches_and_feed_the_figures(self, svc: Any) -> None:
         admin = svc.as_("admin")
@@ -251,8 +251,8 @@ class TestDamagedFiles:
         rows = [zh_row("23450101009991"), zh_row("23450101009992", 项目名称="智能\x00装备")]
         r = await upload(admin, csv_bytes(rows))
         assert r.status_code == 422, r.text
-        assert r.json()["code"] == "file_unreadable"
-        assert "line 3" in r.json()["detail"]
+        assert r.json()["code"] == "unreadable_file"
+        assert "第 3 行" in r.json()["detail"]
         assert await stored(admin) == []
 
     async def test_a_workbook_damaged_past_the_first_batch_is_422(self, svc: Any) -> None:
@@ -276,7 +276,7 @@ class TestDamagedFiles:
         admin = svc.as_("admin")
         r = await upload(admin, out.getvalue(), name="合同.xlsx")
         assert r.status_code == 422, r.text
-        assert r.json()["code"] == "file_unreadable"
+        assert r.json()["code"] == "unreadable_file"
         assert await stored(admin) == []
 
 

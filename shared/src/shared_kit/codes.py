@@ -30,6 +30,14 @@ GUANGXI_CITIES: dict[str, str] = {
     "451300": "来宾市",
     "451400": "崇左市",
 }
+_CITY_BY_NAME = {name: code for code, name in GUANGXI_CITIES.items()} | {
+    name.removesuffix("市"): code for code, name in GUANGXI_CITIES.items()
+}
+
+
+def city_code_of(written: str) -> str:
+    """The code of a city an uploaded sheet names (南宁市 or 南宁); anything else as given."""
+    return _CITY_BY_NAME.get(written.strip(), written)
 
 
 def uscc_check_char(first17: str) -> str:

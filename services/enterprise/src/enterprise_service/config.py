@@ -18,6 +18,9 @@ class Settings(ServiceSettings):
     # One registry import (POST /v1/imports/enterprises): rows, and bytes of the upload.
     registry_import_max_rows: int = 100_000
     registry_import_max_bytes: int = 64 * 1024 * 1024
+    # One import of training sessions, vouchers or R&D applications (POST /v1/imports/{kind}).
+    import_max_rows: int = 5_000
+    import_max_bytes: int = 20 * 1024 * 1024
     idempotency_ttl_days: int = 7
     # How long a retry waits for the first request with its key before answering 409.
     idempotency_wait_seconds: float = 10.0

@@ -10,6 +10,10 @@ from shared_kit.settings import ServiceSettings
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PROJECTS_", extra="ignore")
 
+    # One bulk import (POST /v1/imports/{kind}): bytes of the upload, and data rows.
+    import_max_bytes: int = 20 * 1024 * 1024
+    import_max_rows: int = 100_000
+
 
 @lru_cache
 def get_settings() -> Settings:

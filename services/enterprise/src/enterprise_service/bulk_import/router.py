@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import tempfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import IO, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
@@ -12,20 +9,19 @@ from enterprise_service.bulk_import.schemas import ImportSummary
 from enterprise_service.common import Writer
 from enterprise_service.dependencies import SettingsDep
 from enterprise_service.enterprise import bulk as registry_bulk
-from enterprise_service.enterprise.exceptions import ImportTooLarge
 from enterprise_service.enterprise.schemas import RegistryImportSummary
 from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, AppError, Problem
+from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.tabular import XLSX, received_file
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=PROBLEM_RESPONSES)
-MAX_ROWS = 5000
 
 IMPORT_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
             "text/csv": {"schema": {"type": "string"}},
-            reader.XLSX: {"schema": {"type": "string", "format": "binary"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
@@ -35,62 +31,6 @@ IMPORT_BODY: dict[str, Any] = {
         },
     }
 }
-
-
-class UnsupportedUpload(AppError):
-    status, code, title = 415, "unsupported_media_type", "Upload text/csv or an XLSX workbook"
-
-
-async def _upload(request: Request) -> tuple[bytes, str]:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == "multipart/form-data":
-        async with request.form() as form:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise UnsupportedUpload("send the file in a form field named 'file'")
-            name = (upload.filename or "").lower()
-            body = await upload.read()
-            kind = reader.XLSX if name.endswith(".xlsx") else (upload.content_type or "")
-        return body, reader.XLSX if kind == reader.XLSX else reader.CSV
-    if media_type in (reader.CSV, reader.XLSX):
-        return await request.body(), media_type
-    raise UnsupportedUpload(f"unsupported content type {media_type or '(none)'}")
-
-
-@asynccontextmanager
-async def _spooled_upload(
-    request: Request, max_bytes: int
-) -> AsyncIterator[tuple[IO[bytes], str | None, str]]:
-    """The uploaded file, spooled to disk past 1 MiB: (file, filename, media type).
-
-    413 beyond ``max_bytes``; the body is never held whole in memory.
-    """
-    declared = request.headers.get("content-length", "")
-    # Multipart framing adds a few hundred bytes: judge the file itself below.
-    if declared.isdigit() and int(declared) > max_bytes + 64 * 1024:
-        raise ImportTooLarge(f"at most {max_bytes} bytes per file")
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == "multipart/form-data":
-        # Starlette spools file parts to disk past 1 MiB.
-        async with request.form(max_files=1, max_fields=10) as form:
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise UnsupportedUpload("send the file in a form field named 'file'")
-            if (upload.size or 0) > max_bytes:
-                raise ImportTooLarge(f"at most {max_bytes} bytes per file")
-            yield upload.file, upload.filename, upload.content_type or ""
-        return
-    if media_type not in (reader.CSV, reader.XLSX):
-        raise UnsupportedUpload(f"unsupported content type {media_type or '(none)'}")
-    with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spool:
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > max_bytes:
-                raise ImportTooLarge(f"at most {max_bytes} bytes per file")
-            spool.write(chunk)
-        spool.seek(0)
-        yield spool, None, media_type
 
 
 # Before "/{kind}", which would otherwise take the path.
@@ -121,7 +61,7 @@ async def import_enterprises(
     Roles: admin, city_bureau (every row in its own city; a firm registered to another
     city fails its row).
     """
-    async with _spooled_upload(request, settings.registry_import_max_bytes) as upload:
+    async with received_file(request, settings.registry_import_max_bytes) as upload:
         file, filename, media_type = upload
         return await registry_bulk.import_registry(
             session,
@@ -137,7 +77,7 @@ async def import_enterprises(
 @router.post(
     "/{kind}",
     response_model=ImportSummary,
-    responses={415: {"model": Problem}},
+    responses={413: {"model": Problem}, 415: {"model": Problem}},
     openapi_extra=IMPORT_BODY,
 )
 async def import_records(
@@ -148,12 +88,16 @@ async def import_records(
     kind: Annotated[Literal["training-sessions", "vouchers", "rd-subsidy-applications"], Path()],
     dry_run: Annotated[bool, Query(description="validate and summarise, store nothing")] = False,
 ) -> ImportSummary:
-    """Bulk-import a CSV/XLSX sheet, all rows or none; errors list every bad row.
+    """Bulk-import a CSV (UTF-8 or GB18030) or XLSX sheet, all rows or none; errors list
+    every bad row. At most ``ENTERPRISE_IMPORT_MAX_ROWS`` rows (422 ``too_many_rows``)
+    and ``ENTERPRISE_IMPORT_MAX_BYTES`` bytes (413).
 
     Roles: admin, city_bureau (every row must belong to its own city).
     """
-    body, media_type = await _upload(request)
-    rows = reader.read_table(body, media_type, max_rows=MAX_ROWS)
+    async with received_file(request, settings.import_max_bytes) as (file, name, media_type):
+        rows = reader.read_table(
+            file, filename=name, media_type=media_type, max_rows=settings.import_max_rows
+        )
     return await service.run_import(
         session,
         principal=principal,

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import extract, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from enterprise_service.bulk_import.reader import Row
 from enterprise_service.bulk_import.schemas import ImportSummary, VoucherImportRow
 from enterprise_service.enterprise.models import Enterprise
 from enterprise_service.rdsubsidy.models import RdSubsidyApplication
@@ -32,10 +33,10 @@ class ImportInvalid(ValidationFailed):
 
 
 def _parse(
-    rows: list[dict[str, str]], model: type[BaseModel], errors: list[FieldError]
+    rows: list[Row], model: type[BaseModel], errors: list[FieldError]
 ) -> list[tuple[int, Any]]:
     parsed: list[tuple[int, Any]] = []
-    for n, raw in enumerate(rows, start=1):
+    for n, raw in rows:
         try:
             parsed.append((n, model.model_validate(raw)))
         except ValidationError as exc:
@@ -103,7 +104,7 @@ async def run_import(
     *,
     principal: Principal,
     kind: str,
-    rows: list[dict[str, str]],
+    rows: list[Row],
     dry_run: bool,
     voucher_cap: Decimal,
 ) -> ImportSummary:

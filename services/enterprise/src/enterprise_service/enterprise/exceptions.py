@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shared_kit.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
+from shared_kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 class EnterpriseNotFound(NotFound):
@@ -36,22 +36,3 @@ class ImportInvalid(ValidationFailed):
 class BadHeader(ValidationFailed):
     code = "bad_header"
     title = "The header row does not name the required columns"
-
-
-class NoRows(ValidationFailed):
-    code = "no_rows"
-    title = "The file holds no data rows"
-
-
-class UnreadableFile(ValidationFailed):
-    code = "unreadable_file"
-    title = "The uploaded file cannot be read"
-
-
-class TooManyRows(ValidationFailed):
-    code = "too_many_rows"
-    title = "Too many rows in one import"
-
-
-class ImportTooLarge(AppError):
-    status, code, title = 413, "payload_too_large", "The file is too large"

@@ -12,14 +12,14 @@ import itertools
 import unicodedata
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from operator import mul
 from typing import IO, Any
 
-from enterprise_service.enterprise.exceptions import BadHeader, NoRows, TooManyRows, UnreadableFile
-from shared_kit.codes import GUANGXI_CITIES, USCC_CHARSET, USCC_WEIGHTS, uscc_problem
+from enterprise_service.enterprise.exceptions import BadHeader
+from shared_kit.codes import GUANGXI_CITIES, USCC_CHARSET, USCC_WEIGHTS, city_code_of, uscc_problem
 from shared_kit.errors import FieldError
-from shared_kit.tabular import table_records
+from shared_kit.tabular import NoRows, cell_date, cell_text, normalise_header, open_table
 
 # Canonical column → headers a registry export or a bureau's sheet may use.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -36,21 +36,12 @@ REQUIRED = ("uscc", "name", "industry")  # and city or county
 MAX_NAME, MAX_INDUSTRY = 200, 100
 # Nothing in the registry describes an event before the People's Republic.
 EARLIEST = date(1949, 10, 1)
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 _TRUE = frozenset({"true", "1", "yes", "y", "是"})
 _FALSE = frozenset({"false", "0", "no", "n", "否"})
-_CITY_BY_NAME = {name: code for code, name in GUANGXI_CITIES.items()} | {
-    name.removesuffix("市"): code for code, name in GUANGXI_CITIES.items()
-}
 _USCC_CHARS = frozenset(USCC_CHARSET)
 
 
-def _norm(header: Any) -> str:
-    text = unicodedata.normalize("NFKC", "" if header is None else str(header))
-    return "".join(text.split()).strip("*").lower()
-
-
-HEADER_MAP = {_norm(a): col for col, names in ALIASES.items() for a in (col, *names)}
+HEADER_MAP = {normalise_header(a): col for col, names in ALIASES.items() for a in (col, *names)}
 
 # (row number, uscc, name, city, industry, effective_on, override_check, check_fails):
 # the staging table's columns, in order.
@@ -78,9 +69,9 @@ def map_header(header: list[Any], state: FileState) -> None:
     """Column positions by canonical name; 422 ``bad_header`` listing every problem."""
     problems: list[FieldError] = []
     for index, raw in enumerate(header):
-        column = HEADER_MAP.get(_norm(raw))
+        column = HEADER_MAP.get(normalise_header(raw))
         if column is None:
-            if _norm(raw):
+            if normalise_header(raw):
                 state.ignored.append(str(raw).strip())  # 序号, 法定代表人, 备注…
             continue
         if column in state.positions:
@@ -114,35 +105,7 @@ def map_header(header: list[Any], state: FileState) -> None:
 
 
 def _text(value: Any) -> str:
-    """A cell as text: XLSX whole numbers without ``.0``, dates in ISO form."""
-    if type(value) is str:  # every CSV cell
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-def _date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if len(text) == 10 and text[4] == "-":
-        try:
-            return date.fromisoformat(text)  # the common case, in C
-        except ValueError:
-            return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    return cell_text(value) or ""
 
 
 _VALUE = {c: i for i, c in enumerate(USCC_CHARSET)}
@@ -196,7 +159,7 @@ def check_row(number: int, cells: list[Any], state: FileState) -> Record | None:
         fail("industry", "too_long", f"at most {MAX_INDUSTRY} characters")
 
     written = _text(city)
-    city = _CITY_BY_NAME.get(written, written)
+    city = city_code_of(written)
     if city and city not in GUANGXI_CITIES:
         fail("city", "invalid_city", f"{written!r} is not one of the region's 14 cities")
         city = ""
@@ -218,7 +181,7 @@ def check_row(number: int, cells: list[Any], state: FileState) -> Record | None:
 
     effective_on = state.today
     if when is not None and (shown := _text(when)):
-        day = _date(when)
+        day = cell_date(when)
         if day is None:
             fail("effective_on", "invalid_date", f"{shown!r} is not a date (YYYY-MM-DD)")
         elif day > state.today:
@@ -252,36 +215,27 @@ def check_batch(rows: RawRows, state: FileState, size: int) -> tuple[list[Record
     for number, cells in itertools.islice(rows, size):
         read += 1
         state.rows += 1
-        if state.rows > state.max_rows:
-            raise TooManyRows(f"at most {state.max_rows} data rows per file")
         record = check_row(number, cells, state)
         if record is not None:
             records.append(record)
     return records, read == size
 
 
-def _data_rows(records: Iterator[list[Any]], state: FileState) -> RawRows:
-    header = next(records, None)
-    if header is None:
-        raise NoRows("the file is empty")
-    map_header(list(header), state)
-    wanted = sorted(state.positions.values())
-    seen = False
-    for number, values in enumerate(records, start=1):
-        # Spacer and trailing rows are skipped but keep their numbers.
-        if any(i < len(values) and values[i] is not None and _text(values[i]) for i in wanted):
-            seen = True
-            yield number, values
-    if not seen:
-        raise NoRows("the file has a header but no data rows")
-
-
 def read_rows(
     f: IO[bytes], *, filename: str | None, media_type: str, state: FileState
 ) -> Generator[tuple[int, list[Any]], None, None]:
     """Numbered non-blank data rows of the file; the header lands in ``state``."""
-    reader = table_records(f, filename=filename, media_type=media_type, error=UnreadableFile)
+    table = open_table(f, filename=filename, media_type=media_type, max_rows=state.max_rows)
     try:
-        yield from _data_rows(reader, state)
+        map_header(table.header, state)
+        wanted = sorted(state.positions.values())
+        seen = False
+        for number, values in table.rows:
+            # Rows blank in the registry's columns (a 序号 alone) are skipped too.
+            if any(i < len(values) and values[i] is not None and _text(values[i]) for i in wanted):
+                seen = True
+                yield number, values
+        if not seen:
+            raise NoRows("文件只有表头，没有数据行")
     finally:
-        reader.close()  # the workbook, or the text wrapper around the upload
+        table.close()  # the workbook, or the text wrapper around the upload

@@ -7,7 +7,6 @@ the batch can be refused as a whole (docs/bank-api.md). Column arrays feed one
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -21,6 +20,14 @@ from enterprise_service.enterprise.service import only_check_digit_fails
 from enterprise_service.loan.models import GUARANTEES, LOAN_STATUSES
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.tabular import (
+    CSV,
+    NoRows,
+    TooManyRows,
+    UnreadableFile,
+    normalise_header,
+    open_table,
+)
 
 COLUMNS = (
     "contract_no",
@@ -67,7 +74,7 @@ class ParsedBatch:
 
 
 def read_rows(
-    body: bytes, media_type: str, *, batch_ref: str | None
+    body: bytes, media_type: str, *, batch_ref: str | None, max_rows: int
 ) -> tuple[str | None, str, list[Any]]:
     """(batch_ref, format, raw rows) from a JSON or CSV body."""
     if media_type == "application/json":
@@ -81,24 +88,29 @@ def read_rows(
         if ref is not None and (not isinstance(ref, str) or len(ref) > 200):
             raise MalformedBatch("batch_ref must be a string of at most 200 characters")
         return ref, "json", list(doc["loans"])
+    return batch_ref, "csv", _csv_rows(body, max_rows)
+
+
+def _csv_rows(body: bytes, max_rows: int) -> list[dict[str, str]]:
+    """The loans of a CSV batch, read like every uploaded table (shared_kit.tabular);
+    a file it refuses is the bank's ``malformed_batch``, too many rows ``batch_too_large``."""
     try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise MalformedBatch("a CSV batch must be UTF-8") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise MalformedBatch(
-            f"CSV header lacks {', '.join(missing)}",
-            errors=[
-                FieldError(field=c, code="missing_column", message="required column")
-                for c in missing
-            ],
-        )
-    reader.fieldnames = header
-    rows = [r for r in reader if any((v or "").strip() for v in r.values() if isinstance(v, str))]
-    return batch_ref, "csv", rows
+        with open_table(io.BytesIO(body), media_type=CSV, max_rows=max_rows) as table:
+            header = [normalise_header(h) for h in table.header]
+            missing = [c for c in COLUMNS if c not in header]
+            if missing:
+                raise MalformedBatch(
+                    f"CSV header lacks {', '.join(missing)}",
+                    errors=[
+                        FieldError(field=c, code="missing_column", message="required column")
+                        for c in missing
+                    ],
+                )
+            return [dict(zip(header, cells, strict=False)) for _, cells in table.rows]
+    except TooManyRows as exc:
+        raise BatchTooLarge(exc.detail) from exc
+    except (UnreadableFile, NoRows) as exc:
+        raise MalformedBatch(exc.detail, errors=exc.errors) from exc
 
 
 def _text(value: Any, max_len: int) -> str | None:

@@ -284,7 +284,7 @@ async def submit_batch(
                     "this Idempotency-Key was used with a different body; use a new key"
                 )
             return seen.response_status, seen.response_body.encode(), True
-    ref, fmt, rows = parsing.read_rows(body, media_type, batch_ref=batch_ref)
+    ref, fmt, rows = parsing.read_rows(body, media_type, batch_ref=batch_ref, max_rows=max_rows)
     batch = parsing.validate_rows(
         rows, batch_ref=ref, fmt=fmt, max_rows=max_rows, today=date.today()
     )

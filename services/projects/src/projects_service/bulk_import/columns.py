@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.tabular import normalise_header
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,6 @@ STATUS_LABELS = {
     "结题": "completed",
     "撤销": "cancelled",
 }
-_CITY_BY_NAME = {name: code for code, name in GUANGXI_CITIES.items()} | {
-    name.removesuffix("市"): code for code, name in GUANGXI_CITIES.items()
-}
-
-
-def normalise_header(text: str) -> str:
-    """Headers match ignoring case, spaces and full-width parentheses."""
-    return text.strip().lower().replace(" ", "").replace("（", "(").replace("）", ")")
 
 
 def header_index(columns: tuple[Column, ...]) -> dict[str, str]:
@@ -72,8 +64,3 @@ def header_index(columns: tuple[Column, ...]) -> dict[str, str]:
         for label in (column.field, *column.labels):
             index[normalise_header(label)] = column.field
     return index
-
-
-def city_code(value: str) -> str:
-    """A city given by code or by its Chinese name (南宁市 / 南宁)."""
-    return _CITY_BY_NAME.get(value.strip(), value)

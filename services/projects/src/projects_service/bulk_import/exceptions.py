@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shared_kit.errors import AppError, ValidationFailed
+from shared_kit.errors import ValidationFailed
 
 
 class ImportFileInvalid(ValidationFailed):
@@ -11,7 +11,3 @@ class ImportFileInvalid(ValidationFailed):
 class ImportRowsInvalid(ValidationFailed):
     code = "import_rows_invalid"
     title = "Some rows are invalid; nothing was imported"
-
-
-class ImportTooLarge(AppError):
-    status, code, title = 413, "payload_too_large", "The file is too large"

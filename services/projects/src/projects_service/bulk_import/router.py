@@ -2,19 +2,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from projects_service.bulk_import import service
-from projects_service.bulk_import.exceptions import ImportTooLarge
 from projects_service.bulk_import.schemas import ImportKind, ImportReport
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.tabular import check_size
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=PROBLEM_RESPONSES)
 
 Writer = Annotated[Principal, Depends(require_roles(Role.admin, Role.city_bureau))]
-MAX_BYTES = 20 * 1024 * 1024
 
 
 @router.post(
@@ -23,6 +22,7 @@ MAX_BYTES = 20 * 1024 * 1024
     responses={413: {"model": Problem}},
 )
 async def import_records(
+    request: Request,
     session: SessionDep,
     principal: Writer,
     kind: ImportKind,
@@ -35,16 +35,18 @@ async def import_records(
 
     Atomic: any invalid row → 422 ``import_rows_invalid`` listing every failing row and
     nothing written. A dry run always answers 200 with the summary and the row errors.
+    A file that cannot be read is 422 ``unreadable_file`` (``no_rows``, ``too_many_rows``
+    past ``PROJECTS_IMPORT_MAX_ROWS``), one over ``PROJECTS_IMPORT_MAX_BYTES`` is 413.
     Roles: admin; city_bureau (rows of its own city only).
     """
-    content = await file.read(MAX_BYTES + 1)
-    if len(content) > MAX_BYTES:
-        raise ImportTooLarge(f"files are limited to {MAX_BYTES // (1024 * 1024)} MB")
+    settings = request.app.state.settings
+    check_size(file, settings.import_max_bytes)
     return await service.run_import(
         session,
         principal=principal,
         kind=kind,
+        file=file.file,
         filename=file.filename or "",
-        content=content,
+        max_rows=settings.import_max_rows,
         dry_run=dry_run,
     )

@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import ARRAY, Boolean, String, Table, any_, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert
@@ -25,9 +26,7 @@ from projects_service.bulk_import.columns import (
     PROJECT_COLUMNS,
     STATUS_LABELS,
     Column,
-    city_code,
     header_index,
-    normalise_header,
 )
 from projects_service.bulk_import.exceptions import ImportFileInvalid, ImportRowsInvalid
 from projects_service.bulk_import.parsing import Cell, read_table
@@ -38,7 +37,9 @@ from projects_service.funded_project.models import FundedProject
 from projects_service.funded_project.schemas import FundedProjectCreate
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.codes import city_code_of
 from shared_kit.errors import FieldError
+from shared_kit.tabular import normalise_header
 
 CHUNK = 1000  # rows per statement: well under PostgreSQL's 65,535 bind parameters
 
@@ -55,13 +56,13 @@ class Spec:
 
 def _prepare_demand(raw: dict[str, str]) -> dict[str, str]:
     if "city" in raw:
-        raw["city"] = city_code(raw["city"])
+        raw["city"] = city_code_of(raw["city"])
     return raw
 
 
 def _prepare_project(raw: dict[str, str]) -> dict[str, str]:
     if "city" in raw:
-        raw["city"] = city_code(raw["city"])
+        raw["city"] = city_code_of(raw["city"])
     if "category" in raw:
         raw["category"] = CATEGORY_LABELS.get(raw["category"], raw["category"])
     if "status" in raw:
@@ -223,12 +224,14 @@ async def run_import(
     *,
     principal: Principal,
     kind: ImportKind,
+    file: IO[bytes],
     filename: str,
-    content: bytes,
+    max_rows: int,
     dry_run: bool,
 ) -> ImportReport:
     spec = SPECS[kind]
-    header, rows = read_table(filename, content)
+    # Parsing is CPU work (openpyxl, 100,000 rows): off the event loop.
+    header, rows = await run_in_threadpool(read_table, file, filename, max_rows=max_rows)
     fields = _map_header(spec, header)
     valid, errors = _validate_rows(spec, principal, fields, header, rows)
     given = [f for f in dict.fromkeys(fields) if f is not None and f != spec.key]

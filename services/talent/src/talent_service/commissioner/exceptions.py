@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shared_kit.errors import AppError, Conflict, NotFound, ValidationFailed
+from shared_kit.errors import Conflict, NotFound, ValidationFailed
 
 
 class CommissionerNotFound(NotFound):
@@ -31,11 +31,3 @@ class ServiceLogConflict(Conflict):
 class ImportRejected(ValidationFailed):
     code = "import_rows_invalid"
     title = "The file has invalid rows; nothing was written"
-
-
-class UnsupportedImportFile(AppError):
-    status, code, title = 415, "unsupported_file", "Upload a CSV (UTF-8 or GB18030) or XLSX file"
-
-
-class ImportTooLarge(AppError):
-    status, code, title = 413, "payload_too_large", "The file is too large"

@@ -6,18 +6,13 @@ Only the file's own content is checked here; rules that need the database
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
-
-from openpyxl import load_workbook
+from datetime import date
+from typing import IO, Any
 
 from shared_kit.errors import FieldError
+from shared_kit.tabular import cell_date, cell_text, normalise_header, open_table
 
 COLUMNS = ("dispatch_id", "village_code", "served_on", "days", "content", "outcome")
 REQUIRED = ("dispatch_id", "village_code", "served_on", "days", "content")
@@ -40,22 +35,14 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "content": ("服务内容", "内容"),
     "outcome": ("服务成效", "成效", "服务成果"),
 }
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 MAX_TEXT = 5000
 
 
-def _norm(header: Any) -> str:
-    text = unicodedata.normalize("NFKC", str(header or ""))
-    return "".join(text.split()).strip("*").lower()
-
-
 HEADER_MAP: dict[str, str] = {
-    _norm(alias): column for column, aliases in _ALIASES.items() for alias in (column, *aliases)
+    normalise_header(alias): column
+    for column, aliases in _ALIASES.items()
+    for alias in (column, *aliases)
 }
-
-
-class UnsupportedFile(Exception):
-    """Neither CSV text nor an XLSX workbook."""
 
 
 @dataclass(slots=True)  # 100,000 of these may be alive at once
@@ -79,66 +66,12 @@ class ParsedFile:
     header_errors: list[FieldError]
 
 
-def _records(content: bytes) -> Iterator[list[Any]]:
-    if content[:4] == b"PK\x03\x04":
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # a zip that is not a workbook
-            raise UnsupportedFile("the file is a ZIP archive but not an XLSX workbook") from exc
-        try:
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
-            while True:
-                # read_only parses the sheet as it is read: damage shows here, not on load.
-                try:
-                    values = next(rows)
-                except StopIteration:
-                    break
-                except Exception as exc:
-                    raise UnsupportedFile("the XLSX workbook is damaged") from exc
-                yield list(values)
-        finally:
-            workbook.close()
-        return
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Chinese Windows saves CSV as GB18030 (a superset of GBK).
-        try:
-            text = content.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise UnsupportedFile("CSV must be UTF-8 or GB18030 text") from exc
-    if "\x00" in text:
-        raise UnsupportedFile("not a CSV text file")
-    yield from csv.reader(io.StringIO(text, newline=""))
-
-
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _parse_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if len(text) == 10 and text[4] == "-":
-        try:
-            return date.fromisoformat(text)  # the common case, in C
-        except ValueError:
-            return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    return cell_text(value) or ""
 
 
 def _parse_int(value: Any) -> int | None:
@@ -152,60 +85,46 @@ def _parse_int(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def parse(content: bytes, *, max_rows: int) -> ParsedFile:
+def parse(f: IO[bytes], filename: str | None, *, max_rows: int) -> ParsedFile:
     """Typed rows with their cell errors; header problems stop before any row is read."""
-    records = _records(content)
-    header = next(records, None)
-    if header is None:
-        return ParsedFile([], [FieldError(field="file", code="empty_file", message="no header")])
-    positions: dict[str, int] = {}
-    header_errors = []
-    for index, raw in enumerate(header):
-        column = HEADER_MAP.get(_norm(raw))
-        if column is None:
-            continue  # extra columns (序号, 备注…) are ignored
-        if column in positions:
+    with open_table(f, filename=filename, max_rows=max_rows) as table:
+        header = table.header
+        positions: dict[str, int] = {}
+        header_errors = []
+        for index, raw in enumerate(header):
+            column = HEADER_MAP.get(normalise_header(raw))
+            if column is None:
+                continue  # extra columns (序号, 备注…) are ignored
+            if column in positions:
+                header_errors.append(
+                    FieldError(
+                        field=column,
+                        code="duplicate_column",
+                        message=f"two columns mean {column}: "
+                        f"{header[positions[column]]!r}, {raw!r}",
+                    )
+                )
+            positions[column] = index
+        missing = [c for c in REQUIRED if c not in positions]
+        if missing:
             header_errors.append(
                 FieldError(
-                    field=column,
-                    code="duplicate_column",
-                    message=f"two columns mean {column}: {header[positions[column]]!r}, {raw!r}",
+                    field="file",
+                    code="missing_columns",
+                    message="missing column(s): "
+                    + ", ".join(f"{c} ({_ALIASES[c][0]})" for c in missing),
                 )
             )
-        positions[column] = index
-    missing = [c for c in REQUIRED if c not in positions]
-    if missing:
-        header_errors.append(
-            FieldError(
-                field="file",
-                code="missing_columns",
-                message="missing column(s): "
-                + ", ".join(f"{c} ({_ALIASES[c][0]})" for c in missing),
-            )
-        )
-    if header_errors:
-        return ParsedFile([], header_errors)
+        if header_errors:
+            return ParsedFile([], header_errors)
 
-    rows: list[ParsedRow] = []
-    number = 0
-    today = date.today()
-    for values in records:
-        number += 1
-        cells = {c: values[i] if i < len(values) else None for c, i in positions.items()}
-        if all(_blank(v) for v in cells.values()):
-            continue  # trailing or spacer rows
-        if len(rows) >= max_rows:
-            return ParsedFile(
-                [],
-                [
-                    FieldError(
-                        field="file",
-                        code="too_many_rows",
-                        message=f"at most {max_rows} data rows per file",
-                    )
-                ],
-            )
-        rows.append(_parse_row(number, cells, today))
+        rows: list[ParsedRow] = []
+        today = date.today()
+        for number, values in table.rows:
+            cells = {c: values[i] if i < len(values) else None for c, i in positions.items()}
+            if all(_blank(v) for v in cells.values()):
+                continue  # rows with only extra columns filled
+            rows.append(_parse_row(number, cells, today))
     if not rows:
         return ParsedFile([], [FieldError(field="file", code="no_rows", message="no data rows")])
     return ParsedFile(rows, [])
@@ -231,7 +150,7 @@ def _parse_row(number: int, cells: dict[str, Any], today: date) -> ParsedRow:
             row.fail("village_code", "invalid_village_code", "a village code has 9 or 12 digits")
     value = cells.get("served_on")
     if not _blank(value):
-        served = _parse_date(value)
+        served = cell_date(value)
         if served is None:
             row.fail("served_on", "invalid_date", f"{_text(value)!r} is not a date (YYYY-MM-DD)")
         elif served > today:

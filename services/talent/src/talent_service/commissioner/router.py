@@ -12,12 +12,9 @@ from shared_kit.codes import CityCode, CountyCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
+from shared_kit.tabular import check_size
 from talent_service.commissioner import importer, service
-from talent_service.commissioner.exceptions import (
-    ImportRejected,
-    ImportTooLarge,
-    UnsupportedImportFile,
-)
+from talent_service.commissioner.exceptions import ImportRejected
 from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
 from talent_service.commissioner.schemas import (
     CommissionerCreate,
@@ -187,7 +184,6 @@ async def create_service_log(
     responses={
         201: {"model": ImportSummary, "description": "every row written"},
         413: {"model": Problem},
-        415: {"model": Problem},
     },
     tags=["commissioner-service-logs"],
 )
@@ -205,17 +201,16 @@ async def import_service_logs(
     served_on 服务日期, days 服务天数, content 服务内容, outcome 服务成效 (optional).
     A dry run answers 200 with the summary and every row error; a real run answers 201,
     or 422 (code import_rows_invalid) listing every failing row when any row fails.
+    A file that cannot be read is 422 ``unreadable_file``, ``no_rows`` or ``too_many_rows``
+    (past ``TALENT_IMPORT_MAX_ROWS``); one over ``TALENT_IMPORT_MAX_BYTES`` is 413.
     Roles: admin, city_bureau (its own city's dispatches only).
     """
     settings = request.app.state.settings
-    content = await file.read(settings.import_max_bytes + 1)
-    if len(content) > settings.import_max_bytes:
-        raise ImportTooLarge(f"at most {settings.import_max_bytes} bytes per file")
-    try:
-        # Parsing is CPU work (openpyxl): keep it off the event loop.
-        parsed = await run_in_threadpool(importer.parse, content, max_rows=settings.import_max_rows)
-    except importer.UnsupportedFile as exc:
-        raise UnsupportedImportFile(str(exc)) from exc
+    check_size(file, settings.import_max_bytes)
+    # Parsing is CPU work (openpyxl): keep it off the event loop.
+    parsed = await run_in_threadpool(
+        importer.parse, file.file, file.filename, max_rows=settings.import_max_rows
+    )
     if parsed.header_errors:
         raise ImportRejected("the file's header or size is not usable", errors=parsed.header_errors)
     outcome = await service.import_service_logs(

@@ -21,8 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import AppError, FieldError, ValidationFailed
-from shared_kit.tabular import is_xlsx
-from transfer_service.contract.file_rows import Rows, csv_rows, xlsx_rows
+from transfer_service.contract.file_rows import Rows, read_rows
 from transfer_service.contract.schemas import ImportSummary, TechContractCreate, rule_errors
 from transfer_service.party import party_city
 
@@ -76,11 +75,6 @@ class ImportRowsInvalid(ValidationFailed):
     title = "Some rows of the file are invalid; nothing was imported"
 
 
-class TooManyRows(ValidationFailed):
-    code = "too_many_rows"
-    title = "The file has more data rows than one import accepts"
-
-
 @dataclass
 class _Validated:
     headers: dict[str, str] = field(default_factory=dict)
@@ -109,14 +103,11 @@ def _validate_batch(
     rows: Rows,
     state: _Validated,
     own_city: str | None,
-    max_rows: int,
 ) -> list[tuple[Any, ...]]:
     """Validate up to BATCH rows; return the valid ones as staging records."""
     records: list[tuple[Any, ...]] = []
     for number, cells in itertools.islice(rows, BATCH):
         state.rows += 1
-        if state.rows > max_rows:
-            raise TooManyRows(f"at most {max_rows} data rows per file")
         try:
             data = TechContractCreate.model_validate(cells)
         except ValidationError as exc:
@@ -183,15 +174,14 @@ async def import_contracts(
 ) -> ImportSummary:
     own = scope.own_city(principal)
     state = _Validated()
-    reader = xlsx_rows if is_xlsx(file, filename) else csv_rows
-    rows = reader(file, state.headers)
+    rows = read_rows(file, filename=filename, headers=state.headers, max_rows=max_rows)
     # Through the session first: that opens the request's transaction on the connection,
     # which the staging table (ON COMMIT DROP) and the raw COPY below must live in.
     await session.execute(text(_STAGE_DDL))
     conn = await (await session.connection()).get_raw_connection()
     pg: Any = conn.driver_connection  # asyncpg, for COPY
     try:
-        summary = await _stage_and_classify(session, pg, rows, state, own, max_rows, dry_run)
+        summary = await _stage_and_classify(session, pg, rows, state, own, dry_run)
         if state.errors and not dry_run:
             raise ImportRowsInvalid(
                 f"{summary.failed} of {summary.rows} row(s) failed",
@@ -217,13 +207,12 @@ async def _stage_and_classify(
     rows: Rows,
     state: _Validated,
     own: str | None,
-    max_rows: int,
     dry_run: bool,
 ) -> ImportSummary:
     while True:
         before = state.rows
         # Parsing and validation are CPU work: keep them off the event loop.
-        batch = await anyio.to_thread.run_sync(_validate_batch, rows, state, own, max_rows)
+        batch = await anyio.to_thread.run_sync(_validate_batch, rows, state, own)
         if batch:
             # Valid rows are staged even after a failure, so the summary can say what
             # the rest of the file would do.

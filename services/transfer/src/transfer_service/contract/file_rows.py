@@ -1,18 +1,19 @@
-"""Read a contracts spreadsheet (CSV or XLSX) one row at a time, never whole in memory.
+"""Read a contracts spreadsheet (CSV or XLSX, by shared_kit.tabular) one row at a time,
+never whole in memory.
 
-Both readers yield ``(row_number, cells)`` where ``row_number`` is the 1-based data row
-(the header is row 0) and ``cells`` maps the canonical field name to the raw cell value.
+:func:`read_rows` yields ``(row_number, cells)`` where ``row_number`` is the 1-based data
+row (the header is row 0) and ``cells`` maps the canonical field name to the cell value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from datetime import date, datetime
 from typing import IO, Any
 
-from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.codes import city_code_of
 from shared_kit.errors import FieldError, ValidationFailed
-from shared_kit.tabular import csv_records, xlsx_records
+from shared_kit.tabular import cell_text, normalise_header, open_table
 
 # Canonical field → accepted headers (English names and the usual Chinese ones).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -32,7 +33,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "city": ("登记城市", "登记地市", "登记机构所在市", "登记市"),
 }
 REQUIRED = frozenset(HEADERS) - {"title", "seller_uscc", "buyer_uscc"}
-_BY_HEADER = {h: field for field, names in HEADERS.items() for h in (field, *names)}
+_BY_HEADER = {
+    normalise_header(h): field for field, names in HEADERS.items() for h in (field, *names)
+}
 
 # Chinese type names as registrars write them (domain.md §3).
 TYPE_NAMES = {
@@ -51,27 +54,13 @@ TYPE_NAMES = {
     "技术培训": "service_training",
     "技术中介": "service_intermediary",
 }
-_CITY_BY_NAME = {name: code for code, name in GUANGXI_CITIES.items()} | {
-    name.removesuffix("市"): code for code, name in GUANGXI_CITIES.items()
-}
 MONEY_FIELDS = ("contract_amount", "tech_transaction_amount")
 Rows = Generator[tuple[int, dict[str, Any]], None, None]
-
-
-class FileUnreadable(ValidationFailed):
-    code = "file_unreadable"
-    title = "The file cannot be read as CSV or XLSX"
 
 
 class BadHeader(ValidationFailed):
     code = "bad_header"
     title = "The header row does not name the required columns"
-
-
-def _norm_header(raw: Any) -> str:
-    text = "" if raw is None else str(raw)
-    text = text.strip().replace("（", "(").replace("）", ")").replace(" ", "")
-    return text.lower() if text.isascii() else text
 
 
 def map_header(raw: list[Any]) -> tuple[list[str | None], dict[str, str]]:
@@ -80,7 +69,7 @@ def map_header(raw: list[Any]) -> tuple[list[str | None], dict[str, str]]:
     written: dict[str, str] = {}
     errors: list[FieldError] = []
     for index, cell in enumerate(raw):
-        name = _norm_header(cell)
+        name = normalise_header(cell)
         field = _BY_HEADER.get(name) if name else None
         if name and field is None:
             errors.append(
@@ -114,16 +103,11 @@ def _plain(value: Any) -> Any:
     """A cell as the schema parses it: stripped text, a date, or None when empty."""
     if type(value) is str:  # every CSV cell: the fast path
         return value.strip() or None
-    if value is None:
-        return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, float):
-        # XLSX numbers are floats: the shortest repr is the number the user typed.
-        return repr(value)
-    return str(value).strip() or None
+    return cell_text(value)
 
 
 def _money(value: Any) -> Any:
@@ -156,7 +140,7 @@ def _type(value: Any) -> Any:
 
 def _city(value: Any) -> Any:
     text = _plain(value)
-    return _CITY_BY_NAME.get(text, text) if isinstance(text, str) else text
+    return city_code_of(text) if isinstance(text, str) else text
 
 
 def _region(value: Any) -> Any:
@@ -181,35 +165,25 @@ def normalise_cell(field: str, value: Any) -> Any:
     return _NORMALISERS.get(field, _plain)(value)
 
 
-def _rows(raw_rows: Iterator[list[Any]], headers: dict[str, str]) -> Rows:
-    try:
-        header = next(raw_rows)
-    except StopIteration:
-        raise BadHeader("the file is empty") from None
-    fields, written = map_header(list(header))
-    headers.update(written)
-    columns = [
-        (index, field, _NORMALISERS.get(field, _plain))
-        for index, field in enumerate(fields)
-        if field is not None
-    ]
-    for number, raw in enumerate(raw_rows, start=1):
-        width = len(raw)
-        # Empty cells are left out, so the schema's defaults (or "missing") apply.
-        cells = {
-            field: value
-            for index, field, norm in columns
-            if index < width and (value := norm(raw[index])) is not None
-        }
-        if cells:
-            yield number, cells
-
-
-def csv_rows(f: IO[bytes], headers: dict[str, str]) -> Rows:
-    """Rows of a CSV upload; ``headers`` receives field → header as written."""
-    yield from _rows(csv_records(f, error=FileUnreadable), headers)
-
-
-def xlsx_rows(f: IO[bytes], headers: dict[str, str]) -> Rows:
-    """Rows of the first sheet of an XLSX upload; ``headers`` as for :func:`csv_rows`."""
-    yield from _rows(xlsx_records(f, error=FileUnreadable), headers)
+def read_rows(
+    f: IO[bytes], *, filename: str | None, headers: dict[str, str], max_rows: int
+) -> Rows:
+    """Rows of a CSV or XLSX upload; ``headers`` receives field → header as written."""
+    with open_table(f, filename=filename, max_rows=max_rows) as table:
+        fields, written = map_header(table.header)
+        headers.update(written)
+        columns = [
+            (index, field, _NORMALISERS.get(field, _plain))
+            for index, field in enumerate(fields)
+            if field is not None
+        ]
+        for number, raw in table.rows:
+            width = len(raw)
+            # Empty cells are left out, so the schema's defaults (or "missing") apply.
+            cells = {
+                field: value
+                for index, field, norm in columns
+                if index < width and (value := norm(raw[index])) is not None
+            }
+            if cells:
+                yield number, cells

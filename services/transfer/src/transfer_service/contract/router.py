@@ -11,6 +11,7 @@ from shared_kit.codes import CityCode
 from shared_kit.db import ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
+from shared_kit.tabular import check_size
 from transfer_service.contract import bulk, service
 from transfer_service.contract.models import TechContract
 from transfer_service.contract.schemas import (
@@ -43,7 +44,11 @@ async def create_tech_contract(
     return await service.create_contract(session, principal=principal, data=body)
 
 
-@router.post("/imports", response_model=ImportSummary, responses={422: {"model": Problem}})
+@router.post(
+    "/imports",
+    response_model=ImportSummary,
+    responses={413: {"model": Problem}, 422: {"model": Problem}},
+)
 async def import_tech_contracts(
     session: SessionDep,
     principal: Writer,
@@ -53,14 +58,18 @@ async def import_tech_contracts(
 ) -> ImportSummary:
     """Register or update contracts from a spreadsheet, all rows or none (matched by
     registration number; Chinese or English headers). Roles: admin, city_bureau (every
-    row's registering city = own)."""
+    row's registering city = own). A file that cannot be read is 422 ``unreadable_file``,
+    ``no_rows`` or ``too_many_rows`` (past ``TRANSFER_CONTRACT_IMPORT_MAX_ROWS``); one over
+    ``TRANSFER_CONTRACT_IMPORT_MAX_BYTES`` is 413."""
+    settings = request.app.state.settings
+    check_size(file, settings.contract_import_max_bytes)
     return await bulk.import_contracts(
         session,
         principal=principal,
         file=file.file,
         filename=file.filename,
         dry_run=dry_run,
-        max_rows=request.app.state.settings.contract_import_max_rows,
+        max_rows=settings.contract_import_max_rows,
     )
 
 
