@@ -24,6 +24,7 @@ from shared_kit.logging import configure_logging
 from shared_kit.metrics import Metrics
 from shared_kit.middleware import RequestContextMiddleware
 from shared_kit.openapi import describe_problems
+from shared_kit.routing import MethodGuardMiddleware
 from shared_kit.settings import ServiceSettings
 
 Hook = Callable[[FastAPI], Awaitable[None]]
@@ -102,6 +103,7 @@ def create_service_app(
     app.state.settings = settings
     app.state.metrics = metrics
     install_error_handlers(app)
+    app.add_middleware(MethodGuardMiddleware)
     app.add_middleware(InputGuardMiddleware, check_bodies=guard_bodies)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     app.include_router(health_router(uses_database))

@@ -91,6 +91,10 @@ class ValidationFailed(AppError):
     status, code, title = 422, "validation_error", "Invalid input"
 
 
+class MethodNotAllowed(AppError):
+    status, code, title = 405, "method_not_allowed", "不支持该请求方法"
+
+
 class ServiceUnavailable(AppError):
     status, code, title = 503, "service_unavailable", "Service unavailable"
 
