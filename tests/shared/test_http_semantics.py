@@ -4,6 +4,8 @@
   the path declares (Starlette listed the methods of the first route only).
 - A fixed path segment never falls into a ``{id}`` route: ``GET …/imports`` where only
   ``POST …/imports`` exists is a 405, not a 422 about a malformed id.
+- Query parameters are read as declared: a date is an ISO date (``?to=0`` was read as
+  1970-01-01), a single-value parameter appears once.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from devstack.layout import SERVICES
+from shared_kit.query_guard import QueryParam, declared_query
 from shared_kit.routing import specificity
 from tests.platform.test_roles_walk import fill
 
@@ -89,3 +92,76 @@ def test_a_literal_segment_sorts_before_a_parameter() -> None:
     assert specificity("/v1/a/{id}") == specificity("/v1/a/{other_id}")
     assert specificity("/v1/a/{id}") < specificity("/v1/a/{rest:path}")
     assert specificity("/v1/a/imports") < specificity("/v1/a/{rest:path}")
+
+
+def query_routes(service: str) -> list[tuple[str, str, dict[str, QueryParam]]]:
+    """(method, path template, declared query parameters) of every route that has some."""
+    app = importlib.import_module(f"{service}_service.main").create_app()
+    out = []
+    for route in iter_route_contexts(app.routes):
+        original = route.original_route
+        if isinstance(original, APIRoute) and route.include_in_schema:
+            declared = declared_query(original.dependant)
+            for method in sorted(original.methods - {"HEAD"}):
+                if declared:
+                    out.append((method, route.path or "", declared))
+    return out
+
+
+@asyncio_mark
+@pytest.mark.parametrize("service", [s.name for s in SERVICES])
+async def test_query_parameters_are_read_as_declared(
+    service_client_factory: Any, service: str
+) -> None:
+    """A date parameter takes ISO dates only; a single-value parameter appears once."""
+    create_app = importlib.import_module(f"{service}_service.main").create_app
+    svc = await service_client_factory(service, create_app)
+    admin = svc.as_("admin")
+    wrong = []
+    dates = repeats = 0
+    for method, path, declared in query_routes(service):
+        url = fill(path)
+        for name, param in declared.items():
+            sent: list[tuple[str, str]] = []
+            if param.is_date:
+                dates += 1
+                for value in ("0", "20240101", "1700000000", "2024-1-1"):
+                    sent.append((name, value))
+                    r = await admin.request(method, url, params=[(name, value)])
+                    if not _refused(r, name, "date_format"):
+                        wrong.append((method, path, name, value, r.status_code))
+            if not param.repeatable:
+                repeats += 1
+                r = await admin.request(method, url, params=[(name, "1"), (name, "1")])
+                if not _refused(r, name, "repeated_parameter"):
+                    wrong.append((method, path, name, "repeated", r.status_code))
+    assert repeats > 0
+    assert dates > 0 or service == "reporting"
+    assert wrong == []
+
+
+def _refused(r: Any, name: str, code: str) -> bool:
+    if r.status_code != 422 or r.json().get("code") != "invalid_query":
+        return False
+    return {"field": f"query.{name}", "code": code} in [
+        {"field": e["field"], "code": e["code"]} for e in r.json()["errors"]
+    ]
+
+
+@asyncio_mark
+async def test_a_repeatable_parameter_may_repeat(service_client_factory: Any) -> None:
+    from talent_service.main import create_app
+
+    svc = await service_client_factory("talent", create_app)
+    params = [("uscc", "91450100MA5K00012J"), ("uscc", "914501005794165304")]
+    r = await svc.as_("admin").get("/v1/experts/eligible", params=params)
+    assert r.status_code == 200, r.text
+
+
+@asyncio_mark
+async def test_an_iso_date_is_accepted(service_client_factory: Any) -> None:
+    from transfer_service.main import create_app
+
+    svc = await service_client_factory("transfer", create_app)
+    r = await svc.as_("admin").get("/v1/transfer-records", params={"transferred_to": "2024-12-31"})
+    assert r.status_code == 200, r.text
