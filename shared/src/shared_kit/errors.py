@@ -127,7 +127,7 @@ def unique_conflict(exc: BaseException) -> Conflict | None:
     if error is None or error.sqlstate != UNIQUE_VIOLATION:
         return None
     match = _KEY_DETAIL.search(str(getattr(error, "detail", "") or ""))
-    columns = [c.strip() for c in match["columns"].split(",")] if match else []
+    columns = [c.strip().strip('"') for c in match["columns"].split(",")] if match else []
     kind = _UNIQUE_CONFLICTS.get(str(getattr(error, "constraint_name", "") or ""), AlreadyExists)
     fields = "、".join(columns) or "唯一键"
     return kind(
