@@ -49,7 +49,8 @@ async def test_any_other_unique_violation_is_already_exists(pg: TestDatabase) ->
     conflict = unique_conflict(await _violation(pg, "uq_seats_somewhere"))
     assert type(conflict) is AlreadyExists
     assert conflict.status == 409
-    assert conflict.detail is not None and "row、number" in conflict.detail
+    assert conflict.detail is not None
+    assert "row、number" in conflict.detail
 
 
 async def test_other_errors_are_not_conflicts() -> None:
