@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import importlib
 from collections import defaultdict
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel
 
 from devstack.layout import SERVICES
-from shared_kit.query_guard import QueryParam, declared_query
 from shared_kit.routing import specificity
+from shared_kit.strict_input import QueryParam, body_problems, declared_query, type_members
 from tests.platform.test_roles_walk import fill
 
 asyncio_mark = pytest.mark.asyncio(loop_scope="session")
@@ -165,3 +167,98 @@ async def test_an_iso_date_is_accepted(service_client_factory: Any) -> None:
     svc = await service_client_factory("transfer", create_app)
     r = await svc.as_("admin").get("/v1/transfer-records", params={"transferred_to": "2024-12-31"})
     assert r.status_code == 200, r.text
+
+
+def body_dates(service: str) -> list[tuple[str, str, list[str]]]:
+    """(method, path, top-level date fields) of every route whose JSON body has some."""
+    app = importlib.import_module(f"{service}_service.main").create_app()
+    out = []
+    for route in iter_route_contexts(app.routes):
+        original = route.original_route
+        if not isinstance(original, APIRoute) or original.body_field is None:
+            continue
+        model = original.body_field.field_info.annotation
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            continue
+        names = [
+            info.alias or name
+            for name, info in model.model_fields.items()
+            if date in type_members(info.annotation)
+            and datetime not in type_members(info.annotation)
+        ]
+        for method in sorted(original.methods):
+            if names:
+                out.append((method, route.path or "", names))
+    return out
+
+
+@asyncio_mark
+@pytest.mark.parametrize("service", [s.name for s in SERVICES])
+async def test_body_dates_are_iso_dates(service_client_factory: Any, service: str) -> None:
+    """``{"opened_on": 0}`` was read as 1970-01-01; every date field now takes ISO dates only."""
+    create_app = importlib.import_module(f"{service}_service.main").create_app
+    svc = await service_client_factory(service, create_app)
+    admin = svc.as_("admin")
+    wrong = []
+    probed = 0
+    for method, path, names in body_dates(service):
+        for name in names:
+            for value in (0, 1700000000, "20240101", "2024-01-01T00:00:00"):
+                probed += 1
+                r = await admin.request(method, fill(path), json={name: value})
+                errors = r.json().get("errors") or [] if r.status_code == 422 else []
+                fields = {e["field"] for e in errors}
+                if r.json().get("code") != "invalid_type" or f"body.{name}" not in fields:
+                    wrong.append((method, path, name, value, r.status_code))
+    assert probed > 0 or service == "reporting"
+    assert wrong == []
+
+
+class Loan(BaseModel):
+    amount: int
+    rate: float
+    on: date
+    urgent: bool = False
+
+
+class Batch(BaseModel):
+    ref: str
+    loans: list[Loan]
+    closed_on: date | None = None
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "code"),
+    [
+        (
+            {"ref": "a", "loans": [{"amount": False, "rate": 1, "on": "2024-01-01"}]},
+            "body.loans.0.amount",
+            "type_mismatch",
+        ),
+        (
+            {"ref": "a", "loans": [{"amount": 1, "rate": "1.5", "on": "2024-01-01"}]},
+            "body.loans.0.rate",
+            "type_mismatch",
+        ),
+        (
+            {"ref": "a", "loans": [{"amount": 1, "rate": 1, "on": "2024-01-01", "urgent": 1}]},
+            "body.loans.0.urgent",
+            "type_mismatch",
+        ),
+        (
+            {"ref": "a", "loans": [{"amount": "7", "rate": 1, "on": "2024-01-01"}]},
+            "body.loans.0.amount",
+            "type_mismatch",
+        ),
+        ({"ref": "a", "loans": [], "closed_on": 0}, "body.closed_on", "date_format"),
+        ({"ref": 5, "loans": []}, "body.ref", "type_mismatch"),
+    ],
+)
+def test_json_types_are_the_documented_ones(body: dict[str, Any], field: str, code: str) -> None:
+    errors = body_problems(Batch, body, ("body",))
+    assert [(e.field, e.code) for e in errors] == [(field, code)]
+
+
+def test_a_well_typed_body_passes() -> None:
+    body = {"ref": "a", "loans": [{"amount": 1, "rate": 2, "on": "2024-01-01"}], "closed_on": None}
+    assert body_problems(Batch, body, ("body",)) == []

@@ -24,9 +24,9 @@ from shared_kit.logging import configure_logging
 from shared_kit.metrics import Metrics
 from shared_kit.middleware import RequestContextMiddleware
 from shared_kit.openapi import describe_problems
-from shared_kit.query_guard import strict_query
 from shared_kit.routing import MethodGuardMiddleware
 from shared_kit.settings import ServiceSettings
+from shared_kit.strict_input import strict_input
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 
@@ -100,7 +100,7 @@ def create_service_app(
         openapi_url=openapi_url,
         docs_url=docs_url,
         redoc_url="/redoc" if docs_url else None,
-        dependencies=[Depends(strict_query)],
+        dependencies=[Depends(strict_input)],
     )
     app.state.settings = settings
     app.state.metrics = metrics
