@@ -66,6 +66,8 @@ CHECKS = (
     "content_type_conformance",
     "response_schema_conformance",
     "response_headers_conformance",
+    # A request the document calls invalid (negative generation mode) is refused with a 4xx.
+    "negative_data_rejection",
 )
 
 
@@ -147,9 +149,13 @@ def fuzz(
             return {"X-Principal": tokens.token("bank", bank=BANK)}
 
         key = api_key(stack, "admin")
+        bureau_key = api_key(stack, "city_bureau", city=CITY)
 
         def gateway_key() -> dict[str, str]:
             return {"X-API-Key": key}
+
+        def gateway_bureau_key() -> dict[str, str]:
+            return {"X-API-Key": bureau_key}
 
         no_bank = "^/v1/bank/"
         targets = [
@@ -185,6 +191,15 @@ def fuzz(
                 max_examples=max(1, FUZZ_EXAMPLES // 3),
                 phases=ALL_PHASES if FUZZ_GATEWAY_COVERAGE else ("examples", "fuzzing"),
             ),
+            # The same as a city bureau's API key: scope rules through the real gateway.
+            Target(
+                "gateway-city-bureau",
+                stack.gateway,
+                gateway_bureau_key,
+                include_path_regex="^/api/",
+                max_examples=max(1, FUZZ_EXAMPLES // 3),
+                phases=ALL_PHASES if FUZZ_GATEWAY_COVERAGE else ("examples", "fuzzing"),
+            ),
         ]
         yield Fuzz(stack, {t.name: t for t in targets}, bank_credentials(stack))
 
@@ -204,7 +219,11 @@ def load_schema(target: Target) -> schemathesis.BaseSchema:
             "workers": 1,
             "request-timeout": 60,
             "headers": target.headers(),
-            "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
+            "checks": {
+                "enabled": False,
+                **{name: {"enabled": True} for name in CHECKS},
+                "negative_data_rejection": {"enabled": True, "expected-statuses": ["4xx"]},
+            },
             "phases": {
                 **{phase: {"enabled": phase in target.phases} for phase in ALL_PHASES},
                 "stateful": {"enabled": FUZZ_STATEFUL},
@@ -256,6 +275,13 @@ def run(target: Target) -> Outcome:
     return outcome
 
 
+SIGNATURE_HEADERS = frozenset({"signature", "signature-input", "content-digest"})
+
+
+def _required_headers(case: schemathesis.Case) -> set[str]:
+    return {str(param.name).lower() for param in case.operation.headers if param.is_required}
+
+
 def signer(bank: Credentials) -> Any:
     """A ``before_call`` hook: a request to the gateway's /bank/v1/ is signed as ``bank``."""
 
@@ -275,7 +301,11 @@ def signer(bank: Credentials) -> Any:
             return prepared
 
     def before_call(context: HookContext, case: schemathesis.Case, kwargs: dict[str, Any]) -> None:
-        if case.path.startswith("/bank/v1/"):
+        # A negative case that leaves out a signature header the document requires is
+        # sent as generated, unsigned: the gateway must refuse it.
+        sent = {name.lower() for name in (case.headers or {})}
+        required = SIGNATURE_HEADERS & _required_headers(case)
+        if case.path.startswith("/bank/v1/") and required <= sent:
             kwargs["auth"] = BankSignature()
 
     return before_call
@@ -287,6 +317,7 @@ TARGETS = [
     "enterprise-bank",
     "gateway",
     "gateway-proxied",
+    "gateway-city-bureau",
 ]
 
 
@@ -301,7 +332,7 @@ def test_fuzz(fuzz: Fuzz, name: str) -> None:
     finally:
         if hook is not None:
             GLOBAL_HOOK_DISPATCHER.unregister(hook)
-    print(outcome.summary())
+    print(outcome.report())
     assert outcome.operations, f"{name}: no operation was tested"
     assert not outcome.findings, outcome.report()
     assert not outcome.errors, outcome.report()

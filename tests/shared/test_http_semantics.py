@@ -21,7 +21,13 @@ from pydantic import BaseModel
 
 from devstack.layout import SERVICES
 from shared_kit.routing import specificity
-from shared_kit.strict_input import QueryParam, body_problems, declared_query, type_members
+from shared_kit.strict_input import (
+    QueryParam,
+    body_problems,
+    declared_query,
+    query_problems,
+    type_members,
+)
 from tests.platform.test_roles_walk import fill
 
 asyncio_mark = pytest.mark.asyncio(loop_scope="session")
@@ -262,3 +268,11 @@ def test_json_types_are_the_documented_ones(body: dict[str, Any], field: str, co
 def test_a_well_typed_body_passes() -> None:
     body = {"ref": "a", "loans": [{"amount": 1, "rate": 2, "on": "2024-01-01"}], "closed_on": None}
     assert body_problems(Batch, body, ("body",)) == []
+
+
+def test_a_datetime_query_parameter_takes_iso_date_times_only() -> None:
+    declared = {"to": QueryParam(repeatable=False, is_date=False, is_datetime=True)}
+    for value in ("0", "1700000000", "2024-01-01"):
+        errors = query_problems(declared, [("to", value)])
+        assert [(e.field, e.code) for e in errors] == [("query.to", "datetime_format")], value
+    assert query_problems(declared, [("to", "2024-01-01T08:00:00+08:00")]) == []

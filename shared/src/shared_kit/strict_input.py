@@ -28,6 +28,8 @@ from pydantic import BaseModel
 from shared_kit.errors import FieldError, ValidationFailed
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The date part of an ISO 8601 date-time; pydantic checks the rest (a number is not one).
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ].+")
 _SEQUENCES = (list, set, frozenset, tuple, Sequence)
 
 
@@ -40,6 +42,7 @@ class BodyTypeInvalid(ValidationFailed):
 
 
 DATE_MESSAGE = "日期须为 ISO 8601 格式 YYYY-MM-DD"
+DATETIME_MESSAGE = "时间须为 ISO 8601 格式 YYYY-MM-DDTHH:MM:SS（可带时区）"
 TYPE_MESSAGE = "值的 JSON 类型与接口文档声明的类型不符"
 
 
@@ -47,6 +50,7 @@ TYPE_MESSAGE = "值的 JSON 类型与接口文档声明的类型不符"
 class QueryParam:
     repeatable: bool
     is_date: bool
+    is_datetime: bool = False
 
 
 def type_members(annotation: Any) -> list[Any]:
@@ -62,8 +66,9 @@ def type_members(annotation: Any) -> list[Any]:
 def _describe(annotation: Any) -> QueryParam:
     members = type_members(annotation)
     repeatable = any(get_origin(m) in _SEQUENCES or m in _SEQUENCES for m in members)
-    is_date = any(m is date for m in members) and not any(m is datetime for m in members)
-    return QueryParam(repeatable=repeatable, is_date=is_date)
+    is_datetime = any(m is datetime for m in members)
+    is_date = any(m is date for m in members) and not is_datetime
+    return QueryParam(repeatable=repeatable, is_date=is_date, is_datetime=is_datetime)
 
 
 def declared_query(dependant: Dependant) -> dict[str, QueryParam]:
@@ -104,11 +109,11 @@ def query_problems(
         param = declared.get(name)
         if param is not None and param.is_date and not _ISO_DATE.fullmatch(value):
             errors.append(
-                FieldError(
-                    field=f"query.{name}",
-                    code="date_format",
-                    message=DATE_MESSAGE,
-                )
+                FieldError(field=f"query.{name}", code="date_format", message=DATE_MESSAGE)
+            )
+        if param is not None and param.is_datetime and not _ISO_DATETIME.fullmatch(value):
+            errors.append(
+                FieldError(field=f"query.{name}", code="datetime_format", message=DATETIME_MESSAGE)
             )
     return errors
 
