@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
+from starlette.routing import compile_path
 
 from devstack.layout import SERVICES
 from shared_kit.routing import specificity
@@ -276,3 +277,26 @@ def test_a_datetime_query_parameter_takes_iso_date_times_only() -> None:
         errors = query_problems(declared, [("to", value)])
         assert [(e.field, e.code) for e in errors] == [("query.to", "datetime_format")], value
     assert query_problems(declared, [("to", "2024-01-01T08:00:00+08:00")]) == []
+
+
+@pytest.mark.parametrize("service", [s.name for s in SERVICES])
+def test_no_route_is_shadowed_by_a_less_specific_one(
+    service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a literal and a ``{param}`` template both take a method, the literal is tried
+    first (the 405 guard settles methods; dispatch between two routes is declaration order)."""
+    monkeypatch.setenv("PRINCIPAL_PUBLIC_KEY", "unused")
+    app = importlib.import_module(f"{service}_service.main").create_app()
+    routes = [
+        (r.path or "", set(r.methods or ()), compile_path(r.path or "")[0])
+        for r in iter_route_contexts(app.routes)
+        if isinstance(r.original_route, APIRoute)
+    ]
+    shadowed = [
+        (method, later, earlier)
+        for i, (earlier, earlier_methods, earlier_regex) in enumerate(routes)
+        for later, later_methods, _ in routes[i + 1 :]
+        if specificity(later) < specificity(earlier) and earlier_regex.match(fill(later))
+        for method in earlier_methods & later_methods
+    ]
+    assert shadowed == []
