@@ -27,7 +27,7 @@ response_headers_conformance and negative_data_rejection (a request the document
 invalid is refused with a 4xx). Each run prints what it did (operations, requests per
 phase, failures); a failure lists the check, the response and a curl to reproduce it.
 
-Budget, so the suite fits CI (about 3.5 minutes on two cores, 1.5 of them the city
+Budget, so the suite fits CI (about 2.5 minutes on two cores, one of them the city
 bureau's coverage phase through the gateway): ``FUZZ_EXAMPLES``
 generated requests per operation in the fuzzing phase (default 10; the proxied gateway
 operations get a third). ``FUZZ_SEED`` fixes generation (default constant: a CI failure
