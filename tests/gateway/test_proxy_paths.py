@@ -29,6 +29,11 @@ async def admin_key(pg: TestDatabase) -> str:
     return (await make_api_key(pg, Role.admin))[0]
 
 
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def bureau_key(pg: TestDatabase) -> str:
+    return (await make_api_key(pg, Role.city_bureau, city="450300"))[0]
+
+
 @asyncio_mark
 class TestProxyPaths:
     @pytest.mark.parametrize(
@@ -56,3 +61,31 @@ class TestProxyPaths:
             for path in ("/api/projects/%2E%2E/metrics", "/api/projects/v1/%2E/x"):
                 r = await gw.get(path, headers={"X-API-Key": admin_key})
                 assert_problem(r, 404, "not_found")
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/api/projects/metrics",
+            "/api/projects/readyz",
+            "/api/projects/healthz",
+            "/api/projects/openapi.json",
+            "/api/projects/docs",
+            "/api/projects/redoc",
+            "/api/projects/v2/items",
+            "/api/projects/",
+            "/api/projects/v1x/items",
+        ],
+    )
+    async def test_only_the_versioned_api_of_a_service_is_forwarded(
+        self, pg: TestDatabase, upstream: str, admin_key: str, bureau_key: str, path: str
+    ) -> None:
+        """The echo upstream answers 200 to anything: a 404 here is the gateway's."""
+        async with gateway(pg, upstream_projects=upstream) as gw:
+            for key in (admin_key, bureau_key):
+                r = await gw.get(path, headers={"X-API-Key": key})
+                assert_problem(r, 404, "not_found")
+            r = await gw.get("/api/projects/v1/items", headers={"X-API-Key": bureau_key})
+            assert r.status_code == 200, r.text
+            assert r.json()["path"] == "/v1/items"
+            # The gateway's own merged document stays.
+            assert (await gw.get("/openapi.json")).status_code == 200

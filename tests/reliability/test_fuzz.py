@@ -14,15 +14,21 @@ database (gateway rate limit off). Fuzzed, each from the document its process se
 - the gateway's merged document with an admin API key: its own operations and the
   ``/bank/v1/…`` ones (signed, RFC 9421, as a registered bank client) in every phase,
   the proxied ``/api/…`` ones (their coverage phase ran at the service) with examples,
-  fuzzing and stateful phases.
+  fuzzing and stateful phases;
+- the gateway's proxied operations again with a city bureau's API key, in every phase
+  (coverage included: its boundary and invalid values pass the real gateway and meet
+  the scope rules).
 
-Every response must pass not_a_server_error (no 5xx), status_code_conformance (a status
-the operation declares), content_type_conformance (the declared media type:
-problem+json for every error), response_schema_conformance and
-response_headers_conformance. Each run prints what it did (operations, requests per
+Generation mode is "all" everywhere: valid (positive) and schema-invalid (negative)
+requests. Every response must pass not_a_server_error (no 5xx), status_code_conformance
+(a status the operation declares), content_type_conformance (the declared media type:
+problem+json for every error), response_schema_conformance,
+response_headers_conformance and negative_data_rejection (a request the document calls
+invalid is refused with a 4xx). Each run prints what it did (operations, requests per
 phase, failures); a failure lists the check, the response and a curl to reproduce it.
 
-Budget, so the suite fits CI (about 1.5 minutes on two cores): ``FUZZ_EXAMPLES``
+Budget, so the suite fits CI (about 2.5 minutes on two cores, one of them the city
+bureau's coverage phase through the gateway): ``FUZZ_EXAMPLES``
 generated requests per operation in the fuzzing phase (default 10; the proxied gateway
 operations get a third). ``FUZZ_SEED`` fixes generation (default constant: a CI failure
 reproduces). ``FUZZ_STATEFUL=0`` drops the stateful phase, ``FUZZ_GATEWAY_COVERAGE=1``
@@ -66,6 +72,8 @@ CHECKS = (
     "content_type_conformance",
     "response_schema_conformance",
     "response_headers_conformance",
+    # A request the document calls invalid (negative generation mode) is refused with a 4xx.
+    "negative_data_rejection",
 )
 
 
@@ -147,9 +155,13 @@ def fuzz(
             return {"X-Principal": tokens.token("bank", bank=BANK)}
 
         key = api_key(stack, "admin")
+        bureau_key = api_key(stack, "city_bureau", city=CITY)
 
         def gateway_key() -> dict[str, str]:
             return {"X-API-Key": key}
+
+        def gateway_bureau_key() -> dict[str, str]:
+            return {"X-API-Key": bureau_key}
 
         no_bank = "^/v1/bank/"
         targets = [
@@ -185,6 +197,15 @@ def fuzz(
                 max_examples=max(1, FUZZ_EXAMPLES // 3),
                 phases=ALL_PHASES if FUZZ_GATEWAY_COVERAGE else ("examples", "fuzzing"),
             ),
+            # As a city bureau's API key through the real gateway, every phase: the coverage
+            # phase's boundary and invalid values meet the scope rules as well.
+            Target(
+                "gateway-city-bureau",
+                stack.gateway,
+                gateway_bureau_key,
+                include_path_regex="^/api/",
+                max_examples=max(1, FUZZ_EXAMPLES // 3),
+            ),
         ]
         yield Fuzz(stack, {t.name: t for t in targets}, bank_credentials(stack))
 
@@ -204,7 +225,11 @@ def load_schema(target: Target) -> schemathesis.BaseSchema:
             "workers": 1,
             "request-timeout": 60,
             "headers": target.headers(),
-            "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
+            "checks": {
+                "enabled": False,
+                **{name: {"enabled": True} for name in CHECKS},
+                "negative_data_rejection": {"enabled": True, "expected-statuses": ["4xx"]},
+            },
             "phases": {
                 **{phase: {"enabled": phase in target.phases} for phase in ALL_PHASES},
                 "stateful": {"enabled": FUZZ_STATEFUL},
@@ -256,6 +281,13 @@ def run(target: Target) -> Outcome:
     return outcome
 
 
+SIGNATURE_HEADERS = frozenset({"signature", "signature-input", "content-digest"})
+
+
+def _required_headers(case: schemathesis.Case) -> set[str]:
+    return {str(param.name).lower() for param in case.operation.headers if param.is_required}
+
+
 def signer(bank: Credentials) -> Any:
     """A ``before_call`` hook: a request to the gateway's /bank/v1/ is signed as ``bank``."""
 
@@ -275,7 +307,11 @@ def signer(bank: Credentials) -> Any:
             return prepared
 
     def before_call(context: HookContext, case: schemathesis.Case, kwargs: dict[str, Any]) -> None:
-        if case.path.startswith("/bank/v1/"):
+        # A negative case that leaves out a signature header the document requires is
+        # sent as generated, unsigned: the gateway must refuse it.
+        sent = {name.lower() for name in (case.headers or {})}
+        required = SIGNATURE_HEADERS & _required_headers(case)
+        if case.path.startswith("/bank/v1/") and required <= sent:
             kwargs["auth"] = BankSignature()
 
     return before_call
@@ -287,6 +323,7 @@ TARGETS = [
     "enterprise-bank",
     "gateway",
     "gateway-proxied",
+    "gateway-city-bureau",
 ]
 
 
@@ -301,7 +338,7 @@ def test_fuzz(fuzz: Fuzz, name: str) -> None:
     finally:
         if hook is not None:
             GLOBAL_HOOK_DISPATCHER.unregister(hook)
-    print(outcome.summary())
+    print(outcome.report())
     assert outcome.operations, f"{name}: no operation was tested"
     assert not outcome.findings, outcome.report()
     assert not outcome.errors, outcome.report()

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from sqlalchemy import text
 from starlette.responses import PlainTextResponse, Response
@@ -24,7 +24,9 @@ from shared_kit.logging import configure_logging
 from shared_kit.metrics import Metrics
 from shared_kit.middleware import RequestContextMiddleware
 from shared_kit.openapi import describe_problems
+from shared_kit.routing import MethodGuardMiddleware
 from shared_kit.settings import ServiceSettings
+from shared_kit.strict_input import strict_input
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 
@@ -98,10 +100,12 @@ def create_service_app(
         openapi_url=openapi_url,
         docs_url=docs_url,
         redoc_url="/redoc" if docs_url else None,
+        dependencies=[Depends(strict_input)],
     )
     app.state.settings = settings
     app.state.metrics = metrics
     install_error_handlers(app)
+    app.add_middleware(MethodGuardMiddleware)
     app.add_middleware(InputGuardMiddleware, check_bodies=guard_bodies)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     app.include_router(health_router(uses_database))

@@ -8,6 +8,7 @@ Domain code raises :class:`AppError` subclasses; the handlers registered by
 from __future__ import annotations
 
 import logging
+import re
 import socket
 from typing import Any, ClassVar
 
@@ -85,10 +86,65 @@ class NotFound(AppError):
 
 class Conflict(AppError):
     status, code, title = 409, "conflict", "Conflict"
+    # Unique constraints (by name) whose violation this conflict stands for: a race past a
+    # service's check-first answers with the same code as the check (see unique_conflict).
+    unique_constraints: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in cls.unique_constraints:
+            _UNIQUE_CONFLICTS[name] = cls
+
+
+class AlreadyExists(Conflict):
+    status, code, title = 409, "already_exists", "记录已存在"
+
+
+_UNIQUE_CONFLICTS: dict[str, type[Conflict]] = {}
+UNIQUE_VIOLATION = "23505"
+_KEY_DETAIL = re.compile(r"Key \((?P<columns>.+?)\)=\((?P<values>.*)\) already exists")
+
+
+def _postgres_error(exc: BaseException) -> asyncpg.PostgresError | None:
+    """The asyncpg error behind ``exc`` (SQLAlchemy wraps it twice), if any."""
+    seen: BaseException | None = exc
+    for _ in range(4):
+        if seen is None or isinstance(seen, asyncpg.PostgresError):
+            return seen
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return None
+
+
+def unique_conflict(exc: BaseException) -> Conflict | None:
+    """The 409 for a unique violation (SQLSTATE 23505), naming the conflicting fields; else None.
+
+    Services check a natural key before inserting; two concurrent creates both pass the
+    check and the second insert meets the constraint. The constraint's columns name the
+    fields (the API's field names are the column names); a conflict class that declares
+    the constraint in ``unique_constraints`` lends its code and title.
+    """
+    error = _postgres_error(exc)
+    if error is None or error.sqlstate != UNIQUE_VIOLATION:
+        return None
+    match = _KEY_DETAIL.search(str(getattr(error, "detail", "") or ""))
+    columns = [c.strip().strip('"') for c in match["columns"].split(",")] if match else []
+    kind = _UNIQUE_CONFLICTS.get(str(getattr(error, "constraint_name", "") or ""), AlreadyExists)
+    fields = "、".join(columns) or "唯一键"
+    return kind(
+        f"{fields} 与已有记录重复",
+        errors=[
+            FieldError(field=f"body.{column}", code="already_exists", message="该值已被占用")
+            for column in columns
+        ],
+    )
 
 
 class ValidationFailed(AppError):
     status, code, title = 422, "validation_error", "Invalid input"
+
+
+class MethodNotAllowed(AppError):
+    status, code, title = 405, "method_not_allowed", "不支持该请求方法"
 
 
 class ServiceUnavailable(AppError):
@@ -257,6 +313,9 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def database_error(request: Request, exc: Exception) -> Response:
+        conflict = unique_conflict(exc)
+        if conflict is not None:
+            return await app_error(request, conflict)
         if not is_database_unavailable(exc):
             return await unhandled(request, exc)
         # An outage, not a bug: one line, no traceback, and an answer the client can act on.

@@ -65,6 +65,8 @@ _DROP_RESPONSE = frozenset(
     }
 )
 _BUFFER_LIMIT = 1 << 20
+# The first path segment of every forwarded request: a service's versioned public API.
+PUBLIC_PREFIX = "v1"
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
@@ -76,9 +78,12 @@ async def proxy(request: Request, service: str, path: str) -> Response:
         return problem_response(
             404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
         )
-    if any(segment in (".", "..") for segment in path.split("/")):
-        # The upstream URL would resolve them: /api/x/../metrics must not reach x's /metrics.
-        return problem_response(404, "not_found", "Not found", detail="no such resource")
+    segments = path.split("/")
+    # Only a service's public API is forwarded: its /metrics, /readyz, /openapi.json and
+    # /docs are for operators, not clients. Dot segments would be resolved upstream
+    # (/api/x/v1/../metrics must not reach x's /metrics).
+    if segments[0] != PUBLIC_PREFIX or any(segment in (".", "..") for segment in segments):
+        return problem_response(404, "not_found", "未找到", detail="网关不转发此路径")
     principal = await identify(request)
     body = await read_body(request)
     if isinstance(body, Response):

@@ -11,6 +11,7 @@ class EnterpriseNotFound(NotFound):
 class EnterpriseExists(Conflict):
     code = "enterprise_exists"
     title = "An enterprise with this USCC is already registered"
+    unique_constraints = ("uq_enterprises_uscc",)
 
 
 class OverrideNotAllowed(Forbidden):

@@ -21,6 +21,7 @@ class AwardNotFound(NotFound):
 class CertificateExists(Conflict):
     code = "certificate_exists"
     title = "This certificate number is already recorded"
+    unique_constraints = ("uq_hte_recognitions_certificate_no",)
 
 
 class AlreadyEnded(Conflict):

@@ -17,6 +17,7 @@ class PartnerBankNotFound(NotFound):
 class PartnerBankExists(Conflict):
     code = "partner_bank_exists"
     title = "A partner bank with this code exists"
+    unique_constraints = ("uq_partner_banks_code",)
 
 
 class PartnerBankEnded(Conflict):

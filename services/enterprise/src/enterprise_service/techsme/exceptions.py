@@ -11,6 +11,10 @@ class RegistrationNotFound(NotFound):
 class RegistrationExists(Conflict):
     code = "tech_sme_registration_exists"
     title = "The enterprise is already registered that year, or the number is taken"
+    unique_constraints = (
+        "uq_tech_sme_registrations_enterprise_uscc_year",
+        "uq_tech_sme_registrations_registration_no",
+    )
 
 
 class RegistrationRevoked(Conflict):

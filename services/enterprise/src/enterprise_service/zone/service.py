@@ -24,6 +24,7 @@ class ZoneNotFound(NotFound):
 class ZoneExists(Conflict):
     code = "hitech_zone_exists"
     title = "A zone with this name exists"
+    unique_constraints = ("uq_hitech_zones_name",)
 
 
 class ZoneClosed(Conflict):

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from shared_kit.patch import Patch
+from shared_kit.trimmed import TrimmedModel
 from talent_service.common_schemas import Money, PastDate, Text100, Year
 
 Academy = Literal["cae", "cas"]
@@ -16,9 +17,7 @@ GrantKind = Literal["team_allowance", "research_project"]
 GrantStatus = Literal["paid", "revoked"]
 
 
-class CandidateCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class CandidateCreate(TrimmedModel):
     person_id: uuid.UUID
     academy: Academy = "cae"
     discipline: Text100

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from shared_kit.codes import CityCode, CountyCode
+from shared_kit.trimmed import TrimmedModel
 
 CommissionerKind = Literal["individual", "legal_person", "team"]
 DispatchStatus = Literal["active", "cancelled"]
@@ -22,9 +23,7 @@ def not_future(value: date) -> date:
 PastDate = Annotated[date, AfterValidator(not_future)]
 
 
-class CommissionerCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class CommissionerCreate(TrimmedModel):
     name: Name
     organisation: Name
     kind: CommissionerKind
@@ -42,9 +41,7 @@ class CommissionerRead(BaseModel):
     created_at: datetime
 
 
-class DispatchCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class DispatchCreate(TrimmedModel):
     commissioner_id: uuid.UUID
     year: Annotated[int, Field(ge=1990, le=2100, description="选派年度")]
     dispatching_unit: Name
@@ -83,9 +80,7 @@ VillageCode = Annotated[
 ]
 
 
-class ServiceLogCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ServiceLogCreate(TrimmedModel):
     dispatch_id: uuid.UUID
     village_code: VillageCode
     served_on: PastDate

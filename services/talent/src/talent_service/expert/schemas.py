@@ -7,14 +7,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared_kit.codes import Uscc
+from shared_kit.trimmed import TrimmedModel
 from talent_service.common_schemas import PastDate, Text100, Text200
 
 ExpertStatus = Literal["active", "suspended", "retired", "revoked"]
 
 
-class ConflictCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ConflictCreate(TrimmedModel):
     organisation_uscc: Uscc | None = None
     organisation_name: Text200
     declared_on: PastDate
@@ -32,18 +31,14 @@ class ConflictRead(BaseModel):
     reason: str
 
 
-class ExpertCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ExpertCreate(TrimmedModel):
     person_id: uuid.UUID
     fields: Annotated[list[Text100], Field(min_length=1, max_length=20)]
     added_on: PastDate
-    conflicts: Annotated[list[ConflictCreate], Field(max_length=100)] = []
+    conflicts: Annotated[list[ConflictCreate], Field(default_factory=list, max_length=100)]
 
 
-class ExpertUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ExpertUpdate(TrimmedModel):
     fields: Annotated[list[Text100] | None, Field(min_length=1, max_length=20)] = None
     status: ExpertStatus | None = None
 

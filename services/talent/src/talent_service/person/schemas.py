@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
@@ -15,14 +14,13 @@ from pydantic import (
 )
 
 from shared_kit.codes import CityCode, Uscc
+from shared_kit.trimmed import TrimmedModel
 from talent_service.person.identifiers import IdKind, normalise_id_number, normalise_phone
 
 Phone = Annotated[str, Field(max_length=30), AfterValidator(normalise_phone)]
 
 
-class PersonCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class PersonCreate(TrimmedModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     organisation: Annotated[str, Field(min_length=1, max_length=200)]
     organisation_uscc: Uscc | None = None

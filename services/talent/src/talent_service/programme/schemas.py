@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from shared_kit.trimmed import TrimmedModel
 from talent_service.common_schemas import Money, PastDate, Text100, Text200
 
 YoungPhdStatus = Literal["awarded", "revoked"]
@@ -15,9 +16,7 @@ InternationalProgram = Literal["asean_young_scientist", "hong_kong_macao_taiwan"
 InternationalStatus = Literal["received", "completed", "cancelled"]
 
 
-class PersonRecordCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class PersonRecordCreate(TrimmedModel):
     person_id: uuid.UUID
 
 
