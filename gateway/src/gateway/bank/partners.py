@@ -22,7 +22,7 @@ class PartnerRefused(ValueError):
     """The code is not an active partner bank; ``code`` is the enterprise service's."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(f"{code}: {message}")
         self.code = code
 
 
