@@ -50,7 +50,7 @@ from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 from devstack.pytest_plugin import TestDatabase, Tokens
 from examples.bank_client import Credentials, sign_request
 from tests.e2e.conftest import Stack, start_stack
-from tests.e2e.gw import api_key, gateway_cli
+from tests.e2e.gw import api_key, ensure_partner, gateway_cli
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 FUZZ_STATEFUL = os.environ.get("FUZZ_STATEFUL", "1") not in ("", "0")
@@ -190,6 +190,7 @@ def fuzz(
 
 
 def bank_credentials(stack: Stack) -> Credentials:
+    ensure_partner(stack, BANK)  # only a partner bank in force is served
     out = gateway_cli(stack, "create-bank-client", "--bank", BANK, "--alg", "hmac-sha256")
     values = dict(line.split("=", 1) for line in out.strip().splitlines() if "=" in line)
     return Credentials.hmac(values["key_id"], values["secret"])
