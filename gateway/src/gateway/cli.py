@@ -14,7 +14,6 @@ import asyncio
 import sys
 
 from gateway.apikey.service import create_key
-from gateway.bank.partners import PartnerRegistry
 from gateway.bank.service import check_registration, create_bank_client, deactivate_bank_client
 from gateway.config import Settings
 from shared_kit.auth import Role
@@ -39,6 +38,8 @@ async def _create(args: argparse.Namespace) -> str:
 
 
 async def _create_bank_client(args: argparse.Namespace, public_key: str | None) -> list[str]:
+    from gateway.bank.partners import PartnerRegistry  # aiohttp: only for this command
+
     settings = Settings()
     registry = PartnerRegistry(settings)
     if not args.bank:

@@ -20,7 +20,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import asyncpg
 
 from devstack.layout import ALL, DATA_DIR, DATABASE, Component
-from shared_kit.auth import generate_keypair
 
 # pg_advisory_lock key held while one process bootstraps and migrates ("gxst" in ASCII):
 # concurrent GRANT/ALTER ROLE fail with "tuple concurrently updated", concurrent
@@ -49,6 +48,8 @@ class Secrets:
                 passwords[comp.role] = secrets.token_urlsafe(24)
                 changed = True
         if "principal_private_key" not in data:
+            from shared_kit.auth import generate_keypair  # (imports the web framework)
+
             private, public = generate_keypair()
             data["principal_private_key"] = private.decode()
             data["principal_public_key"] = public.decode()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -99,10 +100,27 @@ async def _revision(dsn: str, schema: str) -> str | None:
     return str(value) if value else None
 
 
-def _head(component: Component) -> str | None:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
+_REVISION = re.compile(
+    r"^(down_revision|revision)\b[^=]*=\s*(?:None|[\"']([0-9a-zA-Z_]+)[\"'])\s*$", re.M
+)
 
-    if component.alembic_ini is None:
+
+def _head(component: Component) -> str | None:
+    """The single head revision, read from the migration files' own assignments.
+
+    Not through alembic: importing it and every migration costs more than the rest of
+    ``make key``. Anything unusual (a merge, two heads) gives None: the slow path.
+    """
+    if component.migrations is None:
         return None
-    return ScriptDirectory.from_config(Config(str(component.alembic_ini))).get_current_head()
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (component.migrations / "versions").glob("*.py"):
+        found = {m.group(1): m.group(2) for m in _REVISION.finditer(path.read_text())}
+        if "revision" not in found or not found["revision"] or "down_revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        if found["down_revision"]:
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
