@@ -65,7 +65,9 @@ def service_rows(name: str) -> list[tuple[str, str, str]]:
         else:
             cells = ["public"] * len(ROLES)
         for method in sorted((route.methods or set()) - {"HEAD"}):
-            rows.append((endpoint(method, name, route.path), " | ".join(cells), route.name or ""))
+            rows.append(
+                (endpoint(method, name, str(route.path)), " | ".join(cells), route.name or "")
+            )
     return sorted(rows)
 
 
