@@ -80,3 +80,33 @@ def test_unknown_codes_are_refused_with_the_valid_ones(
     proc = make_key(key_env, "--role", "bank", "--bank", "ANYBANK", "--city", "450100")
     proc.communicate(timeout=120)
     assert proc.returncode == 2
+
+
+def test_the_slow_path_bootstraps_one_at_a_time(pg: TestDatabase) -> None:
+    """Five first-time setups at once (a cold `make key` each): the setup lock serialises
+    CREATE DATABASE and the role grants that otherwise fail with "tuple concurrently
+    updated" or "database already exists"."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from devstack.bootstrap import bootstrap, setup_lock
+
+    database = f"gxst_parallel_{os.getpid()}"
+
+    def setup() -> None:
+        with setup_lock(pg.admin_dsn):
+            asyncio.run(bootstrap(pg.admin_dsn, pg.secrets, database=database))
+
+    with ThreadPoolExecutor(5) as pool:
+        for future in [pool.submit(setup) for _ in range(5)]:
+            future.result(timeout=120)
+
+    async def exists() -> bool:
+        conn = await asyncpg.connect(with_database(pg.admin_dsn, "postgres"))
+        try:
+            found = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
+            await conn.execute(f'DROP DATABASE "{database}"')
+        finally:
+            await conn.close()
+        return bool(found)
+
+    assert asyncio.run(exists())
