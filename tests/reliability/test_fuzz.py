@@ -257,6 +257,9 @@ def run(target: Target) -> Outcome:
     return outcome
 
 
+SIGNATURE_HEADERS = frozenset({"content-length", "signature", "signature-input", "content-digest"})
+
+
 def signer(bank: Credentials) -> Any:
     """A ``before_call`` hook: a request to the gateway's /bank/v1/ is signed as ``bank``."""
 
@@ -266,7 +269,11 @@ def signer(bank: Credentials) -> Any:
             request = httpx.Request(
                 prepared.method or "GET",
                 prepared.url or "",
-                headers={k: v for k, v in prepared.headers.items() if k != "Content-Length"},
+                # The document declares the signature headers: whatever values were
+                # generated for them are replaced by a real signature.
+                headers={
+                    k: v for k, v in prepared.headers.items() if k.lower() not in SIGNATURE_HEADERS
+                },
                 content=body or b"",
             )
             signed = sign_request(request, bank)
