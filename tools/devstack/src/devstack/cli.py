@@ -61,7 +61,6 @@ def cmd_key(args: argparse.Namespace) -> int:
 
 def _make_key(db: Database, args: argparse.Namespace) -> int:
     import gateway.cli
-    from devstack.run import url_of
 
     os.environ["GATEWAY_DATABASE_URL"] = db.dsns["gateway"]
     if args.role != "bank":
@@ -75,6 +74,8 @@ def _make_key(db: Database, args: argparse.Namespace) -> int:
     if args.city:
         print("error: CITY is for ROLE=city_bureau only", file=sys.stderr)
         return 2
+    from devstack.run import url_of
+
     # The CLI asks the enterprise service's registry, signing as the gateway does.
     os.environ["GATEWAY_PRINCIPAL_PRIVATE_KEY"] = db.secrets.principal_private_key
     os.environ["GATEWAY_UPSTREAM_ENTERPRISE"] = url_of(SERVICE_BY_NAME["enterprise"])
