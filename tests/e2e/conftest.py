@@ -55,13 +55,11 @@ class Stack:
         self.procs[name] = spawn(comp, self.envs[name], HOST, port)
         wait_ready({name: self.urls[name]})
 
-    def create_key(self, role: str, *, city: str = "", bank: str = "") -> str:
+    def create_key(self, role: str, *, city: str = "") -> str:
         """A real API key, made by the same command ``make key`` runs."""
         cmd = [sys.executable, "-m", "gateway.cli", "create-key", "--role", role]
         if city:
             cmd += ["--city", city]
-        if bank:
-            cmd += ["--bank", bank]
         env = dict(os.environ, GATEWAY_DATABASE_URL=self.dsns["gateway"])
         out = subprocess.run(cmd, env=env, cwd=REPO, check=True, capture_output=True, text=True)
         return out.stdout.strip().splitlines()[-1]

@@ -76,17 +76,21 @@ def list_all(c: httpx.Client, path: str, **params: Any) -> list[dict[str, Any]]:
 def gateway_cli(stack: Stack, *args: str) -> str:
     """The gateway CLI an operator runs (``make key``), in-process: a subprocess costs
     seconds of imports for every key."""
-    out = io.StringIO()
-    saved = os.environ.get("GATEWAY_DATABASE_URL")
-    os.environ["GATEWAY_DATABASE_URL"] = stack.dsns["gateway"]
+    out, err = io.StringIO(), io.StringIO()
+    # The gateway's own environment: its database, its key, the partner registry's URL.
+    names = ("GATEWAY_DATABASE_URL", "GATEWAY_PRINCIPAL_PRIVATE_KEY", "GATEWAY_UPSTREAM_ENTERPRISE")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: stack.envs["gateway"][name] for name in names})
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-            assert gateway.cli.main(list(args)) == 0, args
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = gateway.cli.main(list(args))
+        assert code == 0, (args, err.getvalue())
     finally:
-        if saved is None:
-            del os.environ["GATEWAY_DATABASE_URL"]
-        else:
-            os.environ["GATEWAY_DATABASE_URL"] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return out.getvalue()
 
 
@@ -95,8 +99,18 @@ def api_key(stack: Stack, role: str, *, city: str = "") -> str:
     return gateway_cli(stack, *args).strip().splitlines()[-1]
 
 
+def ensure_partner(stack: Stack, bank: str) -> None:
+    """Record ``bank``'s cooperation agreement (long before any test period) unless there."""
+    with httpx.Client(base_url=stack.gateway, headers={"X-API-Key": api_key(stack, "admin")}) as c:
+        body = {"code": bank, "name": f"{bank} 银行", "agreement_signed_on": "2015-01-01"}
+        r = call(c, "POST", "/api/enterprise/v1/partner-banks", json=body)
+        assert r.status_code in (201, 409), r.text
+
+
 def bank_client(stack: Stack, bank: str) -> BankClient:
-    """A partner bank's signing client, registered with the gateway CLI as an operator does."""
+    """A partner bank's signing client, registered with the gateway CLI as an operator does
+    (only a partner bank in force can be registered)."""
+    ensure_partner(stack, bank)
     out = gateway_cli(stack, "create-bank-client", "--bank", bank, "--alg", "hmac-sha256")
     values = dict(line.split("=", 1) for line in out.strip().splitlines() if "=" in line)
     return BankClient(stack.gateway, Credentials.hmac(values["key_id"], values["secret"]))

@@ -8,7 +8,6 @@ by the enterprise service, and the loans counted in the consolidated report.
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 import uuid
@@ -17,6 +16,7 @@ from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 
 from devstack.layout import REPO
@@ -74,7 +74,7 @@ def register_bank(stack: Stack, code: str) -> Any:
     out = subprocess.run(
         [sys.executable, "-m", "gateway.cli", "create-bank-client", "--bank", code,
          "--alg", "hmac-sha256"],
-        env=dict(os.environ, GATEWAY_DATABASE_URL=stack.dsns["gateway"]),
+        env=stack.envs["gateway"],
         cwd=REPO, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     fields = dict(line.split("=", 1) for line in out.split() if "=" in line)
@@ -209,3 +209,107 @@ class TestBankThroughGateway:
         assert Decimal(fig["raw_value"]) == Decimal("1870000.75")
         assert (fig["unit"], fig["value"]) == ("亿元", "0.02")
         assert fig["by_city"] == {NANNING: "0.02", LIUZHOU: "0.00"}
+
+
+def gateway_cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gateway.cli", *args],
+        env=stack.envs["gateway"], cwd=REPO, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def legacy_bank_key(stack: Stack, bank: str) -> str:
+    """A bank API key as `make key ROLE=bank` made them before (now refused at creation)."""
+    import asyncio
+
+    import asyncpg
+
+    from gateway.apikey.service import KEY_PREFIX, hash_key
+
+    key = KEY_PREFIX + uuid.uuid4().hex
+
+    async def insert() -> None:
+        conn = await asyncpg.connect(stack.dsns["gateway"].replace("+asyncpg", ""))
+        try:
+            await conn.execute(
+                "INSERT INTO gateway.api_keys (id, name, prefix, key_hash, role, bank) "
+                "VALUES ($1, 'legacy', $2, $3, 'bank', $4)",
+                uuid.uuid4(), key[4:12], hash_key(key), bank,
+            )  # fmt: skip
+        finally:
+            await conn.close()
+
+    asyncio.run(insert())
+    return key
+
+
+class TestOnlySignedPartners:
+    def test_unsigned_bank_write_through_the_gateway_is_refused(
+        self, stack: Stack, admin_key: str, banks: tuple[Any, Any]
+    ) -> None:
+        # The probe: a bank key, an Idempotency-Key and a one-loan body on /api/….
+        assert gateway_cli(stack, "create-key", "--role", "bank").returncode == 2
+        key = legacy_bank_key(stack, BANK_A)
+        nn1 = ENTERPRISES[0][0]
+        with stack.client(key) as c:
+            r = c.post(
+                "/api/enterprise/v1/bank/loan-batches",
+                json={"loans": [loan("PROBE-1", nn1, "1000.00", DAY_JSON)]},
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )
+            assert r.status_code == 403, r.text
+            assert r.headers["content-type"] == "application/problem+json"
+            assert r.json()["code"] == "bank_signature_required"
+            for path in (
+                "/api/enterprise/v1/bank/listed-enterprises",
+                f"/api/enterprise/v1/bank/reconciliation?date={DAY_JSON}",
+                f"/api/enterprise/v1/bank/loan-batches/{uuid.uuid4()}",
+            ):
+                r = c.get(path)
+                assert (r.status_code, r.json()["code"]) == (403, "bank_signature_required"), path
+        with stack.client(admin_key) as c:
+            stored = c.get("/api/enterprise/v1/loans", params={"bank_code": BANK_A}).json()
+        assert "PROBE-1" not in {x["contract_no"] for x in stored["items"]}
+
+    def test_unsigned_bank_principal_straight_at_the_service_is_refused(
+        self, stack: Stack, tokens: Any, banks: tuple[Any, Any]
+    ) -> None:
+        headers = tokens.headers("bank", bank=BANK_A, signed=False)
+        with httpx.Client(base_url=stack.urls["enterprise"], headers=headers) as c:
+            r = c.get("/v1/bank/listed-enterprises")
+        assert (r.status_code, r.json()["code"]) == (403, "bank_signature_required")
+        # Signed through the gateway, the same bank is served.
+        bank, _ = banks
+        assert bank.reconciliation(DAY_JSON).status_code == 200
+
+    def test_only_partners_in_force_register_and_push(
+        self, stack: Stack, admin_key: str, banks: tuple[Any, Any]
+    ) -> None:
+        unknown = gateway_cli(
+            stack, "create-bank-client", "--bank", "E2ENOBANK", "--alg", "hmac-sha256"
+        )
+        assert unknown.returncode == 2
+        assert "bank_partner_unknown" in unknown.stderr
+        assert BANK_A in unknown.stderr  # the valid codes are listed
+        ending = "E2EBANKEND"
+        with stack.client(admin_key) as c:
+            body = {"code": ending, "name": "终止银行", "agreement_signed_on": "2021-05-01"}
+            assert c.post("/api/enterprise/v1/partner-banks", json=body).status_code == 201
+            client = bank_client.BankClient(stack.gateway, register_bank(stack, ending))
+            nn1 = ENTERPRISES[0][0]
+            with client:
+                first = client.push_loans("end", [loan("END-1", nn1, "1000.00", DAY_JSON)])
+                assert first.status_code == 201, first.text
+                r = c.post(
+                    f"/api/enterprise/v1/partner-banks/{ending}/terminate",
+                    json={"on": "2022-06-01"},
+                )
+                assert r.status_code == 200, r.text
+                refused = client.push_loans("end", [loan("END-2", nn1, "1000.00", DAY_JSON)])
+            assert refused.status_code == 403, refused.text
+            assert refused.json()["code"] == "bank_partner_terminated"
+            stored = c.get("/api/enterprise/v1/loans", params={"bank_code": ending}).json()
+        assert [x["contract_no"] for x in stored["items"]] == ["END-1"]
+        again = gateway_cli(stack, "create-bank-client", "--bank", ending, "--alg", "hmac-sha256")
+        assert again.returncode == 2
+        assert "bank_partner_terminated" in again.stderr

@@ -46,6 +46,19 @@ def key() -> dict[str, str]:
     return {"Idempotency-Key": uuid.uuid4().hex}
 
 
+async def add_partners(svc: Any, *codes: str) -> None:
+    for code in codes:
+        body = {"code": code, "name": f"{code} 银行", "agreement_signed_on": "2021-05-01"}
+        r = await svc.as_("admin").post("/v1/partner-banks", json=body)
+        assert r.status_code == 201, r.text
+
+
+@pytest_asyncio.fixture(loop_scope="session", autouse=True)
+async def partners(svc: Any) -> None:
+    """The banks of these tests are partners in force (rolled back with each test)."""
+    await add_partners(svc, "BANKA", "BANKB")
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def bank_a(svc: Any, register: Any) -> Any:
     await register(NN, NANNING)
@@ -223,7 +236,9 @@ class TestBatch:
 
     async def test_too_many_rows(self, service_client_factory: Any) -> None:
         svc = await service_client_factory("enterprise", create_app, loan_batch_max_rows=2)
-        bank = svc.as_("bank", bank="BANKA")
+        # Not BANKA: the autouse fixture's uncommitted BANKA would block this connection.
+        await add_partners(svc, "BANKMAX")
+        bank = svc.as_("bank", bank="BANKMAX")
         rows = [loan(f"C{i}") for i in range(3)]
         r = await bank.post("/v1/bank/loan-batches", json={"loans": rows}, headers=key())
         assert r.status_code == 422
@@ -279,10 +294,11 @@ class TestIdempotency:
 
     async def test_in_flight_is_409(self, pg: Any, service_client_factory: Any) -> None:
         svc = await service_client_factory("enterprise", create_app, idempotency_wait_seconds=0.2)
-        bank = svc.as_("bank", bank="BANKA")
+        await add_partners(svc, "BANKIF")  # this client's own transaction: not BANKA
+        bank = svc.as_("bank", bank="BANKIF")
         k = uuid.uuid4().hex
         lock_id = int.from_bytes(
-            hashlib.sha256(f"loan-batch\0BANKA\0{k}".encode()).digest()[:8], "big", signed=True
+            hashlib.sha256(f"loan-batch\0BANKIF\0{k}".encode()).digest()[:8], "big", signed=True
         )
         # Another connection holds the key, as the first request would while storing.
         conn = await asyncpg.connect(pg.dsn("enterprise").replace("+asyncpg", ""))
@@ -395,3 +411,83 @@ class TestListedSync:
             await bank.get("/v1/bank/listed-enterprises", params={"cursor": changed["next_cursor"]})
         ).json()
         assert [(i["uscc"], i["name"]) for i in renamed["items"]] == [(LZ, "柳州新名")]
+
+
+class TestOnlySignedPartners:
+    """A bank principal needs the gateway's signature mark and an agreement in force."""
+
+    async def _stored(self, svc: Any) -> int:
+        items = (await svc.as_("admin").get("/v1/loans")).json()["items"]
+        return len(items)
+
+    async def test_unsigned_bank_principal_is_refused_on_every_bank_route(
+        self, svc: Any, bank_a: Any
+    ) -> None:
+        # What the gateway would forward for a bank API key, had it not refused it.
+        unsigned = svc.as_("bank", bank="BANKA", signed=False)
+        r = await unsigned.post(
+            "/v1/bank/loan-batches", json={"loans": [loan("U1")]}, headers=key()
+        )
+        assert r.status_code == 403, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["code"] == "bank_signature_required"
+        assert r.json()["title"] == "银行接口须使用签名请求"
+        for path, params in (
+            ("/v1/bank/listed-enterprises", {}),
+            ("/v1/bank/reconciliation", {"date": "2023-03-01"}),
+            (f"/v1/bank/loan-batches/{uuid.uuid4()}", {}),
+        ):
+            r = await unsigned.get(path, params=params)
+            assert (r.status_code, r.json()["code"]) == (403, "bank_signature_required"), path
+        assert await self._stored(svc) == 0
+        # The same bank, signed, is served.
+        r = await bank_a.post("/v1/bank/loan-batches", json={"loans": [loan("U1")]}, headers=key())
+        assert r.status_code == 201, r.text
+
+    async def test_unsigned_bank_principal_is_refused_by_every_service(
+        self, service_client_factory: Any
+    ) -> None:
+        # shared_kit decodes the principal for every service: the mark is checked there.
+        from projects_service.main import create_app as projects_app
+
+        projects = await service_client_factory("projects", projects_app)
+        r = await projects.as_("bank", bank="BANKA", signed=False).get("/v1/action-plans")
+        assert (r.status_code, r.json()["code"]) == (403, "bank_signature_required")
+
+    async def test_unknown_bank_code_is_refused(self, svc: Any, register: Any) -> None:
+        await register(NN, NANNING)
+        stranger = svc.as_("bank", bank="NOTAPARTNER")
+        r = await stranger.post(
+            "/v1/bank/loan-batches", json={"loans": [loan("X1")]}, headers=key()
+        )
+        assert r.status_code == 403, r.text
+        assert r.json()["code"] == "bank_partner_unknown"
+        r = await stranger.get("/v1/bank/listed-enterprises")
+        assert (r.status_code, r.json()["code"]) == (403, "bank_partner_unknown")
+        assert await self._stored(svc) == 0
+
+    @pytest.mark.parametrize(
+        ("action", "code"),
+        [("terminate", "bank_partner_terminated"), ("cancel", "bank_partner_cancelled")],
+    )
+    async def test_ended_agreement_is_refused(
+        self, svc: Any, bank_a: Any, action: str, code: str
+    ) -> None:
+        r = await bank_a.post("/v1/bank/loan-batches", json={"loans": [loan("E1")]}, headers=key())
+        assert r.status_code == 201, r.text
+        admin = svc.as_("admin")
+        ended = await admin.post(f"/v1/partner-banks/BANKA/{action}", json={"on": "2023-06-01"})
+        assert ended.status_code == 200, ended.text
+        assert ended.json()["status"] == action.replace("terminate", "terminated").replace(
+            "cancel", "cancelled"
+        )
+        r = await bank_a.post("/v1/bank/loan-batches", json={"loans": [loan("E2")]}, headers=key())
+        assert r.status_code == 403, r.text
+        assert r.json()["code"] == code
+        r = await bank_a.get("/v1/bank/reconciliation", params={"date": "2023-03-01"})
+        assert (r.status_code, r.json()["code"]) == (403, code)
+        assert await self._stored(svc) == 1
+        # Another bank in force is unaffected.
+        b = svc.as_("bank", bank="BANKB")
+        r = await b.post("/v1/bank/loan-batches", json={"loans": [loan("E3")]}, headers=key())
+        assert r.status_code == 201, r.text

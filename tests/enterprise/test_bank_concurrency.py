@@ -34,6 +34,7 @@ async def _cleanup(dsn: str, bank: str) -> None:
             await conn.execute("DELETE FROM enterprise.loans WHERE bank_code = $1", bank)
             await conn.execute("DELETE FROM enterprise.loan_batches WHERE bank_code = $1", bank)
             await conn.execute("DELETE FROM enterprise.idempotency_keys WHERE bank_code = $1", bank)
+            await conn.execute("DELETE FROM enterprise.partner_banks WHERE code = $1", bank)
     finally:
         await conn.close()
 
@@ -70,6 +71,17 @@ async def test_fifty_identical_retries_store_one_batch(pg: Any, tokens: Any) -> 
     headers = {**tokens.headers("bank", bank=bank), "Idempotency-Key": uuid.uuid4().hex}
     raw_dsn = dsn.replace("postgresql+asyncpg://", "postgresql://")
     try:
+        # Only a partner bank in force may push loans.
+        conn = await asyncpg.connect(raw_dsn)
+        try:
+            await conn.execute(
+                "INSERT INTO enterprise.partner_banks (id, code, name, agreement_signed_on) "
+                "VALUES ($1, $2, '并发测试银行', '2018-01-01')",
+                uuid.uuid4(),
+                bank,
+            )
+        finally:
+            await conn.close()
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:

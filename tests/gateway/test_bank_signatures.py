@@ -17,9 +17,11 @@ import io
 import json
 import os
 import sys
+import threading
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +77,43 @@ class CliResult:
     stderr: str
 
 
+@contextlib.contextmanager
+def partner_registry(pg: TestDatabase) -> Iterator[str]:
+    """Stands in for the enterprise service's partner-bank registry, in a thread (the CLI
+    runs its own event loop): codes BANK* are in force, ENDED* terminated, others unknown.
+    It answers only the gateway's own service principal."""
+    verifier = PrincipalVerifier(pg.secrets.principal_public_key.encode())
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            principal = verifier.verify(self.headers["X-Principal"])
+            assert principal.role is Role.service
+            code = self.path.removeprefix("/v1/partner-banks").strip("/")
+            status, body = 200, [{"code": "BANKX", "status": "active"}]
+            if code:
+                state = "active" if code.startswith("BANK") else "terminated"
+                known = code.startswith(("BANK", "ENDED"))
+                status, body = (200, {"code": code, "status": state}) if known else (404, {})
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def cli(pg: TestDatabase, *args: str) -> CliResult:
     """The gateway CLI (``python -m gateway.cli``), as an operator registering a bank runs it.
 
@@ -82,16 +121,16 @@ def cli(pg: TestDatabase, *args: str) -> CliResult:
     since the command runs its own event loop.
     """
     out, err = io.StringIO(), io.StringIO()
-    saved = os.environ.get("GATEWAY_DATABASE_URL")
-    os.environ["GATEWAY_DATABASE_URL"] = pg.dsn("gateway")
-    try:
+    env = {
+        "GATEWAY_DATABASE_URL": pg.dsn("gateway"),
+        "GATEWAY_PRINCIPAL_PRIVATE_KEY": pg.secrets.principal_private_key,
+    }
+    with pytest.MonkeyPatch.context() as mp, partner_registry(pg) as registry:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        mp.setenv("GATEWAY_UPSTREAM_ENTERPRISE", registry)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = gateway_cli.main(list(args))
-    finally:
-        if saved is None:
-            del os.environ["GATEWAY_DATABASE_URL"]
-        else:
-            os.environ["GATEWAY_DATABASE_URL"] = saved
     return CliResult(code, out.getvalue(), err.getvalue())
 
 
@@ -530,6 +569,30 @@ class TestCli:
         assert out.returncode == 2
         bad_code = cli(pg, "create-bank-client", "--bank", "bad code!", "--alg", "hmac-sha256")
         assert bad_code.returncode == 2
+
+    @pytest.mark.parametrize(
+        ("bank", "code"),
+        [("NOPARTNER", "bank_partner_unknown"), ("ENDED1", "bank_partner_terminated")],
+    )
+    def test_only_partners_in_force_get_a_signing_key(
+        self, pg: TestDatabase, bank: str, code: str
+    ) -> None:
+        out = cli(pg, "create-bank-client", "--bank", bank, "--alg", "hmac-sha256")
+        assert out.returncode == 2, out.stdout
+        assert code in out.stderr
+        assert "key_id" not in out.stdout
+        if code == "bank_partner_unknown":
+            assert "BANKX" in out.stderr  # the valid codes are listed
+
+    def test_a_missing_code_lists_the_valid_ones(self, pg: TestDatabase) -> None:
+        out = cli(pg, "create-bank-client", "--bank", "", "--alg", "hmac-sha256")
+        assert out.returncode == 2
+        assert "BANKX" in out.stderr
+
+    def test_no_api_keys_for_banks(self, pg: TestDatabase) -> None:
+        out = cli(pg, "create-key", "--role", "bank")
+        assert out.returncode == 2
+        assert "create-bank-client" in out.stderr
 
 
 @asyncio_mark

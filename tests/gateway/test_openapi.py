@@ -245,3 +245,38 @@ def test_the_gateways_own_answers_are_declared() -> None:
     assert "Retry-After" in listing["429"]["headers"]
     ref = listing["429"]["content"]["application/problem+json"]["schema"]["$ref"]
     assert ref.split("/")[-1] in merged["components"]["schemas"]
+
+
+@asyncio_mark
+class TestBankInterfaceDocument:
+    async def test_signature_headers_and_required_idempotency_key(
+        self, pg: TestDatabase, services: dict[str, str]
+    ) -> None:
+        """The served /bank/v1 operations say what a bank must send: the RFC 9421 headers
+        (and Content-Digest with a body) and, on the batch POST, Idempotency-Key (400
+        without it)."""
+        async with gateway(pg, upstream_enterprise=services["enterprise"]) as gw:
+            merged = (await gw.get("/openapi.json")).json()
+        scheme = merged["components"]["securitySchemes"]["BankSignature"]
+        assert "RFC 9421" in scheme["description"]
+        bank_ops = [(p, m, op) for p, m, op in operations(merged) if p.startswith("/bank/v1/")]
+        assert {(p, m) for p, m, _ in bank_ops} >= {
+            ("/bank/v1/loan-batches", "post"),
+            ("/bank/v1/loan-batches/{batch_id}", "get"),
+            ("/bank/v1/listed-enterprises", "get"),
+            ("/bank/v1/reconciliation", "get"),
+        }
+        for path, method, op in bank_ops:
+            assert op["security"] == [{"BankSignature": []}], path
+            headers = {p["name"]: p for p in op["parameters"] if p["in"] == "header"}
+            assert headers["Signature-Input"]["required"] is True, path
+            assert headers["Signature"]["required"] is True, path
+            assert ("Content-Digest" in headers) == ("requestBody" in op), (path, method)
+        post = merged["paths"]["/bank/v1/loan-batches"]["post"]
+        headers = {p["name"]: p for p in post["parameters"] if p["in"] == "header"}
+        assert headers["Idempotency-Key"]["required"] is True
+        assert headers["Idempotency-Key"]["schema"]["maxLength"] == 255
+        assert headers["Content-Digest"]["required"] is True
+        assert "400" in post["responses"]
+        # Declared once: not also as the framework's optional header.
+        assert [p["name"] for p in post["parameters"]].count("Idempotency-Key") == 1

@@ -53,6 +53,7 @@ def test_run_serves_and_stops_cleanly(tmp_path: Path) -> None:
         ]
         assert len(children) >= len(ALL)
         assert postgres, "embedded PostgreSQL not found"
+        check_make_key(env, gateway)
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         assert proc.wait(60) == 0
         time.sleep(0.5)
@@ -64,3 +65,33 @@ def test_run_serves_and_stops_cleanly(tmp_path: Path) -> None:
             proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def make_key(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "devstack.cli", "key", *args],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def check_make_key(env: dict[str, str], gateway: str) -> None:
+    """`make key` in `make run`'s environment: bank signing keys for partner banks only."""
+    empty = make_key(env, "--role", "bank", "--bank", "RUNBANK")
+    assert empty.returncode == 2, empty.stdout
+    assert "bank_partner_unknown" in empty.stderr
+    assert "名录中尚无有效的合作银行" in empty.stderr  # a fresh database has no partners
+    admin = make_key(env, "--role", "admin")
+    assert admin.returncode == 0, admin.stderr
+    key = admin.stdout.strip().splitlines()[-1]
+    body = {"code": "RUNBANK", "name": "运行银行", "agreement_signed_on": "2021-05-01"}
+    r = httpx.post(
+        gateway + "/api/enterprise/v1/partner-banks", json=body, headers={"X-API-Key": key}
+    )
+    assert r.status_code == 201, r.text
+    made = make_key(env, "--role", "bank", "--bank", "RUNBANK")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith("key_id=bk_")
+    assert "secret=gxs_" in made.stdout
+    wrong = make_key(env, "--role", "bank", "--bank", "RUNBANKX")
+    assert wrong.returncode == 2
+    assert "RUNBANK" in wrong.stderr.split("可用的合作银行代码：")[1]

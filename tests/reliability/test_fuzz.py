@@ -56,7 +56,7 @@ from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 from devstack.pytest_plugin import TestDatabase, Tokens
 from examples.bank_client import Credentials, sign_request
 from tests.e2e.conftest import Stack, start_stack
-from tests.e2e.gw import api_key, gateway_cli
+from tests.e2e.gw import api_key, ensure_partner, gateway_cli
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 FUZZ_STATEFUL = os.environ.get("FUZZ_STATEFUL", "1") not in ("", "0")
@@ -211,6 +211,7 @@ def fuzz(
 
 
 def bank_credentials(stack: Stack) -> Credentials:
+    ensure_partner(stack, BANK)  # only a partner bank in force is served
     out = gateway_cli(stack, "create-bank-client", "--bank", BANK, "--alg", "hmac-sha256")
     values = dict(line.split("=", 1) for line in out.strip().splitlines() if "=" in line)
     return Credentials.hmac(values["key_id"], values["secret"])
@@ -281,7 +282,7 @@ def run(target: Target) -> Outcome:
     return outcome
 
 
-SIGNATURE_HEADERS = frozenset({"signature", "signature-input", "content-digest"})
+SIGNATURE_HEADERS = frozenset({"content-length", "signature", "signature-input", "content-digest"})
 
 
 def _required_headers(case: schemathesis.Case) -> set[str]:
@@ -297,7 +298,11 @@ def signer(bank: Credentials) -> Any:
             request = httpx.Request(
                 prepared.method or "GET",
                 prepared.url or "",
-                headers={k: v for k, v in prepared.headers.items() if k != "Content-Length"},
+                # The document declares the signature headers: whatever values were
+                # generated for them are replaced by a real signature.
+                headers={
+                    k: v for k, v in prepared.headers.items() if k.lower() not in SIGNATURE_HEADERS
+                },
                 content=body or b"",
             )
             signed = sign_request(request, bank)

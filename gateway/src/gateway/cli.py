@@ -2,7 +2,9 @@
 
 ``create-bank-client --bank CODE --alg hmac-sha256|ed25519 [--public-key-file F]``
 registers a partner bank's signing key (bank-api.md) and prints ``key_id=…`` and,
-for hmac-sha256, ``secret=…`` (shown once). ``deactivate-bank-client KEY_ID``.
+for hmac-sha256, ``secret=…`` (shown once); the code must be an active partner in
+the enterprise service's registry (asked at ``GATEWAY_UPSTREAM_ENTERPRISE``).
+``deactivate-bank-client KEY_ID``. There are no API keys of role ``bank``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 import sys
 
 from gateway.apikey.service import create_key
-from gateway.bank.service import create_bank_client, deactivate_bank_client
+from gateway.bank.service import check_registration, create_bank_client, deactivate_bank_client
 from gateway.config import Settings
 from shared_kit.auth import Role
 from shared_kit.db import make_engine, make_sessionmaker
@@ -28,7 +30,6 @@ async def _create(args: argparse.Namespace) -> str:
                 role=Role(args.role),
                 name=args.name,
                 city=args.city or None,
-                bank=args.bank or None,
             )
             print(f"created {args.role} key {new.id}", file=sys.stderr)
             return new.key
@@ -37,7 +38,14 @@ async def _create(args: argparse.Namespace) -> str:
 
 
 async def _create_bank_client(args: argparse.Namespace, public_key: str | None) -> list[str]:
+    from gateway.bank.partners import PartnerRegistry  # aiohttp: only for this command
+
     settings = Settings()
+    registry = PartnerRegistry(settings)
+    if not args.bank:
+        raise ValueError("需要银行代码（BANK）。" + await registry.hint())
+    check_registration(bank=args.bank, alg=args.alg, public_key_pem=public_key)
+    await registry.require_active(args.bank)
     engine = make_engine(settings.dsn, pool_size=1, application_name="gateway-cli")
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
@@ -72,13 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     ck = sub.add_parser("create-key", help="create an API key; prints the key on the last line")
     ck.add_argument("--role", required=True, choices=[r.value for r in Role])
     ck.add_argument("--city", default="")
-    ck.add_argument("--bank", default="")
     ck.add_argument("--name", default="")
     bc = sub.add_parser(
         "create-bank-client",
         help="register a partner bank's signing key; prints key_id= (and secret= for hmac)",
     )
-    bc.add_argument("--bank", required=True, help="the bank's code, carried in its principal")
+    bc.add_argument(
+        "--bank", required=True, help="an active partner bank's code, carried in its principal"
+    )
     bc.add_argument("--alg", required=True, choices=["hmac-sha256", "ed25519"])
     bc.add_argument("--public-key-file", default="", help="ed25519: the bank's public key PEM")
     dc = sub.add_parser("deactivate-bank-client", help="stop accepting a bank key")

@@ -5,6 +5,11 @@ and forwards a short-lived EdDSA JWT in ``X-Principal``. Every service
 verifies it with the gateway's public key; without a valid one a request gets
 401 (health and metrics aside). Services enforce role, city and bank
 themselves as well.
+
+A bank acts only through RFC 9421 signed requests on the gateway's
+``/bank/v1/…``: only that path marks a principal ``signed`` (claim ``amr``), and
+a bank principal without the mark is refused here, so a bank principal that
+reached a service any other way fails closed.
 """
 
 from __future__ import annotations
@@ -25,6 +30,12 @@ from shared_kit.context import principal_token_var
 from shared_kit.errors import Forbidden, Unauthorized
 
 PRINCIPAL_HEADER = "x-principal"
+# RFC 8176-style authentication-method reference the gateway's bank path sets.
+SIGNED_REQUEST_AMR = "rfc9421"
+
+
+class BankSignatureRequired(Forbidden):
+    code, title = "bank_signature_required", "银行接口须使用签名请求"
 
 
 class Role(StrEnum):
@@ -42,6 +53,8 @@ class Principal:
     city: str | None = None
     bank: str | None = None
     client_id: str | None = None
+    # True only when the gateway verified an RFC 9421 request signature (bank path).
+    signed: bool = False
 
     def to_claims(self) -> dict[str, Any]:
         claims: dict[str, Any] = {"sub": self.subject, "role": self.role.value}
@@ -51,6 +64,8 @@ class Principal:
             claims["bank"] = self.bank
         if self.client_id:
             claims["cid"] = self.client_id
+        if self.signed:
+            claims["amr"] = [SIGNED_REQUEST_AMR]
         return claims
 
 
@@ -132,6 +147,7 @@ class PrincipalVerifier:
                 city=claims.get("city"),
                 bank=claims.get("bank"),
                 client_id=claims.get("cid"),
+                signed=_signed(claims.get("amr")),
             )
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
             raise Unauthorized("invalid principal token", extra={"reason": str(exc)}) from exc
@@ -139,10 +155,18 @@ class PrincipalVerifier:
             raise Unauthorized("a city bureau principal must carry its city")
         if principal.role is Role.bank and not principal.bank:
             raise Unauthorized("a bank principal must carry its bank")
+        if principal.role is Role.bank and not principal.signed:
+            raise BankSignatureRequired(
+                "银行只能通过网关 /bank/v1/ 以 RFC 9421 签名请求访问；此银行身份未经签名验证"
+            )
         if len(self._cache) > 10_000:
             self._cache.clear()
         self._cache[token] = (float(claims["exp"]), principal)
         return principal
+
+
+def _signed(amr: Any) -> bool:
+    return isinstance(amr, list) and SIGNED_REQUEST_AMR in amr
 
 
 def generate_keypair() -> tuple[bytes, bytes]:

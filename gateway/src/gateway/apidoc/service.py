@@ -39,9 +39,51 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "type": "apiKey",
         "in": "header",
         "name": "Signature",
-        "description": "partner banks: RFC 9421 HTTP message signature (see bank-api.md)",
+        "description": (
+            "partner banks only, and only on /bank/v1/…: an RFC 9421 HTTP Message Signature "
+            "(Signature-Input + Signature, covering @method, @target-uri, content-digest when "
+            "there is a body, idempotency-key on POST; created/keyid/nonce/alg required), the "
+            "body's RFC 9530 Content-Digest (sha-256). Bank API keys and tokens are refused "
+            "(403 bank_signature_required). See docs/bank-integration.md."
+        ),
     },
 }
+
+# The request headers of the RFC 9421 signature, declared on every /bank/v1 operation.
+_SIGNATURE_HEADERS: list[dict[str, Any]] = [
+    {
+        "name": "Signature-Input",
+        "in": "header",
+        "required": True,
+        "description": (
+            'RFC 9421 §4.1: one signature, e.g. sig1=("@method" "@target-uri" '
+            '"idempotency-key" "content-digest");created=…;keyid="bk_…";nonce="…";alg="ed25519"'
+        ),
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "Signature",
+        "in": "header",
+        "required": True,
+        "description": "RFC 9421 §4.2: the signature of the same label, sig1=:base64:",
+        "schema": {"type": "string"},
+    },
+]
+_CONTENT_DIGEST: dict[str, Any] = {
+    "name": "Content-Digest",
+    "in": "header",
+    "required": True,
+    "description": "RFC 9530 digest of the exact body bytes, sha-256=:base64:, covered by the "
+    "signature",
+    "schema": {"type": "string"},
+}
+
+
+def declare_bank_signature(op: dict[str, Any]) -> None:
+    """A /bank/v1 operation: signed requests only, the signature headers described."""
+    op["security"] = [{"BankSignature": []}]
+    headers = [*_SIGNATURE_HEADERS, *([_CONTENT_DIGEST] if "requestBody" in op else [])]
+    op["parameters"] = [*headers, *(op.get("parameters") or [])]
 
 
 # What the gateway itself may answer on any proxied operation, instead of the service.
@@ -161,7 +203,7 @@ def merge(
         if path.startswith(BANK_PUBLIC):
             for method, op in item.items():
                 if method in _HTTP_METHODS and isinstance(op, dict):
-                    op["security"] = [{"BankSignature": []}]
+                    declare_bank_signature(op)
     merged["x-missing-services"] = missing
     return merged
 

@@ -42,11 +42,20 @@ async def create_key(
     bank: str | None = None,
 ) -> NewKey:
     if role is Role.city_bureau and city not in GUANGXI_CITIES:
-        raise ValueError("a city_bureau key needs CITY, one of the region's 14 city codes")
+        raise ValueError(
+            f"a city_bureau key needs CITY, one of the region's 14 city codes (got {city!r}): "
+            + ", ".join(f"{code} {name}" for code, name in GUANGXI_CITIES.items())
+        )
     if role is not Role.city_bureau and city:
         raise ValueError("only city_bureau keys carry a city")
-    if role is Role.bank and not bank:
-        raise ValueError("a bank key needs BANK (the partner bank's code)")
+    if role is Role.bank:
+        # A bank acts only through signed requests on /bank/v1 (create-bank-client).
+        raise ValueError(
+            "no API keys for role bank: a partner bank signs its requests; register its "
+            "signing key with create-bank-client (make key ROLE=bank BANK=<code>)"
+        )
+    if bank:
+        raise ValueError("only bank principals carry a bank")
     secret = secrets.token_urlsafe(32)
     key = KEY_PREFIX + secret
     row = ApiKey(

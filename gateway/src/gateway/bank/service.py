@@ -89,25 +89,36 @@ def load_ed25519_public_key(pem: str | bytes) -> Ed25519PublicKey:
     return key
 
 
-async def create_bank_client(
-    session: AsyncSession, *, bank: str, alg: str, public_key_pem: str | None = None
-) -> NewBankClient:
-    """Register a bank key. HMAC: a fresh secret is generated and returned once."""
+def check_registration(*, bank: str, alg: str, public_key_pem: str | None) -> None:
+    """ValueError unless the code, algorithm and key material make a valid registration."""
     if not _BANK_CODE.fullmatch(bank):
         raise ValueError("the bank code must be 1-64 letters, digits, '_', '.' or '-'")
     if alg not in ALGORITHMS:
         raise ValueError(f"alg must be one of {', '.join(ALGORITHMS)}")
-    secret: str | None = None
-    public_key: str | None = None
-    if alg == "hmac-sha256":
-        if public_key_pem:
-            raise ValueError("an hmac-sha256 client takes no public key")
-        # The HMAC key is the ASCII bytes of this string, exactly as printed.
-        secret = HMAC_SECRET_PREFIX + secrets.token_urlsafe(32)
-    else:
+    if alg == "hmac-sha256" and public_key_pem:
+        raise ValueError("an hmac-sha256 client takes no public key")
+    if alg == "ed25519":
         if not public_key_pem:
             raise ValueError("an ed25519 client needs the bank's public key (PEM)")
         load_ed25519_public_key(public_key_pem)
+
+
+async def create_bank_client(
+    session: AsyncSession, *, bank: str, alg: str, public_key_pem: str | None = None
+) -> NewBankClient:
+    """Register a bank key. HMAC: a fresh secret is generated and returned once.
+
+    The partner registry is checked by the caller (gateway.cli, bank/partners.py);
+    the enterprise service refuses every call of a bank that is no active partner.
+    """
+    check_registration(bank=bank, alg=alg, public_key_pem=public_key_pem)
+    secret: str | None = None
+    public_key: str | None = None
+    if alg == "hmac-sha256":
+        # The HMAC key is the ASCII bytes of this string, exactly as printed.
+        secret = HMAC_SECRET_PREFIX + secrets.token_urlsafe(32)
+    else:
+        assert public_key_pem is not None
         public_key = public_key_pem.strip() + "\n"
     key_id = f"bk_{secrets.token_hex(8)}"
     session.add(BankClient(key_id=key_id, bank=bank, alg=alg, secret=secret, public_key=public_key))
@@ -387,9 +398,14 @@ class VerifiedBank:
     bank: str
 
     def principal(self) -> Principal:
-        # The bank comes from the registered key only, never from the request.
+        # The bank comes from the registered key only, never from the request; only this
+        # path marks a principal as signed, which services require of every bank principal.
         return Principal(
-            subject=f"bank-key:{self.key_id}", role=Role.bank, bank=self.bank, client_id=self.key_id
+            subject=f"bank-key:{self.key_id}",
+            role=Role.bank,
+            bank=self.bank,
+            client_id=self.key_id,
+            signed=True,
         )
 
 

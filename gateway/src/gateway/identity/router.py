@@ -71,7 +71,7 @@ class WhoAmI(BaseModel):
 async def who_am_i(principal: Caller) -> WhoAmI:
     """The caller as the gateway identified it (role, city, bank), e.g. for a frontend to
     decide what to show. Roles: any API key or frontend token (admin, analyst, city_bureau,
-    bank, service)."""
+    service); a bank signs its requests on /bank/v1 instead."""
     return WhoAmI(
         subject=principal.subject,
         role=principal.role,

@@ -1,7 +1,9 @@
 """Who is calling: decided here once, for the proxy and the gateway's own endpoints.
 
 ``Authorization: Bearer <JWT>`` (frontend users) or ``X-API-Key`` (city
-bureaus, department tools). Banks sign their requests instead (bank/).
+bureaus, department tools). Banks sign their requests instead (bank/): a
+credential of role ``bank`` is refused here, on every route that identifies
+its caller this way.
 """
 
 from __future__ import annotations
@@ -14,14 +16,24 @@ from fastapi import Depends, Request
 from gateway.apikey.service import KeyVerifier
 from gateway.identity.bearer import BearerAuthenticator
 from gateway.identity.exceptions import InvalidApiKey, MissingCredentials
-from shared_kit.auth import Principal, Role
+from shared_kit.auth import BankSignatureRequired, Principal, Role
 from shared_kit.errors import Forbidden
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer, ApiKey header="X-API-Key"'}
 
 
 async def identify(request: Request) -> Principal:
-    """The caller's principal, or a 401 problem whose code says what was wrong."""
+    """The caller's principal, or a 401/403 problem whose code says what was wrong."""
+    principal = await _credential(request)
+    if principal.role is Role.bank:
+        # Bank keys can no longer be made; one made before still must not work unsigned.
+        raise BankSignatureRequired(
+            "银行身份不能使用 API 密钥或令牌访问 /api/…；请在 /bank/v1/… 使用 RFC 9421 签名请求"
+        )
+    return principal
+
+
+async def _credential(request: Request) -> Principal:
     state = request.app.state
     authorization = request.headers.get("authorization")
     if authorization:

@@ -6,10 +6,13 @@ that tries to read another's tables gets "permission denied".
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -17,7 +20,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import asyncpg
 
 from devstack.layout import ALL, DATA_DIR, DATABASE, Component
-from shared_kit.auth import generate_keypair
+
+# pg_advisory_lock key held while one process bootstraps and migrates ("gxst" in ASCII):
+# concurrent GRANT/ALTER ROLE fail with "tuple concurrently updated", concurrent
+# migrations race on alembic_version.
+SETUP_LOCK = 0x67787374
 
 
 @dataclass
@@ -41,6 +48,8 @@ class Secrets:
                 passwords[comp.role] = secrets.token_urlsafe(24)
                 changed = True
         if "principal_private_key" not in data:
+            from shared_kit.auth import generate_keypair  # (imports the web framework)
+
             private, public = generate_keypair()
             data["principal_private_key"] = private.decode()
             data["principal_public_key"] = public.decode()
@@ -122,6 +131,22 @@ async def _ensure_role(
     await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema} AUTHORIZATION {role}")
     await conn.execute(f"ALTER SCHEMA {schema} OWNER TO {role}")
     await conn.execute(f"ALTER ROLE {role} SET search_path = {schema}")
+
+
+@contextmanager
+def setup_lock(admin_dsn: str) -> Iterator[None]:
+    """Hold the server-wide setup lock (on the ``postgres`` database) for the block."""
+    loop = asyncio.new_event_loop()
+    try:
+        conn = loop.run_until_complete(asyncpg.connect(with_database(admin_dsn, "postgres")))
+        try:
+            loop.run_until_complete(conn.execute("SELECT pg_advisory_lock($1)", SETUP_LOCK))
+            yield
+        finally:
+            # Closing the session releases the lock, also after an error.
+            loop.run_until_complete(conn.close())
+    finally:
+        loop.close()
 
 
 def with_database(dsn: str, database: str) -> str:

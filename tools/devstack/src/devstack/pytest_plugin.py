@@ -74,14 +74,30 @@ class Tokens:
         self.signer = PrincipalSigner(secrets.principal_private_key.encode())
         self.public_pem = secrets.principal_public_key
 
-    def token(self, role: Role | str, *, city: str | None = None, bank: str | None = None) -> str:
+    def token(
+        self,
+        role: Role | str,
+        *,
+        city: str | None = None,
+        bank: str | None = None,
+        signed: bool | None = None,
+    ) -> str:
+        """A principal token; a bank's carries the gateway's signature mark unless
+        ``signed=False`` (the gateway's bank path is the only one that mints bank principals)."""
         role = Role(role)
-        return self.signer.sign(Principal(f"test-{role.value}", role, city=city, bank=bank))
+        mark = role is Role.bank if signed is None else signed
+        principal = Principal(f"test-{role.value}", role, city=city, bank=bank, signed=mark)
+        return self.signer.sign(principal)
 
     def headers(
-        self, role: Role | str, *, city: str | None = None, bank: str | None = None
+        self,
+        role: Role | str,
+        *,
+        city: str | None = None,
+        bank: str | None = None,
+        signed: bool | None = None,
     ) -> dict[str, str]:
-        return {"X-Principal": self.token(role, city=city, bank=bank)}
+        return {"X-Principal": self.token(role, city=city, bank=bank, signed=signed)}
 
 
 @pytest.fixture(scope="session")
@@ -96,9 +112,16 @@ class ServiceClient:
     connection: AsyncConnection
     tokens: Tokens
 
-    def as_(self, role: Role | str, *, city: str | None = None, bank: str | None = None) -> Any:
+    def as_(
+        self,
+        role: Role | str,
+        *,
+        city: str | None = None,
+        bank: str | None = None,
+        signed: bool | None = None,
+    ) -> Any:
         """A client whose requests carry a principal of ``role``."""
-        return _AsRole(self.http, self.tokens.headers(role, city=city, bank=bank))
+        return _AsRole(self.http, self.tokens.headers(role, city=city, bank=bank, signed=signed))
 
     @property
     def session_maker(self) -> async_sessionmaker[AsyncSession]:

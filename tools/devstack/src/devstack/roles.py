@@ -21,6 +21,16 @@ from shared_kit.auth import Role, get_principal
 
 START, END = "<!-- roles:start -->", "<!-- roles:end -->"
 ROLES = [r.value for r in Role]
+# The gateway serves the enterprise service's /v1/bank/… only as /bank/v1/…, to
+# RFC 9421 signed requests (gateway/bank/router.py); never under /api/.
+BANK_SERVICE, BANK_PATH, BANK_PUBLIC = "enterprise", "/v1/bank/", "/bank/v1/"
+
+
+def endpoint(method: str, service: str, path: str) -> str:
+    """The route as a client calls it through the gateway."""
+    if service == BANK_SERVICE and path.startswith(BANK_PATH):
+        return f"`{method} {BANK_PUBLIC}{path[len(BANK_PATH) :]}` (RFC 9421 signed only)"
+    return f"`{method} /api/{service}{path}`"
 
 
 def _roles_of(dependant: Dependant) -> tuple[set[str], bool]:
@@ -56,7 +66,7 @@ def service_rows(name: str) -> list[tuple[str, str, str]]:
             cells = ["public"] * len(ROLES)
         for method in sorted((route.methods or set()) - {"HEAD"}):
             rows.append(
-                (f"`{method} /api/{name}{route.path}`", " | ".join(cells), route.name or "")
+                (endpoint(method, name, str(route.path)), " | ".join(cells), route.name or "")
             )
     return sorted(rows)
 

@@ -1,7 +1,9 @@
 """The partner-bank interface (docs/bank-api.md), behind the gateway's /bank/v1/….
 
 The gateway verifies the bank's RFC 9421 signature and forwards a principal with
-role ``bank`` and its bank code; everything here is scoped to that bank.
+role ``bank``, its bank code and the signed mark (shared_kit.auth refuses a bank
+principal without it); everything here is scoped to that bank, and every call
+needs the bank to be a partner whose agreement is in force (partner registry).
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from enterprise_service.loan.schemas import (
     LoanBatchRead,
     Reconciliation,
 )
+from enterprise_service.partner.service import require_active
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Forbidden, Problem
 from shared_kit.pagination import MAX_LIMIT
 
 router = APIRouter(prefix="/bank", tags=["bank"], responses=PROBLEM_RESPONSES)
-Bank = Annotated[Principal, Depends(require_roles(Role.bank))]
 MEDIA_TYPES = ("application/json", "text/csv")
 
 BATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -41,6 +43,17 @@ BATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
 }
 BATCH_BODY: dict[str, Any] = {
+    # Required, but a missing one is answered 400 idempotency_key_required (bank-api.md),
+    # not the framework's 422: declared here, read as optional below.
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": True,
+            "description": "1–255 characters; a retry sends the same key with the same body",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        }
+    ],
     "requestBody": {
         "required": True,
         "content": {
@@ -56,16 +69,23 @@ BATCH_BODY: dict[str, Any] = {
             },
             "text/csv": {"schema": {"type": "string"}},
         },
-    }
+    },
 }
 
 
-def _bank(principal: Principal) -> str:
+async def partner_bank(
+    session: SessionDep, principal: Annotated[Principal, Depends(require_roles(Role.bank))]
+) -> str:
+    """The calling bank's code, once the partner registry says its agreement is in force."""
     bank = principal.bank
     # The verifier refuses bank principals without a bank; the length is our column's.
     if not bank or len(bank) > 64:
         raise Forbidden("this bank principal carries no usable bank code (1–64 characters)")
+    await require_active(session, code=bank)
     return bank
+
+
+Bank = Annotated[str, Depends(partner_bank)]
 
 
 @router.post(
@@ -78,10 +98,10 @@ def _bank(principal: Principal) -> str:
 async def create_loan_batch(
     request: Request,
     session: SessionDep,
-    principal: Bank,
+    bank: Bank,
     settings: SettingsDep,
     idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", description="1–255 characters")
+        str | None, Header(alias="Idempotency-Key", include_in_schema=False)
     ] = None,
     dry_run: Annotated[bool, Query(description="validate and count, store nothing")] = False,
     batch_ref: Annotated[str | None, Query(max_length=200, description="CSV batches")] = None,
@@ -94,7 +114,7 @@ async def create_loan_batch(
         raise UnsupportedBatchType(f"unsupported content type {media_type or '(none)'}")
     status, payload, replayed = await service.submit_batch(
         session,
-        bank=_bank(principal),
+        bank=bank,
         idempotency_key=idempotency_key,
         body=await request.body(),
         media_type=media_type,
@@ -111,17 +131,15 @@ async def create_loan_batch(
 @router.get(
     "/loan-batches/{batch_id}", response_model=LoanBatchRead, responses={404: {"model": Problem}}
 )
-async def get_loan_batch(
-    session: SessionDep, principal: Bank, batch_id: uuid.UUID
-) -> LoanBatchRead:
+async def get_loan_batch(session: SessionDep, bank: Bank, batch_id: uuid.UUID) -> LoanBatchRead:
     """A batch's summary; another bank's batch answers 404. Roles: bank."""
-    return await service.get_batch(session, bank=_bank(principal), batch_id=batch_id)
+    return await service.get_batch(session, bank=bank, batch_id=batch_id)
 
 
 @router.get("/listed-enterprises", response_model=ListedEnterprisesPage)
 async def list_listed_enterprises(
     session: SessionDep,
-    principal: Bank,
+    bank: Bank,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous call")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
 ) -> ListedEnterprisesPage:
@@ -135,8 +153,8 @@ async def list_listed_enterprises(
 @router.get("/reconciliation", response_model=Reconciliation)
 async def get_reconciliation(
     session: SessionDep,
-    principal: Bank,
+    bank: Bank,
     date_: Annotated[date, Query(alias="date", description="disbursement date")],
 ) -> Reconciliation:
     """This bank's loans disbursed on a date: count, amount, per status. Roles: bank."""
-    return await service.reconciliation(session, bank=_bank(principal), on=date_)
+    return await service.reconciliation(session, bank=bank, on=date_)

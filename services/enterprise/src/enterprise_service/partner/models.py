@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Literal
 
 from sqlalchemy import Date, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,3 +26,10 @@ class PartnerBank(Timestamps, Base):
     agreement_signed_on: Mapped[date] = mapped_column(Date)
     terminated_on: Mapped[date | None] = mapped_column(Date)
     cancelled_on: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def status(self) -> Literal["active", "terminated", "cancelled"]:
+        """The agreement's state: the one rule of which banks may use the bank interface."""
+        if self.cancelled_on is not None:
+            return "cancelled"
+        return "terminated" if self.terminated_on is not None else "active"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,4 +38,7 @@ class PartnerBankRead(BaseModel):
     agreement_signed_on: date
     terminated_on: date | None
     cancelled_on: date | None
+    status: Literal["active", "terminated", "cancelled"] = Field(
+        description="active: the bank may sign requests and push loans; otherwise refused"
+    )
     created_at: datetime

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from enterprise_service.common import already, not_before
 from enterprise_service.partner.models import PartnerBank
 from enterprise_service.partner.schemas import PartnerBankCreate, PartnerBankEnd
-from shared_kit.errors import Conflict, NotFound
+from shared_kit.errors import Conflict, Forbidden, NotFound
 
 
 class PartnerBankNotFound(NotFound):
@@ -61,3 +61,28 @@ async def end_agreement(
 async def list_banks(session: AsyncSession) -> list[PartnerBank]:
     stmt = select(PartnerBank).order_by(PartnerBank.agreement_signed_on, PartnerBank.code)
     return list((await session.scalars(stmt)).all())
+
+
+class BankPartnerUnknown(Forbidden):
+    code, title = "bank_partner_unknown", "该银行不在合作银行名录中"
+
+
+class BankPartnerTerminated(Forbidden):
+    code, title = "bank_partner_terminated", "该银行的合作协议已终止"
+
+
+class BankPartnerCancelled(Forbidden):
+    code, title = "bank_partner_cancelled", "该银行的合作协议已撤销"
+
+
+async def require_active(session: AsyncSession, *, code: str) -> None:
+    """403 unless ``code`` is a partner bank whose agreement is in force (every bank call)."""
+    bank = await session.scalar(select(PartnerBank).where(PartnerBank.code == code))
+    if bank is None:
+        raise BankPartnerUnknown(f"银行代码 {code} 不在合作银行名录中，不能使用银行接口")
+    if bank.status == "terminated":
+        raise BankPartnerTerminated(
+            f"银行 {code} 的合作协议已于 {bank.terminated_on} 终止，不能再使用银行接口"
+        )
+    if bank.status == "cancelled":
+        raise BankPartnerCancelled(f"银行 {code} 的合作协议已撤销，不能使用银行接口")
