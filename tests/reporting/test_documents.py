@@ -57,9 +57,7 @@ async def reporting(service_client_factory: Any) -> Any:
 
 
 async def _get(svc: Any, fmt: str, **params: str) -> Any:
-    r = await svc.as_("analyst").get(
-        f"/v1/reports/consolidated/{fmt}", params={**PERIOD, **params}
-    )
+    r = await svc.as_("analyst").get(f"/v1/reports/consolidated/{fmt}", params={**PERIOD, **params})
     assert r.status_code == 200, r.text
     return r
 
@@ -120,7 +118,8 @@ class TestDocx:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             font_table = z.read("word/fontTable.xml").decode()
             assert "en-US" not in z.read("word/styles.xml").decode()
-        assert 'w:name="仿宋_GB2312"' in font_table and 'w:altName w:val="仿宋"' in font_table
+        assert 'w:name="仿宋_GB2312"' in font_table
+        assert 'w:altName w:val="仿宋"' in font_table
 
     async def test_page_numbers_are_a_field_at_the_foot(self, reporting: Any) -> None:
         data = (await _get(reporting, "docx")).content
@@ -144,12 +143,14 @@ class TestDocx:
 
     async def test_issuer_and_date_are_configurable(self, service_client_factory: Any) -> None:
         svc = await service_client_factory(
-            "reporting", create_app, issuer="广西壮族自治区科技厅办公室", issue_date=date(2023, 7, 5)
+            "reporting",
+            create_app,
+            issuer="广西壮族自治区科技厅办公室",
+            issue_date=date(2023, 7, 5),
         )
         svc.app.state.workstreams = FakeWorkstreams(full_dataset()).clients()
         texts = [
-            p.text
-            for p in docx.Document(io.BytesIO((await _get(svc, "docx")).content)).paragraphs
+            p.text for p in docx.Document(io.BytesIO((await _get(svc, "docx")).content)).paragraphs
         ]
         at = texts.index("广西壮族自治区科技厅办公室")
         assert texts[at + 1] == "2023年7月5日"
@@ -159,7 +160,14 @@ class TestDocx:
         document = docx.Document(io.BytesIO((await _get(reporting, "docx")).content))
         [table] = document.tables
         header = table.rows[0]
-        assert [c.text for c in header.cells] == ["序号", "指标", "单位", "本期", "去年同期", "同比"]
+        assert [c.text for c in header.cells] == [
+            "序号",
+            "指标",
+            "单位",
+            "本期",
+            "去年同期",
+            "同比",
+        ]
         assert header._tr.trPr.find(qn("w:tblHeader")) is not None
         grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.iter(qn("w:gridCol"))]
         assert sum(grid) == pytest.approx(Mm(156).twips, abs=5)  # the text block's width
@@ -182,7 +190,8 @@ class TestDocx:
             text = _document_text(document)
             words = set(re.findall(r"[A-Za-z][A-Za-z&]*", text))
             assert words <= ALLOWED_ABBREVIATIONS, words - ALLOWED_ABBREVIATIONS
-            assert '"' not in text and "'" not in text
+            assert '"' not in text
+            assert "'" not in text
 
     async def test_is_reproducible(self, reporting: Any) -> None:
         a = (await _get(reporting, "docx")).content
@@ -196,8 +205,7 @@ class TestFileNames:
             city = (await _get(reporting, fmt_, city=CITY)).headers["content-disposition"]
             name = quote(f"2023年上半年重点工作情况-{CITY_NAME}.{ext}")
             assert city == (
-                f'attachment; filename="report-2023-H1-{CITY}.{ext}"; '
-                f"filename*=UTF-8''{name}"
+                f"attachment; filename=\"report-2023-H1-{CITY}.{ext}\"; filename*=UTF-8''{name}"
             )
             region = (await _get(reporting, fmt_)).headers["content-disposition"]
             assert f"filename*=UTF-8''{quote(f'2023年上半年重点工作情况.{ext}')}" in region
@@ -243,14 +251,16 @@ class TestXlsx:
                 assert Decimal(str(change_pct.value)) * 100 == ind.change_pct
             assert row[2].value == ind.label
             # Chinese definitions, Chinese source names.
-            assert row[10].value and not re.search(r"[A-Za-z]{3,}", row[10].value), ind.code
+            assert row[10].value, ind.code
+            assert not re.search(r"[A-Za-z]{3,}", row[10].value), ind.code
             assert row[9].value in {"科技项目", "企业创新", "科技人才", "成果转化"}
 
     async def test_sheets_are_set_up_for_screen_and_print(self, reporting: Any) -> None:
         wb = openpyxl.load_workbook(io.BytesIO((await _get(reporting, "xlsx")).content))
         assert wb.sheetnames == ["指标", "分市", "说明"]
         for ws in wb:
-            assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2"), ws.title
+            assert ws.freeze_panes is not None, ws.title
+            assert ws.freeze_panes.endswith("2"), ws.title
             assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
             assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
             assert ws.page_setup.orientation == "landscape"
@@ -281,7 +291,8 @@ class TestXlsx:
         assert a == b
         with zipfile.ZipFile(io.BytesIO(a)) as z:
             core = z.read("docProps/core.xml").decode()
-        assert "<dcterms:modified" in core and "2000-01-01T00:00:00Z" in core
+        assert "<dcterms:modified" in core
+        assert "2000-01-01T00:00:00Z" in core
 
 
 class TestPdf:
@@ -296,7 +307,8 @@ class TestPdf:
         assert r.json()["code"] == "pdf_renderer_unavailable"
         admin = svc.as_("admin")
         r = await admin.post("/v1/reports/published", json=PERIOD)
-        assert r.status_code == 503 and r.json()["code"] == "pdf_renderer_unavailable"
+        assert r.status_code == 503
+        assert r.json()["code"] == "pdf_renderer_unavailable"
         assert (await admin.get("/v1/reports/published")).json()["items"] == []
 
     async def test_pdf_is_a4_and_holds_every_figure(self, reporting: Any) -> None:
@@ -307,7 +319,8 @@ class TestPdf:
         assert "report-2023-H1.pdf" in r.headers["content-disposition"]
         pdf = r.content
         info = pdf_info(pdf)
-        assert info["Page size"].startswith("595.") and "x 841.8" in info["Page size"]
+        assert info["Page size"].startswith("595.")
+        assert "x 841.8" in info["Page size"]
         assert "(A4)" in info["Page size"]
         pages = int(info["Pages"])
         text = pdf_text(pdf)

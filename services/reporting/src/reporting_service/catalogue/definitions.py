@@ -41,7 +41,9 @@ DEFINITIONS_ZH: dict[str, str] = {
     "talent.experts_added": "本期内新增入库的专家",
     "talent.asean_young_scientists": "本期内接收的东盟杰出青年科学家人选",
     "talent.hmt_talents": "本期内接收的港澳台英才",
-    "talent.commissioners_dispatched": "本期内选派的科技特派员（同一人只计一次）；按派驻地所在市统计",
+    "talent.commissioners_dispatched": (
+        "本期内选派的科技特派员（同一人只计一次）；按派驻地所在市统计"
+    ),
     "talent.commissioner_service_days": "本期内科技特派员下乡服务天数合计",
     "talent.commissioner_villages_served": "上述服务涉及的村（社区），同一村（社区）只计一次",
     "transfer.ownership_reform_pilots": "本期内启动职务科技成果权属改革试点的单位",
@@ -53,7 +55,9 @@ DEFINITIONS_ZH: dict[str, str] = {
     "transfer.recruitment_intentions": "本期内与高校签订合作意向的企业（同一企业只计一次）",
     "transfer.contracts_outflow": "本期内登记、卖方在区内的技术合同",
     "transfer.contracts_absorbed": "本期内登记、买方在区内的技术合同",
-    "transfer.contracts_total": "技术输出合同与技术吸纳合同之和（买卖双方均在区内的合同两边各计一次）",
+    "transfer.contracts_total": (
+        "技术输出合同与技术吸纳合同之和（买卖双方均在区内的合同两边各计一次）"
+    ),
     "transfer.contract_value": "技术输出合同成交金额合计",
     "transfer.tech_transaction_value": "技术输出合同中技术交易金额合计",
     "transfer.achievements_registered": "本期内登记的科技成果；按登记单位所在市统计",

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import Request
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from reporting_service.consolidated.dependencies import LiveReport

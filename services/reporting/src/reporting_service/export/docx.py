@@ -24,13 +24,14 @@ from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml import OxmlElement
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
-from docx.table import Table, _Row
+from docx.table import _Row
 from docx.text.paragraph import Paragraph
-from lxml.etree import _Element
 
 from reporting_service.catalogue.indicators import CATALOGUE
 from reporting_service.consolidated.schemas import ConsolidatedReport
@@ -67,7 +68,14 @@ TABLE_PITCH = Pt(18)
 INDENT = Pt(32)  # two characters of 3号
 
 # Text block 156 mm wide: 序号, 指标, 单位, 本期, 去年同期, 同比.
-TABLE_COLUMNS = (("序号", 11), ("指标", 55), ("单位", 13), ("本期", 25), ("去年同期", 25), ("同比", 27))
+TABLE_COLUMNS = (
+    ("序号", 11),
+    ("指标", 55),
+    ("单位", 13),
+    ("本期", 25),
+    ("去年同期", 25),
+    ("同比", 27),
+)
 CELL_MARGIN = Mm(1.2)
 _LEVEL_TWO = re.compile(r"^（[一二三四五六七八九十]+）")
 _CN_NUMBERS = "〇一二三四五六七八九"
@@ -86,7 +94,7 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _set_fonts(parent: _Element, east_asia: str, latin: str = LATIN_FONT) -> None:
+def _set_fonts(parent: BaseOxmlElement, east_asia: str, latin: str = LATIN_FONT) -> None:
     """Explicit fonts for every script on a style, run or default, no theme fonts."""
     rpr = parent.find(qn("w:rPr"))
     if rpr is None:
@@ -174,16 +182,16 @@ def _font_table(document: Document) -> None:
     part = next(
         p for p in document.part.package.iter_parts() if p.partname == "/word/fontTable.xml"
     )
-    from lxml import etree
-
-    root = etree.fromstring(part.blob)
+    root = parse_xml(part.blob)
     for name, alt in ALT_NAMES.items():
-        font = etree.SubElement(root, qn("w:font"))
+        font = OxmlElement("w:font")
         font.set(qn("w:name"), name)
         for tag, val in (("w:altName", alt), ("w:charset", "86"), ("w:family", "auto")):
-            el = etree.SubElement(font, qn(tag))
+            el = OxmlElement(tag)
             el.set(qn("w:val"), val)
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)  # type: ignore[attr-defined]
+            font.append(el)
+        root.append(font)
+    part._blob = serialize_part_xml(root)
 
 
 def _styles(document: Document) -> None:
@@ -336,7 +344,7 @@ def _row_props(row: _Row, *, header: bool = False) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def _table(document: Document, report: ConsolidatedReport) -> Table:
+def _table(document: Document, report: ConsolidatedReport) -> None:
     table = document.add_table(rows=1, cols=len(TABLE_COLUMNS))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -358,9 +366,8 @@ def _table(document: Document, report: ConsolidatedReport) -> Table:
     for cell, (title, _) in zip(header.cells, TABLE_COLUMNS, strict=True):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _cell_text(cell.paragraphs[0], title, "表头", WD_ALIGN_PARAGRAPH.CENTER)
-    n = 0
     section = 0
-    for row in report.indicators:
+    for n, row in enumerate(report.indicators, start=1):
         if row.section != section:
             section = row.section
             group = table.add_row()
@@ -369,7 +376,6 @@ def _table(document: Document, report: ConsolidatedReport) -> Table:
             _cell_text(
                 merged.paragraphs[0], SECTION_TITLES[section], "表头", WD_ALIGN_PARAGRAPH.LEFT
             )
-        n += 1
         cells = table.add_row()
         _row_props(cells)
         values = (
@@ -386,7 +392,6 @@ def _table(document: Document, report: ConsolidatedReport) -> Table:
             _cell_text(cell.paragraphs[0], text, "表格文字", align)
     for cell, (_, width) in zip(header.cells, TABLE_COLUMNS, strict=True):
         cell.width = Mm(width)
-    return table
 
 
 def _missing_note(document: Document, report: ConsolidatedReport) -> None:

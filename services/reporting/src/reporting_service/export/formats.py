@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -79,9 +78,7 @@ async def render(
     docx = await asyncio.to_thread(render_docx, report, options.imprint(report), narrative)
     if fmt == "docx":
         return docx
-    return await docx_to_pdf(
-        docx, soffice=options.soffice, timeout=options.pdf_timeout_seconds
-    )
+    return await docx_to_pdf(docx, soffice=options.soffice, deadline=options.pdf_timeout_seconds)
 
 
 async def render_all(
@@ -94,7 +91,7 @@ async def render_all(
         "docx": docx,
         "xlsx": await render("xlsx", report, options, narrative),
         "pdf": await docx_to_pdf(
-            docx, soffice=options.soffice, timeout=options.pdf_timeout_seconds
+            docx, soffice=options.soffice, deadline=options.pdf_timeout_seconds
         ),
     }
 

@@ -26,7 +26,7 @@ from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
 
-from reporting_service.export.exceptions import PdfRenderFailed, PdfRendererUnavailable
+from reporting_service.export.exceptions import PdfRendererUnavailable, PdfRenderFailed
 
 # Renderings by DOCX hash: publishing right after a download renders once.
 _CACHE: OrderedDict[str, bytes] = OrderedDict()
@@ -65,7 +65,7 @@ def stabilise(pdf: bytes, seed: bytes) -> bytes:
     return _CHECKSUM.sub(ident, _ID.sub(ident, _DATE.sub(date, pdf)))
 
 
-async def docx_to_pdf(docx: bytes, *, soffice: str | None, timeout: float) -> bytes:
+async def docx_to_pdf(docx: bytes, *, soffice: str | None, deadline: float) -> bytes:
     exe = find_soffice(soffice)
     if exe is None:
         raise PdfRendererUnavailable(
@@ -77,14 +77,14 @@ async def docx_to_pdf(docx: bytes, *, soffice: str | None, timeout: float) -> by
     if cached is not None:
         _CACHE.move_to_end(key)
         return cached
-    pdf = stabilise(await _convert(exe, docx, timeout), docx)
+    pdf = stabilise(await _convert(exe, docx, deadline), docx)
     _CACHE[key] = pdf
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return pdf
 
 
-async def _convert(exe: str, docx: bytes, timeout: float) -> bytes:
+async def _convert(exe: str, docx: bytes, deadline: float) -> bytes:
     work = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="reporting-pdf-"))
     try:
         source = work / "report.docx"
@@ -119,13 +119,13 @@ async def _convert(exe: str, docx: bytes, timeout: float) -> bytes:
             start_new_session=True,  # so a timeout can end LibreOffice's whole process group
         )
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(deadline):
                 _, err = await proc.communicate()
         except TimeoutError:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             await proc.wait()
-            raise PdfRenderFailed(f"LibreOffice 在 {timeout:g} 秒内未完成 PDF 转换") from None
+            raise PdfRenderFailed(f"LibreOffice 在 {deadline:g} 秒内未完成 PDF 转换") from None
         target = work / "report.pdf"
         if proc.returncode != 0 or not target.exists():
             detail = err.decode(errors="replace").strip().splitlines()[-1:] or ["无输出"]

@@ -18,6 +18,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -40,6 +41,8 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _MAX_WIDTH = 48
 
 Number = int | Decimal | None
+CellValue = int | float | Decimal | str | None
+Cells = Sequence[tuple[CellValue, str | None]]
 
 
 def _number_format(value: int | Decimal, *, percent: bool = False) -> str:
@@ -67,7 +70,7 @@ def _sheet(
     ws: Worksheet,
     title: str,
     header: Sequence[str],
-    rows: Iterable[Sequence[tuple[object, str | None]]],
+    rows: Iterable[Cells],
     *,
     frozen_columns: int,
     widths: dict[int, float] | None = None,
@@ -75,11 +78,11 @@ def _sheet(
     body = Font(name=FONT, size=11)
     bold = Font(name=FONT, size=11, bold=True)
     ws.append(list(header))
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for head in ws[1]:
+        head.font = bold
+        head.fill = _HEADER_FILL
+        head.border = _BORDER
+        head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     best = [_text_width(h) for h in header]
     for r, values in enumerate(rows, start=2):
         for c, (value, number_format) in enumerate(values, start=1):
@@ -101,22 +104,23 @@ def _sheet(
             fixed if fixed is not None else min(_MAX_WIDTH, width + 2)
         )
     last = get_column_letter(len(header))
-    ws.freeze_panes = ws.cell(row=2, column=frozen_columns + 1)
+    ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}2"
     ws.auto_filter.ref = f"A1:{last}{ws.max_row}"
     ws.print_title_rows = "1:1"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
-    ws.oddHeader.center.text = title
-    ws.oddHeader.center.font = FONT
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.font = FONT
+    page_head, page_foot = ws.oddHeader, ws.oddFooter
+    assert page_head is not None
+    assert page_foot is not None
+    page_head.center.text, page_head.center.font = title, FONT
+    page_foot.center.text, page_foot.center.font = "第 &P 页，共 &N 页", FONT
 
 
-def _indicator_row(n: int, row: IndicatorRow) -> list[tuple[object, str | None]]:
+def _indicator_row(n: int, row: IndicatorRow) -> list[tuple[CellValue, str | None]]:
     rate = row.unit == "%"
     return [
         (n, "0"),
@@ -188,7 +192,7 @@ def _city_sheet(ws: Worksheet, report: ConsolidatedReport, heading: str) -> None
     cities = list(GUANGXI_CITIES)
     header = ["指标", "单位", *GUANGXI_CITIES.values(), "未归属地市", "全区"]
 
-    def line(row: IndicatorRow) -> list[tuple[object, str | None]]:
+    def line(row: IndicatorRow) -> list[tuple[CellValue, str | None]]:
         rate = row.unit == "%"
         by_city = row.by_city or {}
         values = [by_city.get(c) if row.by_city is not None else None for c in cities]
@@ -213,7 +217,7 @@ def _city_sheet(ws: Worksheet, report: ConsolidatedReport, heading: str) -> None
 def _about_sheet(ws: Worksheet, report: ConsolidatedReport) -> None:
     """What the workbook covers, and the codes behind the Chinese names."""
     scope = _scope(report)
-    rows: list[list[tuple[object, str | None]]] = [
+    rows: list[list[tuple[CellValue, str | None]]] = [
         [("报告", None), (report.title, None)],
         [("范围", None), (scope, None)],
         [("本期", None), (f"{report.from_.isoformat()}至{report.to.isoformat()}", None)],

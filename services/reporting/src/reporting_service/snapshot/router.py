@@ -62,9 +62,7 @@ async def publish_report(
     period: Period = resolve_period(body.period, body.from_, body.to)
     report = await live_report(request, period, scoped_city(principal, body.city))
     options = RenderOptions.from_settings(request.app.state.settings)
-    row, files = await service.publish(
-        session, principal=principal, report=report, options=options
-    )
+    row, files = await service.publish(session, principal=principal, report=report, options=options)
     return _read(row, _files(list(files)))
 
 
