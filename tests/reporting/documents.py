@@ -17,9 +17,26 @@ from reporting_service.catalogue.indicators import CATALOGUE
 from shared_kit.codes import GUANGXI_CITIES
 
 ITEMS = {
-    "projects.action_plan_programs": ["科技创新能力提升工程", "产业链创新链融合工程"],
+    "projects.action_plan_programs": [
+        "科技创新能力提升工程",
+        "产业链创新链融合工程",
+        "千企科技创新工程",
+        "科技强农工程",
+        "科技惠民工程",
+        "创新功能区提升工程",
+    ],
     "projects.national_platforms_added": ["国家野外科学观测研究站"],
     "projects.key_lab_applications": ["第九批"],
+}
+
+
+# Small counts where the text reads them as words or a large number would look odd.
+COUNTS = {
+    "projects.action_plan_programs": (6, 6),
+    "enterprise.tech_sme_batches": (5, 4),
+    "enterprise.partner_banks_signed": (3, 2),
+    "enterprise.hitech_zones": (14, 14),
+    "transfer.pilot_bases": (4, 2),
 }
 
 
@@ -38,11 +55,11 @@ def _figure(n: int, code: str, unit: str, region_only: bool, year: int) -> dict[
     money = unit in ("万元", "亿元")
     scale = 10**4 if unit == "万元" else 10**8
     if money:
-        total = Decimal(n * 1234567 + 89) * scale / 1000 / (1 + grow)
+        total = Decimal(n * 1234567 + 89) * scale / 100000 / (1 + grow * Decimal(n % 7 + 1) / 10)
         value: Any = str(total.quantize(Decimal("0.01")))
         by_city = {"450100": str((total / 2).quantize(Decimal("0.01")))}
     else:
-        count = n * 37 + 11 - grow * (n % 5) * 3
+        count = COUNTS[code][grow] if code in COUNTS else n * 37 + 11 - grow * (n % 5) * 3
         value = count
         by_city = {"450100": count // 2, "450300": count // 4}
     fig: dict[str, Any] = {

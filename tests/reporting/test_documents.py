@@ -26,8 +26,15 @@ from docx.shared import Mm
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.consolidated.service import consolidated_report
 from reporting_service.export import pdf as pdf_renderer
+from reporting_service.export.docx import Imprint, render_docx
 from reporting_service.main import create_app
-from reporting_service.narrative.service import build_narrative, comparison_cell, fmt
+from reporting_service.narrative.service import (
+    Narrative,
+    Section,
+    build_narrative,
+    comparison_cell,
+    fmt,
+)
 from reporting_service.period.service import named_period
 from shared_kit.codes import GUANGXI_CITIES
 from tests.reporting.documents import (
@@ -114,10 +121,15 @@ class TestDocx:
         assert normal.line_spacing.pt == pytest.approx(28.95, abs=0.05)
         defaults = document.styles.element.find(qn("w:docDefaults"))
         lang = defaults.find(f"{W}rPrDefault/{W}rPr/{W}lang")
-        assert lang.get(qn("w:val")) == lang.get(qn("w:eastAsia")) == "zh-CN"
+        # Chinese text in zh-CN; Latin characters (digits) en-US, see _language in the renderer.
+        assert lang.get(qn("w:eastAsia")) == "zh-CN"
+        assert lang.get(qn("w:val")) == "en-US"
+        assert document.core_properties.language == "zh-CN"
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             font_table = z.read("word/fontTable.xml").decode()
-            assert "en-US" not in z.read("word/styles.xml").decode()
+            styles = z.read("word/styles.xml").decode()
+        assert 'w:eastAsia="ja' not in styles
+        assert "w:lang" not in styles.split("</w:docDefaults>")[1]  # no style overrides it
         assert 'w:name="仿宋_GB2312"' in font_table
         assert 'w:altName w:val="仿宋"' in font_table
 
@@ -192,6 +204,22 @@ class TestDocx:
             assert words <= ALLOWED_ABBREVIATIONS, words - ALLOWED_ABBREVIATIONS
             assert '"' not in text
             assert "'" not in text
+
+    async def test_level_two_headings_run_in_in_kaiti(self) -> None:
+        report = await _report()
+        narrative = Narrative(
+            title="标题",
+            intro="导语。",
+            sections=[Section(5, "五、强化创新工作智力支撑", ["（一）强化本土人才培养。正文。"])],
+        )
+        data = render_docx(report, Imprint("某厅", date(2023, 7, 15)), narrative)
+        document = docx.Document(io.BytesIO(data))
+        p = next(p for p in document.paragraphs if p.text.startswith("（一）"))
+        heading, body = p.runs
+        assert heading.text == "（一）强化本土人才培养。"
+        assert heading._r.rPr.rFonts.get(qn("w:eastAsia")) == "楷体_GB2312"
+        assert body.text == "正文。"
+        assert p.style.name == "Normal"
 
     async def test_is_reproducible(self, reporting: Any) -> None:
         a = (await _get(reporting, "docx")).content
@@ -331,6 +359,8 @@ class TestPdf:
         # The text without the page numbers, which fall between a page's last and the next
         # page's first character.
         flat = re.sub(r"—\d+—", "", _squash(text))
+        # No number is broken over two lines (as LibreOffice does when digits are zh-CN).
+        assert not re.findall(r".{0,12}\d\n\d.{0,12}", re.sub(r"\n+—\s*\d+\s*—\n+", "\n", text))
         narrative = build_narrative(report)
         for paragraph in [narrative.intro, *(p for s in narrative.sections for p in s.paragraphs)]:
             assert _squash(paragraph) in flat, paragraph

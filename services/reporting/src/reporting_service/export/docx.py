@@ -77,6 +77,25 @@ TABLE_COLUMNS = (
     ("同比", 27),
 )
 CELL_MARGIN = Mm(1.2)
+# What follows w:overflowPunct in a paragraph's properties (the schema fixes the order).
+_AFTER_OVERFLOW_PUNCT = (
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+)
 _LEVEL_TWO = re.compile(r"^（[一二三四五六七八九十]+）")
 _CN_NUMBERS = "〇一二三四五六七八九"
 
@@ -125,7 +144,8 @@ def _paragraph_style(
     font: str,
     size: Pt,
     pitch: Pt = LINE_PITCH,
-    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
+    # Left, not justified: LibreOffice drops a 。 that ends a full justified line.
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT,
     indent: Pt = INDENT,
     outline: int | None = None,
 ) -> ParagraphStyle:
@@ -146,6 +166,10 @@ def _paragraph_style(
     pf.space_before = pf.space_after = Pt(0)
     pf.first_line_indent = indent
     pf.widow_control = True
+    # Punctuation stays inside the text block (LibreOffice would hang 。 in the margin).
+    overflow = OxmlElement("w:overflowPunct")
+    overflow.set(qn("w:val"), "0")
+    style.element.get_or_add_pPr().insert_element_before(overflow, *_AFTER_OVERFLOW_PUNCT)
     if outline is not None:
         pf.keep_with_next = True
         lvl = OxmlElement("w:outlineLvl")
@@ -155,7 +179,12 @@ def _paragraph_style(
 
 
 def _language(document: Document) -> None:
-    """zh-CN as the document language, in the defaults every style inherits and the settings."""
+    """Chinese (zh-CN) as the language of the text, in the defaults every style inherits.
+
+    ``w:val`` is the language of Latin-script characters only (digits, R&D): it stays
+    en-US, as Chinese editions of Word write it, because with zh-CN there LibreOffice
+    breaks numbers across lines (45|5).
+    """
     defaults = document.styles.element.find(qn("w:docDefaults"))
     assert defaults is not None
     rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
@@ -164,7 +193,7 @@ def _language(document: Document) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     lang.set(qn("w:bidi"), "ar-SA")
     _set_fonts(rpr.getparent(), BODY_FONT)
@@ -173,7 +202,7 @@ def _language(document: Document) -> None:
     if theme_lang is None:
         theme_lang = OxmlElement("w:themeFontLang")
         settings.append(theme_lang)
-    theme_lang.set(qn("w:val"), "zh-CN")
+    theme_lang.set(qn("w:val"), "en-US")
     theme_lang.set(qn("w:eastAsia"), "zh-CN")
 
 
