@@ -29,6 +29,7 @@ from reporting_service.catalogue.indicators import CATALOGUE
 from shared_kit.codes import GUANGXI_CITIES
 from tests.e2e.conftest import Stack
 from tests.e2e.gw import api_key, bank_client, call, get, list_all, patch, post, push_loans, uscc
+from tests.reporting.documents import require_pdf_tools
 
 PERIOD = "2019-H1"
 A, B, C = "450100", "450200", "450300"
@@ -1169,6 +1170,7 @@ class TestFullReport:
         self, stack: Stack, admin: httpx.Client, loaded: Loaded
     ) -> None:
         # Runs last in this module: it changes a record.
+        require_pdf_tools()  # publishing renders the PDF
         published = post(admin, "/api/reporting/v1/reports/published", {"period": PERIOD})
         rid = published["id"]
         assert published["published_role"] == "admin"
