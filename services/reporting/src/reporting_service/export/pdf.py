@@ -22,6 +22,7 @@ import re
 import shutil
 import signal
 import tempfile
+import weakref
 from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
@@ -35,6 +36,19 @@ _DATE = re.compile(rb"/(CreationDate|ModDate)\s*\((D:[0-9+\-Z']+)\)")
 _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
 _CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
 FIXED_PDF_DATE = b"D:20000101000000Z"
+# LibreOffice takes a core for seconds: at most this many conversions at once, per loop.
+CONCURRENT_CONVERSIONS = 2
+_SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _slots() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    slots = _SLOTS.get(loop)
+    if slots is None:
+        slots = _SLOTS[loop] = asyncio.Semaphore(CONCURRENT_CONVERSIONS)
+    return slots
 
 
 def find_soffice(configured: str | None) -> str | None:
@@ -77,7 +91,8 @@ async def docx_to_pdf(docx: bytes, *, soffice: str | None, deadline: float) -> b
     if cached is not None:
         _CACHE.move_to_end(key)
         return cached
-    pdf = stabilise(await _convert(exe, docx, deadline), docx)
+    async with _slots():
+        pdf = stabilise(await _convert(exe, docx, deadline), docx)
     _CACHE[key] = pdf
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
