@@ -196,6 +196,17 @@ class TestDocx:
             for c in cells[3:]:
                 assert c.paragraphs[0].alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
 
+    async def test_a_city_table_marks_region_only_figures(self, reporting: Any) -> None:
+        report = await _report(CITY)
+        data = (await _get(reporting, "docx", city=CITY)).content
+        document = docx.Document(io.BytesIO(data))
+        labels = [r.cells[1].text for r in document.tables[0].rows[1:] if r.cells[0].text.isdigit()]
+        want = [f"{i.label}（全区）" if i.region_only else i.label for i in report.indicators]
+        assert labels == want
+        assert any(i.region_only for i in report.indicators)
+        # The appendix caption names the city.
+        assert any(CITY_NAME in p.text and p.text.endswith("主要指标") for p in document.paragraphs)
+
     async def test_no_latin_letters_or_ascii_quotes_in_the_text(self, reporting: Any) -> None:
         for params in ({}, {"city": CITY}):
             document = docx.Document(io.BytesIO((await _get(reporting, "docx", **params)).content))

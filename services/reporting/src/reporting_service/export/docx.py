@@ -36,6 +36,7 @@ from docx.text.paragraph import Paragraph
 from reporting_service.catalogue.indicators import CATALOGUE
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.export.archive import FIXED_TIME, normalise_zip
+from reporting_service.export.labels import row_label, scope_name
 from reporting_service.narrative.service import (
     SECTION_TITLES,
     Narrative,
@@ -408,7 +409,7 @@ def _table(document: Document, report: ConsolidatedReport) -> None:
         _row_props(cells)
         values = (
             (str(n), WD_ALIGN_PARAGRAPH.CENTER),
-            (row.label, WD_ALIGN_PARAGRAPH.LEFT),
+            (row_label(report, row), WD_ALIGN_PARAGRAPH.LEFT),
             (row.unit, WD_ALIGN_PARAGRAPH.CENTER),
             (fmt(row.value), WD_ALIGN_PARAGRAPH.RIGHT),
             (fmt(row.previous), WD_ALIGN_PARAGRAPH.RIGHT),
@@ -458,7 +459,9 @@ def render_docx(
     brk.style = document.styles["附件标识"]
     brk.add_run("附表")
     document.add_paragraph()
-    document.add_paragraph(f"{n.title}主要指标", style="Title")
+    scope = scope_name(report)
+    caption = n.title if report.city is None or scope in n.title else f"{scope}{n.title}"
+    document.add_paragraph(f"{caption}主要指标", style="Title")
     document.add_paragraph()
     _table(document, report)
 

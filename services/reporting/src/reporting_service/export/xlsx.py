@@ -25,6 +25,7 @@ from openpyxl.writer.excel import ExcelWriter
 from reporting_service.catalogue.definitions import DEFINITIONS_ZH
 from reporting_service.consolidated.schemas import ConsolidatedReport, IndicatorRow
 from reporting_service.export.archive import FIXED_TIME, normalise_zip
+from reporting_service.export.labels import row_label, scope_name
 from reporting_service.narrative.service import SECTION_TITLES
 from shared_kit.codes import GUANGXI_CITIES
 
@@ -120,12 +121,14 @@ def _sheet(
     page_foot.center.text, page_foot.center.font = "第 &P 页，共 &N 页", FONT
 
 
-def _indicator_row(n: int, row: IndicatorRow) -> list[tuple[CellValue, str | None]]:
+def _indicator_row(
+    report: ConsolidatedReport, n: int, row: IndicatorRow
+) -> list[tuple[CellValue, str | None]]:
     rate = row.unit == "%"
     return [
         (n, "0"),
         (SECTION_TITLES[row.section], None),
-        (row.label, None),
+        (row_label(report, row), None),
         (row.unit, None),
         _number(row.value, percent=rate),
         _number(row.previous, percent=rate),
@@ -154,21 +157,17 @@ INDICATOR_HEADER = (
 )
 
 
-def _scope(report: ConsolidatedReport) -> str:
-    return "全区" if report.city is None else GUANGXI_CITIES.get(report.city, report.city)
-
-
 def render_xlsx(report: ConsolidatedReport) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "指标"
-    heading = f"{report.title}（{_scope(report)}）"
+    heading = f"{report.title}（{scope_name(report)}）"
     _sheet(
         ws,
         heading,
         INDICATOR_HEADER,
-        (_indicator_row(n, r) for n, r in enumerate(report.indicators, start=1)),
+        (_indicator_row(report, n, r) for n, r in enumerate(report.indicators, start=1)),
         frozen_columns=3,
         widths={2: 22, 11: 48, 12: 10},
     )
@@ -216,7 +215,7 @@ def _city_sheet(ws: Worksheet, report: ConsolidatedReport, heading: str) -> None
 
 def _about_sheet(ws: Worksheet, report: ConsolidatedReport) -> None:
     """What the workbook covers, and the codes behind the Chinese names."""
-    scope = _scope(report)
+    scope = scope_name(report)
     rows: list[list[tuple[CellValue, str | None]]] = [
         [("报告", None), (report.title, None)],
         [("范围", None), (scope, None)],
