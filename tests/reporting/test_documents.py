@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -349,6 +351,40 @@ class TestPdf:
         assert r.status_code == 503
         assert r.json()["code"] == "pdf_renderer_unavailable"
         assert (await admin.get("/v1/reports/published")).json()["items"] == []
+
+    async def test_a_failing_or_hanging_renderer_answers_503(
+        self, service_client_factory: Any, tmp_path: Path
+    ) -> None:
+        broken = tmp_path / "soffice-broken"
+        broken.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+        hanging = tmp_path / "soffice-hanging"
+        hanging.write_text("#!/bin/sh\nsleep 30\n")
+        for exe in (broken, hanging):
+            exe.chmod(0o755)
+            svc = await service_client_factory(
+                "reporting", create_app, soffice=str(exe), pdf_timeout_seconds=0.5
+            )
+            svc.app.state.workstreams = FakeWorkstreams(full_dataset()).clients()
+            started = time.monotonic()
+            r = await svc.as_("analyst").get("/v1/reports/consolidated/pdf", params=PERIOD)
+            assert r.status_code == 503, r.text
+            assert r.json()["code"] == "pdf_render_failed"
+            assert time.monotonic() - started < 10  # the deadline ends a hanging renderer
+
+    async def test_pdf_dates_and_ids_are_pinned_at_the_same_length(self) -> None:
+        pdf = (
+            b"%PDF-1.6\n<</Producer(LibreOffice 7.4)/CreationDate(D:20261203101826Z')>>\n"
+            b"trailer\n<</Size 3/ID [ <3599083B5C6D4A1FF73F636562E5559F>\n"
+            b"<3599083B5C6D4A1FF73F636562E5559F> ]\n"
+            b"/DocChecksum /98CF0A152714C8EA35A7B14C334BF38A\n>>"
+        )
+        a = pdf_renderer.stabilise(pdf, b"docx")
+        later = pdf.replace(b"20261203101826", b"20270101120000").replace(b"98CF0A", b"11AA22")
+        assert pdf_renderer.stabilise(later, b"docx") == a
+        assert len(a) == len(pdf)
+        assert b"D:20000101000000Z" in a
+        assert b"3599083B" not in a
+        assert pdf_renderer.stabilise(pdf, b"other docx") != a
 
     async def test_pdf_is_a4_and_holds_every_figure(self, reporting: Any) -> None:
         require_pdf_tools()
