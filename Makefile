@@ -5,7 +5,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test install web browser lint fmt typecheck migrate revision key roles images k8s-base clean-data demo bench
+.PHONY: run test install web browser pdf-tools lint fmt typecheck migrate revision key roles images k8s-base clean-data demo bench
 
 # Only used when uv is not on the PATH: a private venv with uv from PyPI.
 $(TOOLS)/bin/uv:
@@ -45,6 +45,20 @@ browser:  ## install chromium + fonts-noto-cjk for the browser test (as root, wi
 	else \
 	  echo "The dashboard's browser test needs Chromium and CJK fonts; as root: apt-get install chromium fonts-noto-cjk" \
 	       "(without them tests/e2e/test_dashboard.py is skipped, and fails when CI is set)"; \
+	fi
+
+# The report's PDF is the DOCX rendered by LibreOffice; the tests read it back with poppler
+# (pdftotext, pdftoppm) and need the Chinese fonts the renderer maps the DOCX's fonts to.
+PDF_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai fonts-liberation2
+pdf-tools:  ## install LibreOffice, poppler-utils and CJK fonts for the PDF (as root, with apt)
+	@if command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
+	    && fc-list 2>/dev/null | grep -q "Noto Serif CJK" && fc-list 2>/dev/null | grep -q "AR PL UKai"; then \
+	  echo "soffice: $$(command -v soffice)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(PDF_PACKAGES); \
+	else \
+	  echo "The report's PDF needs LibreOffice and CJK fonts; as root: apt-get install $(PDF_PACKAGES)" \
+	       "(without them the PDF download and publishing answer 503, and the PDF test is skipped, failing when CI is set)"; \
 	fi
 
 run: install  ## start PostgreSQL (embedded unless DATABASE_URL), migrate, run every service and the gateway

@@ -80,6 +80,14 @@ ENV SERVICE=${SERVICE} \
     PYTHONUNBUFFERED=1 \
     PORT=8000
 
+# reporting renders the report's PDF with LibreOffice and needs the Chinese fonts it maps
+# the DOCX's fonts to; no other image carries them.
+RUN if [ "${SERVICE}" = reporting ]; then \
+      apt-get update \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+         libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai fonts-liberation2 \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 RUN python -m pip uninstall -y -q pip setuptools wheel 2>/dev/null || true; \
     groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \

@@ -74,8 +74,16 @@ def test_runtime_stage_is_non_root_without_build_tools(stages: list[str]) -> Non
     assert users == ["10001:10001"]
     # USER comes after the last RUN: nothing in the final image runs as root later.
     assert runtime.rindex("\nRUN ") < runtime.index("\nUSER ")
+    # The one package install: LibreOffice and CJK fonts, in reporting's image only.
+    packages = re.search(
+        r'RUN if \[ "\$\{SERVICE\}" = reporting \]; then \\\n(.*?)\n    fi\n', runtime, re.S
+    )
+    assert packages, "reporting's LibreOffice install"
+    assert "libreoffice-writer-nogui" in packages.group(1)
+    assert "rm -rf /var/lib/apt/lists/*" in packages.group(1)
+    rest = runtime.replace(packages.group(0), "")
     for tool in ("uv sync", "pip install", "apt-get", "gcc", "build-essential"):
-        assert tool not in runtime, tool
+        assert tool not in rest, tool
     assert "COPY --from=builder" in runtime
     assert re.search(r"(?m)^HEALTHCHECK .*\n.*\/healthz", runtime)
     assert re.search(r'(?m)^CMD \["serve"\]$', runtime)

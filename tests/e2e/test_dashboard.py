@@ -30,6 +30,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from devstack.layout import REPO
 from tests.e2e.conftest import Stack
 from tests.e2e.gw import api_key, get, list_all, post, uscc
+from tests.reporting.documents import require_pdf_tools
 
 ARTIFACTS = REPO / "test-artifacts" / "dashboard"
 REPORT = "/api/reporting/v1/reports/consolidated"
@@ -73,6 +74,8 @@ def keys(stack: Stack) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser(stack: Stack, keys: dict[str, str], loaded: dict[str, Any]) -> Iterator[Browser]:
+    # Publishing renders the report's PDF with LibreOffice.
+    require_pdf_tools()
     exe = chromium_path()
     if exe is None:
         unavailable("Chromium is not installed: run `make browser` (apt-get install chromium)")

@@ -25,8 +25,11 @@ import httpx
 import openpyxl
 import pytest
 
+from reporting_service.catalogue.indicators import CATALOGUE
+from shared_kit.codes import GUANGXI_CITIES
 from tests.e2e.conftest import Stack
 from tests.e2e.gw import api_key, bank_client, call, get, list_all, patch, post, push_loans, uscc
+from tests.reporting.documents import require_pdf_tools
 
 PERIOD = "2019-H1"
 A, B, C = "450100", "450200", "450300"
@@ -972,6 +975,14 @@ SUM = {
 DIVISOR = {"万元": Decimal(10**4), "亿元": Decimal(10**8)}
 
 
+LABELS = {i.code: i.label for i in CATALOGUE}
+
+
+def _num(value: Any, scale: int = 1) -> Decimal | None:
+    """A figure as an exact number, ``scale`` = 100 for a percentage stored as a fraction."""
+    return None if value is None else Decimal(str(value)) / scale
+
+
 def rows(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {r["code"]: r for r in report["indicators"]}
 
@@ -1112,41 +1123,54 @@ class TestFullReport:
         assert document.paragraphs[0].text == "2019年上半年重点工作情况"
         assert not [s for s in SENTENCES if s not in text]
         table = document.tables[0]
-        cells = {row.cells[0].text: [c.text for c in row.cells] for row in table.rows[1:]}
-        assert set(cells) == set(EXPECTED)
+        # The appendix table: 序号, 指标, 单位, 本期, 去年同期, 同比 (section rows between).
+        cells = {
+            row.cells[1].text: [c.text for c in row.cells]
+            for row in table.rows[1:]
+            if row.cells[0].text.isdigit()
+        }
+        assert set(cells) == {LABELS[code] for code in EXPECTED}
         for code, (value, previous, *_rest) in EXPECTED.items():
-            assert cells[code][3:5] == [str(value), str(previous)], code
+            assert cells[LABELS[code]][3:5] == [str(value), str(previous)], code
 
     def test_xlsx_holds_the_figures_and_the_city_sheet(
         self, admin: httpx.Client, loaded: Loaded
     ) -> None:
         r = call(admin, "GET", f"{REPORT}/xlsx", params={"period": PERIOD}, expect=200)
         wb = openpyxl.load_workbook(io.BytesIO(r.content))
-        sheet = {row[0]: row for row in wb["指标"].iter_rows(min_row=2, values_only=True)}
+        # Figures are numbers; rates and 同比 percentages are stored as fractions.
+        sheet = {row[-1]: row for row in wb["指标"].iter_rows(min_row=2, values_only=True)}
         assert set(sheet) == set(EXPECTED)
         for code, (value, previous, change_abs, change_pct, _) in EXPECTED.items():
-            got = [None if v is None else str(v) for v in sheet[code][3:7]]
+            scale = 100 if code == "enterprise.loan_listed_rate" else 1
+            got = [_num(v) for v in sheet[code][4:8]]
             want = [
-                None if v is None else str(v) for v in (value, previous, change_abs, change_pct)
+                _num(value, scale),
+                _num(previous, scale),
+                _num(change_abs),
+                _num(change_pct, 100),
             ]
             assert got == want, code
-        assert sheet["enterprise.loan_listed_rate"][7] == "16.7"
+        assert _num(sheet["enterprise.loan_listed_rate"][8]) == Decimal("16.7")
         per_city = list(wb["分市"].iter_rows(values_only=True))
-        codes = per_city[1]
-        by_code = {row[0]: row for row in per_city[2:]}
+        names = {name: code for code, name in GUANGXI_CITIES.items()}
+        columns = [names.get(str(h), str(h)) for h in per_city[0][2:]]
+        by_label = {row[0]: row for row in per_city[1:]}
         for code, (value, _p, _a, _c, by_city) in EXPECTED.items():
-            cells = dict(zip(codes[3:], by_code[code][3:], strict=True))
-            assert cells.pop("450000") == str(value), code
+            cells = dict(zip(columns, by_label[LABELS[code]][2:], strict=True))
+            scale = 100 if code == "enterprise.loan_listed_rate" else 1
+            assert _num(cells.pop("全区")) == _num(value, scale), code
             # EX's loan is in the registry nowhere: region total only, shown apart.
             unattributed = "0.02" if code == "enterprise.loan_amount" else None
-            assert cells.pop("unattributed") == unattributed, code
-            present = {c: v for c, v in cells.items() if v is not None}
-            assert present == {c: str(v) for c, v in (by_city or {}).items()}, code
+            assert _num(cells.pop("未归属地市")) == _num(unattributed), code
+            present = {c: _num(v) for c, v in cells.items() if v is not None}
+            assert present == {c: _num(v, scale) for c, v in (by_city or {}).items()}, code
 
     def test_published_snapshot_is_frozen_and_the_diff_shows_the_update(
         self, stack: Stack, admin: httpx.Client, loaded: Loaded
     ) -> None:
         # Runs last in this module: it changes a record.
+        require_pdf_tools()  # publishing renders the PDF
         published = post(admin, "/api/reporting/v1/reports/published", {"period": PERIOD})
         rid = published["id"]
         assert published["published_role"] == "admin"

@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 
 from reporting_service.main import create_app
+from tests.reporting.documents import pdf_text, require_pdf_tools
 from tests.reporting.fakes import FakeWorkstreams, count, money
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -78,18 +79,17 @@ class TestNarrative:
         text = "\n".join(p.text for p in document.paragraphs)
         assert "征集到130项揭榜制科技项目需求" in text
         table = document.tables[0]
-        doc_rows = {r.cells[0].text: r.cells[3].text for r in table.rows[1:]}
+        doc_rows = {r.cells[1].text: r.cells[3].text for r in table.rows[1:]}
         wb = openpyxl.load_workbook(io.BytesIO(x.content))
-        xl_rows = {r[0]: r[3] for r in wb["指标"].iter_rows(min_row=2, values_only=True)}
-        assert doc_rows["enterprise.loan_amount"] == xl_rows["enterprise.loan_amount"] == "12.35"
-        assert doc_rows["projects.challenge_demands_collected"] == "130"
+        xl_rows = {r[-1]: r for r in wb["指标"].iter_rows(min_row=2, values_only=True)}
+        assert doc_rows["投放科创贷"] == "12.35"
+        assert xl_rows["enterprise.loan_amount"][4] == 12.35
+        assert doc_rows["征集揭榜制项目需求"] == "130"
         city_sheet = list(wb["分市"].iter_rows(values_only=True))
-        header, codes = city_sheet[0], city_sheet[1]
-        assert header[3] == "南宁市"
-        assert codes[3] == "450100"
-        demand_row = next(r for r in city_sheet if r[0] == "projects.challenge_demands_collected")
-        assert demand_row[3] == "100"
-        assert demand_row[-1] == "130"
+        assert city_sheet[0][2] == "南宁市"
+        demand_row = next(r for r in city_sheet if r[0] == "征集揭榜制项目需求")
+        assert demand_row[2] == 100
+        assert demand_row[-1] == 130
 
     async def test_files_are_reproducible(self, reporting: Any) -> None:
         admin = reporting.as_("admin")
@@ -100,13 +100,22 @@ class TestNarrative:
 
 class TestPublishing:
     async def test_snapshot_is_frozen_and_diff_shows_the_change(self, reporting: Any) -> None:
+        require_pdf_tools()  # publishing renders the PDF
         admin = reporting.as_("admin")
         r = await admin.post("/v1/reports/published", json={"period": "2023-H1"})
         assert r.status_code == 201, r.text
         snap = r.json()
-        assert {f["format"] for f in snap["files"]} == {"markdown", "docx", "xlsx"}
+        assert {f["format"] for f in snap["files"]} == {"markdown", "docx", "xlsx", "pdf"}
         assert len(snap["content_hash"]) == 64
         before = await admin.get(f"/v1/reports/published/{snap['id']}/files/docx")
+        pdf = await admin.get(f"/v1/reports/published/{snap['id']}/files/pdf")
+        assert pdf.status_code == 200
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert "filename*=UTF-8''2023" in pdf.headers["content-disposition"]
+        assert pdf.headers["x-content-sha256"] == next(
+            f["sha256"] for f in snap["files"] if f["format"] == "pdf"
+        )
+        assert "征集到130项揭榜制科技项目需求" in "".join(pdf_text(pdf.content).split())
 
         # A record changes later: the live figure moves, the snapshot does not.
         reporting.fake.figures[2023]["projects"][0]["value"] = 131

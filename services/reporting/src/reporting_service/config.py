@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
@@ -18,6 +19,12 @@ class Settings(ServiceSettings):
     call_deadline_seconds: float = 10.0
     call_retries: int = 1
     region_code: str = "450000"
+    # The 落款 of the DOCX/PDF: issuing unit, and a fixed date (default: the report's date).
+    issuer: str = "广西壮族自治区科学技术厅"
+    issue_date: date | None = None
+    # LibreOffice for the PDF: a path or a command name (default: soffice on the PATH).
+    soffice: str | None = None
+    pdf_timeout_seconds: float = 60.0
 
     def service_urls(self) -> dict[str, str]:
         return {

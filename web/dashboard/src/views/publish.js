@@ -1,5 +1,5 @@
 // 发布: export the live report, publish (freeze) it — admins only — and download the
-// published DOCX/XLSX. Files are fetched with the user's credential and saved from a Blob.
+// published DOCX/PDF/XLSX. Files are fetched with the user's credential and saved from a Blob.
 
 import { h, replace } from '../dom.js';
 import {
@@ -17,10 +17,11 @@ const REPORT = '/api/reporting/v1/reports/consolidated';
 const PUBLISHED = '/api/reporting/v1/reports/published';
 const FORMATS = [
   ['docx', 'DOCX（Word）'],
+  ['pdf', 'PDF'],
   ['xlsx', 'XLSX（Excel）'],
   ['markdown', 'Markdown'],
 ];
-const EXT = { docx: 'docx', xlsx: 'xlsx', markdown: 'md' };
+const EXT = { docx: 'docx', pdf: 'pdf', xlsx: 'xlsx', markdown: 'md' };
 
 export function publishView(ctx) {
   const { who } = ctx;
@@ -46,7 +47,7 @@ export function publishView(ctx) {
     root.append(
       card(
         '发布报告',
-        h('p', { class: 'hint' }, '发布后报告的各项数据、DOCX/XLSX/Markdown 文件和内容哈希将被冻结，不可修改。'),
+        h('p', { class: 'hint' }, '发布后报告的各项数据、DOCX/PDF/XLSX/Markdown 文件和内容哈希将被冻结，不可修改。'),
         publishButton,
         publishErrors,
         result,

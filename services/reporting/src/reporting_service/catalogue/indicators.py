@@ -266,7 +266,7 @@ CATALOGUE: tuple[Indicator, ...] = (
     _i(
         "talent.national_talent_nominations",
         5,
-        '推荐国家"万人计划"人选',
+        "推荐国家“万人计划”人选",
         "名",
         "nominations with nominated_on in period",
     ),

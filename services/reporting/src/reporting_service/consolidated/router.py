@@ -1,19 +1,28 @@
 from __future__ import annotations
 
 from typing import Literal
-from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from reporting_service.consolidated.dependencies import LiveReport
 from reporting_service.consolidated.schemas import ConsolidatedReport
-from reporting_service.export.formats import FORMATS, filename
+from reporting_service.export.formats import (
+    FORMATS,
+    RenderOptions,
+    content_disposition,
+    period_key,
+    render,
+)
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 UNAVAILABLE: dict[int | str, dict[str, object]] = {
-    503: {"model": Problem, "description": "a workstream service is down"}
+    503: {
+        "model": Problem,
+        "description": "a workstream service is down, or (PDF) LibreOffice is not installed "
+        "(pdf_renderer_unavailable) or failed (pdf_render_failed)",
+    }
 }
 
 
@@ -31,14 +40,21 @@ async def get_consolidated_report(report: LiveReport) -> ConsolidatedReport:
 
 @router.get("/consolidated/{fmt}", responses=UNAVAILABLE, response_class=Response)
 async def download_consolidated_report(
-    report: LiveReport, fmt: Literal["markdown", "docx", "xlsx"]
+    request: Request, report: LiveReport, fmt: Literal["markdown", "docx", "xlsx", "pdf"]
 ) -> Response:
-    """The narrative report as Markdown, DOCX or XLSX.
-    Roles: admin, analyst, service, city_bureau (own city only)."""
+    """The narrative report as Markdown, DOCX, PDF (the DOCX rendered by LibreOffice) or
+    XLSX, named after the period and the city. Roles: admin, analyst, service, city_bureau
+    (own city only)."""
     spec = FORMATS[fmt]
-    name = quote(filename(report, spec))
+    options = RenderOptions.from_settings(request.app.state.settings)
+    disposition = content_disposition(
+        title=report.title,
+        city=report.city,
+        period=period_key(report.period, report.from_, report.to),
+        fmt=spec,
+    )
     return Response(
-        spec.render(report),
+        await render(fmt, report, options),
         media_type=spec.media_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+        headers={"Content-Disposition": disposition},
     )

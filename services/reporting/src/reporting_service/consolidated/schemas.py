@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Display = int | Decimal
+CHINA = timezone(timedelta(hours=8))
+
+
+def today_in_china() -> date:
+    return datetime.now(CHINA).date()
 
 
 class IndicatorRow(BaseModel):
@@ -57,3 +62,7 @@ class ConsolidatedReport(BaseModel):
     partial: bool = False
     missing: list[MissingIndicator] = Field(default_factory=list)
     indicators: list[IndicatorRow]
+    generated_on: date = Field(
+        default_factory=today_in_china,
+        description="the day the figures were gathered (China time); the files' 成文日期",
+    )

@@ -2,13 +2,18 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from reporting_service.consolidated.dependencies import live_report
 from reporting_service.consolidated.router import UNAVAILABLE
+from reporting_service.export.formats import (
+    FORMATS,
+    RenderOptions,
+    content_disposition,
+    period_key,
+)
 from reporting_service.period.service import Period, resolve_period
 from reporting_service.snapshot import service
 from reporting_service.snapshot.models import PublishedReport
@@ -52,11 +57,13 @@ def _files(files: list[object]) -> list[PublishedFileRead]:
 async def publish_report(
     request: Request, session: SessionDep, principal: Admin, body: PublishRequest
 ) -> PublishedReportRead:
-    """Freeze a period's report with its Markdown, DOCX and XLSX and a content hash.
+    """Freeze a period's report with its Markdown, DOCX, XLSX and PDF and a content hash
+    (503 pdf_renderer_unavailable without LibreOffice: nothing is published then).
     Roles: admin."""
     period: Period = resolve_period(body.period, body.from_, body.to)
     report = await live_report(request, period, scope.read_city(principal, body.city))
-    row, files = await service.publish(session, principal=principal, report=report)
+    options = RenderOptions.from_settings(request.app.state.settings)
+    row, files = await service.publish(session, principal=principal, report=report, options=options)
     return _read(row, _files(list(files)))
 
 
@@ -92,18 +99,22 @@ async def download_published_file(
     session: SessionDep,
     principal: Reader,
     report_id: uuid.UUID,
-    fmt: Literal["markdown", "docx", "xlsx"],
+    fmt: Literal["markdown", "docx", "xlsx", "pdf"],
 ) -> Response:
     """A published file, byte for byte as published. Roles: admin, analyst, service."""
     row = await service.get_report(session, report_id=report_id)
     f = await service.get_file(session, report_id=report_id, fmt=fmt)
-    ext = {"markdown": "md"}.get(fmt, fmt)
-    name = quote(f"{row.title}.{ext}")
+    disposition = content_disposition(
+        title=row.title,
+        city=row.city,
+        period=period_key(row.period, row.start_on, row.end_on),
+        fmt=FORMATS[fmt],
+    )
     return Response(
         f.content,
         media_type=f.media_type,
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+            "Content-Disposition": disposition,
             "X-Content-SHA256": f.sha256,
         },
     )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting_service.consolidated.schemas import ConsolidatedReport
-from reporting_service.export.formats import FORMATS
+from reporting_service.export.formats import FORMATS, RenderOptions, render_all
 from reporting_service.snapshot.exceptions import (
     PartialReportNotPublishable,
     PublishedReportNotFound,
@@ -32,14 +32,20 @@ def content_hash(figures: dict[str, Any], files: dict[str, bytes]) -> str:
 
 
 async def publish(
-    session: AsyncSession, *, principal: Principal, report: ConsolidatedReport
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    report: ConsolidatedReport,
+    options: RenderOptions,
 ) -> tuple[PublishedReport, list[PublishedFile]]:
+    """Freeze the figures with every file; without LibreOffice this refuses (503), so a
+    published report always has its PDF."""
     if report.partial:
         raise PartialReportNotPublishable(
             "services missing: " + ", ".join(sorted({m.service for m in report.missing}))
         )
     figures = report.model_dump(mode="json", by_alias=True)
-    files = {name: fmt.render(report) for name, fmt in FORMATS.items()}
+    files = await render_all(report, options)
     row = PublishedReport(
         id=uuid.uuid4(),
         period=report.period,
