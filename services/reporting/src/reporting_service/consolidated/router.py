@@ -9,6 +9,7 @@ from starlette.responses import Response
 from reporting_service.consolidated.dependencies import LiveReport
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.export.formats import FORMATS, filename
+from reporting_service.narrative_template.dependencies import NarratedReport
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
@@ -31,10 +32,10 @@ async def get_consolidated_report(report: LiveReport) -> ConsolidatedReport:
 
 @router.get("/consolidated/{fmt}", responses=UNAVAILABLE, response_class=Response)
 async def download_consolidated_report(
-    report: LiveReport, fmt: Literal["markdown", "docx", "xlsx"]
+    report: NarratedReport, fmt: Literal["markdown", "docx", "xlsx"]
 ) -> Response:
-    """The narrative report as Markdown, DOCX or XLSX.
-    Roles: admin, analyst, service, city_bureau (own city only)."""
+    """The narrative report as Markdown, DOCX or XLSX, told with the latest edited draft of
+    its text when there is one. Roles: admin, analyst, service, city_bureau (own city only)."""
     spec = FORMATS[fmt]
     name = quote(filename(report, spec))
     return Response(

@@ -7,6 +7,7 @@ told with (see ``ConsolidatedReport.with_narrative``).
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,4 +39,24 @@ class EditedNarrative(BaseModel):
 
     draft_id: uuid.UUID
     version: int
+    template: NarrativeTemplate
+
+
+class RenderedSection(BaseModel):
+    title: str
+    paragraphs: list[str]
+
+
+class RenderedNarrative(BaseModel):
+    title: str
+    intro: str
+    sections: list[RenderedSection]
+
+
+class FrozenNarrative(RenderedNarrative):
+    """The text a published report was told with, kept with the snapshot."""
+
+    source: Literal["draft", "generated"]
+    draft_id: uuid.UUID | None = None
+    version: int | None = None
     template: NarrativeTemplate

@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from reporting_service.catalogue.indicators import CATALOGUE
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.narrative.placeholders import Resolver, area_name, placeholder
-from reporting_service.narrative.schemas import NarrativeTemplate, SectionTemplate
+from reporting_service.narrative.schemas import (
+    FrozenNarrative,
+    NarrativeTemplate,
+    RenderedNarrative,
+    RenderedSection,
+    SectionTemplate,
+)
 from reporting_service.narrative.wording import (
     cn_numeral,
     comparison_cell,
@@ -36,6 +42,7 @@ __all__ = [
     "build_narrative",
     "comparison_cell",
     "fmt",
+    "frozen_narrative",
     "generated_template",
     "render_template",
     "to_markdown",
@@ -485,6 +492,33 @@ def build_narrative(report: ConsolidatedReport, *, generated: bool = False) -> N
     if edited is not None and not generated:
         return render_template(report, edited.template)
     return render_template(report, generated_template(report))
+
+
+def rendered(narrative: Narrative) -> RenderedNarrative:
+    return RenderedNarrative(
+        title=narrative.title,
+        intro=narrative.intro,
+        sections=[
+            RenderedSection(title=s.title, paragraphs=s.paragraphs) for s in narrative.sections
+        ],
+    )
+
+
+def frozen_narrative(report: ConsolidatedReport) -> FrozenNarrative:
+    """The text the report is told with and where it came from, to keep with a snapshot."""
+    text = rendered(build_narrative(report))
+    edited = report.narrative
+    if edited is None:
+        return FrozenNarrative(
+            **text.model_dump(), source="generated", template=generated_template(report)
+        )
+    return FrozenNarrative(
+        **text.model_dump(),
+        source="draft",
+        draft_id=edited.draft_id,
+        version=edited.version,
+        template=edited.template,
+    )
 
 
 def to_markdown(report: ConsolidatedReport, narrative: Narrative | None = None) -> str:

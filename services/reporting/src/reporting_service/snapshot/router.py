@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from reporting_service.consolidated.dependencies import live_report, scoped_city
 from reporting_service.consolidated.router import UNAVAILABLE
+from reporting_service.narrative_template.dependencies import attach_draft
 from reporting_service.period.service import Period, resolve_period
 from reporting_service.snapshot import service
 from reporting_service.snapshot.models import PublishedReport
@@ -51,10 +52,11 @@ def _files(files: list[object]) -> list[PublishedFileRead]:
 async def publish_report(
     request: Request, session: SessionDep, principal: Admin, body: PublishRequest
 ) -> PublishedReportRead:
-    """Freeze a period's report with its Markdown, DOCX and XLSX and a content hash.
-    Roles: admin."""
+    """Freeze a period's report with its Markdown, DOCX and XLSX, its text (the latest
+    edited draft unless ``narrative`` is ``generated``) and a content hash. Roles: admin."""
     period: Period = resolve_period(body.period, body.from_, body.to)
     report = await live_report(request, period, scoped_city(principal, body.city))
+    report = await attach_draft(session, report, body.narrative)
     row, files = await service.publish(session, principal=principal, report=report)
     return _read(row, _files(list(files)))
 
