@@ -8,6 +8,7 @@ Reports are built from a whole-catalogue dataset with the services' HTTP replace
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -24,7 +25,7 @@ from reporting_service.narrative.service import (
     to_markdown,
 )
 from reporting_service.narrative.wording import cn_numeral, compare_phrase, official
-from reporting_service.period.service import named_period
+from reporting_service.period.service import named_period, resolve_period
 from shared_kit.codes import GUANGXI_CITIES
 from tests.reporting.fakes import FakeWorkstreams
 from tests.reporting.narrative_data import REGION_ONLY, dataset, empty_dataset
@@ -187,3 +188,13 @@ async def test_official_style_helpers() -> None:
     assert official('启动第9批"揭榜挂帅",共(3)项') == "启动第九批“揭榜挂帅”，共（3）项"
     assert official("津贴1万元，同比增长5.0%、经费2万元") == "津贴1万元，同比增长5.0%；经费2万元"
     assert official("图1,2和3") == "图1,2和3"  # digits keep their comma
+
+
+async def test_an_explicit_range_is_named_in_words() -> None:
+    fake = FakeWorkstreams(dataset(), REGION_ONLY)
+    period = resolve_period(None, date(2023, 3, 5), date(2023, 6, 30))
+    report = await consolidated_report(fake.clients(), period, None, 5.0)
+    assert report.title == "2023年3月5日至6月30日重点工作情况"
+    assert build_narrative(report).intro.startswith("2023年3月5日至6月30日自治区科技厅")
+    span = resolve_period(None, date(2022, 7, 1), date(2023, 6, 30))
+    assert span.title == "2022年7月1日至2023年6月30日"
