@@ -15,7 +15,7 @@ import pytest
 
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.consolidated.service import consolidated_report
-from reporting_service.narrative.placeholders import NO_DATA
+from reporting_service.narrative.placeholders import NO_DATA, unknown_placeholders
 from reporting_service.narrative.service import (
     Narrative,
     build_narrative,
@@ -150,6 +150,7 @@ async def test_generated_template_fills_to_the_generated_text(city: str | None) 
     assert "{{transfer.contracts_total}}{{transfer.contracts_total.change}}" in text or city
     assert not re.search(r"\d+(?:\.\d+)?(?:亿元|万元)", text), "figures are placeholders"
     assert render_template(report, template) == build_narrative(report)
+    assert unknown_placeholders([template.intro, text]) == []
 
 
 async def test_comparison_cell_words_it_as_the_text_does() -> None:

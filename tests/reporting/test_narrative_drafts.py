@@ -4,8 +4,10 @@ A real reporting database; the workstream services' HTTP replaced."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import docx
 import pytest
 import pytest_asyncio
 
@@ -184,6 +186,10 @@ class TestPublishing:
         assert SEED_SENTENCE in frozen["sections"][0]["paragraphs"][0]
         after = (await admin.get(f"/v1/reports/published/{rid}/files/markdown")).text
         assert after == md_before
+        # Every published document carries the edited text, not only the Markdown.
+        published_docx = await admin.get(f"/v1/reports/published/{rid}/files/docx")
+        paragraphs = [p.text for p in docx.Document(io.BytesIO(published_docx.content)).paragraphs]
+        assert any(SEED_SENTENCE in p for p in paragraphs)
 
     async def test_publishing_the_generated_text_says_so(self, reporting: Any) -> None:
         admin = reporting.as_("admin")

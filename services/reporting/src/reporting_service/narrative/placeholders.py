@@ -17,6 +17,7 @@ report-wide word or an indicator code with an optional attribute:
                       ，同比提高2.1个百分点 / ，比去年同期增加120项 / ，与去年同期持平),
                       or nothing when there is no comparison to make
 ``{{CODE.compare}}``  the comparison as the appendix table words it: 增长12.5%
+                      (无可比数据 when there is none)
 ``{{CODE.cn}}``       a count in Chinese numerals: 六 (as in 六大工程)
 ``{{CODE.items}}``    the named records behind the figure, joined by 、
 ====================  ========================================================

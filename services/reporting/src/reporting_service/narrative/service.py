@@ -28,10 +28,10 @@ from reporting_service.narrative.schemas import (
     SectionTemplate,
 )
 from reporting_service.narrative.wording import (
+    NOT_COMPARABLE,
     cn_numeral,
     comparison_cell,
     fmt,
-    official,
     sentence,
     series,
 )
@@ -47,6 +47,7 @@ __all__ = [
     "render_template",
     "to_markdown",
 ]
+MISSING = NOT_COMPARABLE  # what a table cell shows for an absent figure
 
 
 @dataclass(frozen=True)
@@ -478,7 +479,7 @@ def render_template(report: ConsolidatedReport, template: NarrativeTemplate) -> 
         if not paragraphs:
             continue
         number = len(sections) + 1
-        title = f"{cn_numeral(number)}、{official(fill.render(section.title.strip()))}"
+        title = f"{cn_numeral(number)}、{fill.render(section.title.strip())}"
         sections.append(Section(number, title, paragraphs))
     return Narrative(
         title=narrative_title(report), intro=fill.render(template.intro.strip()), sections=sections
