@@ -8,6 +8,7 @@ Reports are built from a whole-catalogue dataset with the services' HTTP replace
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -189,6 +190,15 @@ async def test_official_style_helpers() -> None:
     assert official('启动第9批"揭榜挂帅",共(3)项') == "启动第九批“揭榜挂帅”，共（3）项"
     assert official("津贴1万元，同比增长5.0%、经费2万元") == "津贴1万元，同比增长5.0%；经费2万元"
     assert official("图1,2和3") == "图1,2和3"  # digits keep their comma
+
+
+async def test_hostile_template_text_takes_linear_time() -> None:
+    # An editor's paragraph is up to 20,000 characters; none of the patterns may backtrack.
+    started = time.monotonic()
+    for text in ("(" + "中" * 20000, "同比" * 10000, "{{" + " " * 20000, "中(" * 10000):
+        official(text)
+        unknown_placeholders([text])
+    assert time.monotonic() - started < 1.0
 
 
 async def test_an_explicit_range_is_named_in_words() -> None:

@@ -52,7 +52,7 @@ VALID: tuple[str, ...] = GLOBALS + tuple(
     name for code in CODES for name in (code, *(f"{code}.{a}" for a in ATTRIBUTES))
 )
 _VALID = frozenset(VALID)
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")  # linear: no nested quantifiers
 _WAN = Decimal(10**4)
 _CENT = Decimal("0.01")
 
@@ -66,7 +66,7 @@ def unknown_placeholders(texts: Iterable[str]) -> list[str]:
     bad: list[str] = []
     for text in texts:
         for m in PLACEHOLDER.finditer(text):
-            if m[1] not in _VALID and m[0] not in bad:
+            if m[1].strip() not in _VALID and m[0] not in bad:
                 bad.append(m[0])
         rest = PLACEHOLDER.sub("", text)
         if ("{{" in rest or "}}" in rest) and rest not in bad:
@@ -141,9 +141,10 @@ class Resolver:
         out: list[str] = []
         for text in texts:
             for m in PLACEHOLDER.finditer(text):
-                if m[1] not in GLOBALS and self(m[1]) == NO_DATA and m[1] not in out:
-                    out.append(m[1])
+                name = m[1].strip()
+                if name not in GLOBALS and self(name) == NO_DATA and name not in out:
+                    out.append(name)
         return out
 
     def render(self, text: str) -> str:
-        return official(PLACEHOLDER.sub(lambda m: self(m[1]), text))
+        return official(PLACEHOLDER.sub(lambda m: self(m[1].strip()), text))

@@ -66,15 +66,20 @@ def official(text: str) -> str:
     cjk = r"[\u3400-\u9fff“”（）]"
     for ascii_mark, full in ((",", "，"), (";", "；"), (":", "："), ("?", "？"), ("!", "！")):
         text = re.sub(rf"(?<={cjk}){re.escape(ascii_mark)}\s*", full, text)
-    text = re.sub(
-        rf"\(([^()\n]*{cjk}[^()\n]*)\)|(?<={cjk})\(([^()\n]*)\)",
-        lambda m: f"（{m[1] or m[2]}）",
-        text,
-    )
+    # Patterns without nested quantifiers: a long line must not take quadratic time.
+    text = re.sub(r"\(([^()\n]*)\)", lambda m: _paren(m, cjk), text)
     # A 、 separates plain list items only: after a 同比 clause the next item takes ；.
-    text = re.sub(r"((?:同比|比去年同期|与去年同期)[^，。；、]*)、", r"\1；", text)
+    text = re.sub(r"((?:同比|比去年同期|与去年同期)[^，。；、]{0,30})、", r"\1；", text)
     text = re.sub(r"，{2,}", "，", text)
     return text.replace("，。", "。").replace("，；", "；")
+
+
+def _paren(m: re.Match[str], cjk: str) -> str:
+    """（） around Chinese or right after it; ASCII parentheses elsewhere (formulas, codes)."""
+    before = m.string[m.start() - 1 : m.start()]
+    if re.search(cjk, m[1]) or re.fullmatch(cjk, before):
+        return f"（{m[1]}）"
+    return m[0]
 
 
 def series(items: Iterable[str]) -> str:
