@@ -500,3 +500,76 @@ def test_api_key_sign_in_as_analyst_and_problems_shown(
     # Console errors are expected only from the refused key above (a 401 is logged).
     assert all("401" in e for e in errors), errors
     page.context.close()
+
+
+SEED_SENTENCE = "出台广西创新驱动发展投资基金管理办法，持续推进企业首席技术官（CTO）培养计划。"
+
+
+def test_admin_edits_the_report_text_with_a_preview(
+    browser: Browser, stack: Stack, admin: httpx.Client
+) -> None:
+    """Issue 14: the 报告文稿 editor — the generated text as a template, a live preview of
+    the edited text, an unknown placeholder shown as the API's problem, a saved version
+    that the report's download then carries."""
+    errors: list[str] = []
+    page = new_page(browser, stack, errors)
+    sign_in(page, "李处长", "admin")
+    page.get_by_test_id("nav-narrative").click()
+    page.get_by_test_id("period-year").select_option("2023")
+    page.get_by_test_id("period-kind").select_option("H1")
+    page.get_by_test_id("city-select").select_option(GUILIN)
+    page.locator(
+        f'[data-testid=narrative][data-state=ready][data-period="2023-H1"][data-city="{GUILIN}"]'
+    ).wait_for()
+    preview = page.get_by_test_id("narrative-preview")
+    page.locator("[data-testid=narrative-preview][data-state=ready]").wait_for()
+
+    # The generated text arrives as a template: figures as placeholders; the preview is
+    # the city's report in its own words.
+    first = page.get_by_test_id("section-text").first.input_value()
+    assert "{{projects." in first
+    assert page.get_by_test_id("preview-title").inner_text() == "2023年上半年桂林市重点工作情况"
+    shown = preview.inner_text()
+    assert "本市" in shown
+    assert GUILIN not in shown
+    assert "—" not in shown
+
+    # A new section with a misspelt placeholder: the API's 422 is shown with its code.
+    page.get_by_test_id("narrative-add-section").click()
+    new = page.get_by_test_id("section-edit").last
+    new.get_by_test_id("section-title").fill("加强企业培育及政策支持")
+    new.get_by_test_id("section-text").fill("本市资助经费{{projects.funding}}。")
+    page.locator("[data-testid=narrative-preview][data-state=error]").wait_for()
+    problem = page.get_by_test_id("narrative-preview-error").get_by_test_id("error")
+    assert problem.get_attribute("data-code") == "unknown_placeholder"
+    assert "{{projects.funding}}" in problem.inner_text()
+
+    text = (
+        SEED_SENTENCE
+        + "\n本市资助经费{{projects.project_funding}}{{projects.project_funding.change}}。"
+    )
+    new.get_by_test_id("section-text").fill(text)
+    page.locator("[data-testid=narrative-preview][data-state=ready]").wait_for()
+    funding = api_figure(get(admin, REPORT, period="2023-H1", city=GUILIN), FUNDING)
+    paragraphs = page.get_by_test_id("preview-paragraph").all_inner_texts()
+    assert SEED_SENTENCE in paragraphs
+    assert any(p.startswith(f"本市资助经费{funding['value']}亿元") for p in paragraphs), paragraphs
+
+    page.get_by_test_id("narrative-note").fill("加入管理办法和CTO培养")
+    page.get_by_test_id("narrative-save").click()
+    page.locator("[data-testid=narrative-save][data-saved]").wait_for()
+    version = int(page.get_by_test_id("narrative-save").get_attribute("data-saved") or 0)
+    page.locator(f'[data-testid=narrative-version][data-version="{version}"]').wait_for()
+    drafts = list_all(admin, "/api/reporting/v1/narratives/drafts", period="2023-H1", city=GUILIN)
+    saved = drafts[-1]
+    assert (saved["version"], saved["note"]) == (version, "加入管理办法和CTO培养")
+    assert saved["created_by"] == "user:李处长"
+    detail = get(admin, f"/api/reporting/v1/narratives/drafts/{saved['id']}")
+    assert detail["template"]["sections"][-1]["text"] == text
+    # The city's report now carries the edited text.
+    md = admin.get(f"{REPORT}/markdown", params={"period": "2023-H1", "city": GUILIN}).text
+    assert SEED_SENTENCE in md
+    shot(page, "10-narrative-editor")
+    # The only console errors are the refused preview's (the browser logs the 422).
+    assert all("422" in e for e in errors), errors
+    page.context.close()

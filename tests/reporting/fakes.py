@@ -12,10 +12,19 @@ SERVICES = ("projects", "enterprise", "talent", "transfer")
 
 
 class FakeWorkstreams:
-    """``figures[year][service]`` is the indicator list a service answers for that year."""
+    """``figures[year][service]`` is the indicator list a service answers for that year.
 
-    def __init__(self, figures: dict[int, dict[str, list[dict[str, Any]]]]) -> None:
+    Asked for one city, a service answers like the real ones: the city's column as the
+    value (0 when the city has none) and null for the codes in ``region_only``.
+    """
+
+    def __init__(
+        self,
+        figures: dict[int, dict[str, list[dict[str, Any]]]],
+        region_only: frozenset[str] = frozenset(),
+    ) -> None:
         self.figures = figures
+        self.region_only = region_only
         self.down: set[str] = set()
         self.calls: list[tuple[str, str]] = []
 
@@ -29,6 +38,9 @@ class FakeWorkstreams:
             start = request.url.params["from"]
             self.calls.append((name, start))
             figs = self.figures.get(int(start[:4]), {}).get(name, [])
+            city = request.url.params.get("city")
+            if city:
+                figs = [self._scoped(f, city) for f in figs]
             body = {
                 "service": name,
                 "from": start,
@@ -41,6 +53,16 @@ class FakeWorkstreams:
         return WorkstreamClient(
             name, "http://svc", deadline=2.0, retries=0, transport=httpx.MockTransport(handler)
         )
+
+    def _scoped(self, fig: dict[str, Any], city: str) -> dict[str, Any]:
+        if fig["code"] in self.region_only:
+            return {**fig, "value": None, "by_city": None, "items": None}
+        zero: Any = "0" if fig["unit"] == "yuan" else 0
+        cell = (fig.get("by_city") or {}).get(city, zero)
+        scoped = {**fig, "value": cell, "by_city": {city: cell}}
+        if fig["unit"] == "percent":
+            scoped.update(numerator=None, denominator=None)
+        return scoped
 
 
 def count(code: str, value: int, by_city: dict[str, int] | None = None) -> dict[str, Any]:

@@ -117,6 +117,7 @@ class TestFigures:
         rate = rows["enterprise.loan_listed_rate"]
         assert rate.value == Decimal("42.9")
         assert rate.change_pp == Decimal("2.9")
+        assert rate.change_abs == rate.change_pp  # in percentage points (reading rule 1)
         assert rate.change_pct is None
         assert (rate.numerator, rate.denominator) == (3, 7)
         total = rows["transfer.contracts_total"]

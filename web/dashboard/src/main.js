@@ -16,6 +16,7 @@ import { clearSession, loadSession, saveSession } from './session.js';
 import { auditView } from './views/audit.js';
 import { challengeView } from './views/challenge.js';
 import { loginView } from './views/login.js';
+import { narrativeView } from './views/narrative.js';
 import { publishView } from './views/publish.js';
 import { reportView } from './views/report.js';
 
@@ -24,6 +25,7 @@ const app = document.getElementById('app');
 const TABS = [
   { id: 'report', label: '报告', make: reportView, filters: true },
   { id: 'challenge', label: '揭榜挂帅', make: challengeView, filters: true },
+  { id: 'narrative', label: '报告文稿', make: narrativeView, filters: true, roles: ['admin', 'analyst'] },
   { id: 'publish', label: '发布', make: publishView, filters: true },
   { id: 'audit', label: '审计日志', make: auditView, filters: false, roles: ['admin'] },
 ];

@@ -3,8 +3,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from reporting_service.consolidated.router import router as consolidated_router
+from reporting_service.narrative_template.router import router as narrative_router
 from reporting_service.snapshot.router import router as snapshot_router
 
 router = APIRouter(prefix="/v1")
 router.include_router(consolidated_router)
 router.include_router(snapshot_router)
+router.include_router(narrative_router)

@@ -14,6 +14,7 @@ from reporting_service.export.formats import (
     period_key,
     render,
 )
+from reporting_service.narrative_template.dependencies import NarratedReport
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
@@ -40,10 +41,11 @@ async def get_consolidated_report(report: LiveReport) -> ConsolidatedReport:
 
 @router.get("/consolidated/{fmt}", responses=UNAVAILABLE, response_class=Response)
 async def download_consolidated_report(
-    request: Request, report: LiveReport, fmt: Literal["markdown", "docx", "xlsx", "pdf"]
+    request: Request, report: NarratedReport, fmt: Literal["markdown", "docx", "xlsx", "pdf"]
 ) -> Response:
     """The narrative report as Markdown, DOCX, PDF (the DOCX rendered by LibreOffice) or
-    XLSX, named after the period and the city. Roles: admin, analyst, service, city_bureau
+    XLSX, named after the period and the city, told with the latest edited draft of its
+    text when there is one. Roles: admin, analyst, service, city_bureau
     (own city only)."""
     spec = FORMATS[fmt]
     options = RenderOptions.from_settings(request.app.state.settings)

@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from reporting_service.narrative.schemas import EditedNarrative
 
 Display = int | Decimal
 CHINA = timezone(timedelta(hours=8))
@@ -23,7 +25,10 @@ class IndicatorRow(BaseModel):
     region_only: bool
     value: Display | None = Field(description="in the display unit (万元/亿元 rounded half-up)")
     previous: Display | None
-    change_abs: Display | None
+    change_abs: Display | None = Field(
+        description="value − previous in the display unit; for a rate, in percentage points "
+        "(equal to change_pp)"
+    )
     change_pct: Decimal | None = None
     change_pp: Decimal | None = None
     raw_value: Display | None = Field(description="exact value in the base unit (yuan, count)")
@@ -66,3 +71,15 @@ class ConsolidatedReport(BaseModel):
         default_factory=today_in_china,
         description="the day the figures were gathered (China time); the files' 成文日期",
     )
+
+    # The edited text the report is told with, when a draft exists; never serialised
+    # (a published report keeps the text it used in its own field).
+    _narrative: EditedNarrative | None = PrivateAttr(default=None)
+
+    @property
+    def narrative(self) -> EditedNarrative | None:
+        return self._narrative
+
+    def with_narrative(self, edited: EditedNarrative | None) -> ConsolidatedReport:
+        self._narrative = edited
+        return self

@@ -54,12 +54,11 @@ def build_row(ind: Indicator, cur: IndicatorFigure, prev: IndicatorFigure | None
     change_abs = change_pct = change_pp = None
     if value is not None and previous is not None:
         diff = Decimal(value) - Decimal(previous)
+        # A rate's change_abs is its change in percentage points (reading rule 1).
+        change_abs = to_display(ind, diff if ind.money_divisor or ind.unit == "%" else int(diff))
         if ind.compare == "pp":
             change_pp = diff.quantize(TENTH, rounding=ROUND_HALF_UP)
         else:
-            change_abs = to_display(
-                ind, diff if ind.money_divisor or ind.unit == "%" else int(diff)
-            )
             if Decimal(previous) > 0:
                 change_pct = (diff / Decimal(previous) * 100).quantize(
                     TENTH, rounding=ROUND_HALF_UP

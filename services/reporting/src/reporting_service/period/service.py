@@ -29,7 +29,12 @@ class Period:
     def title(self) -> str:
         """The Chinese name used in report titles: 2023年上半年, 2024年一季度, 2023年1—5月."""
         if self.name is None:
-            return f"{self.start.isoformat()}至{self.end.isoformat()}"
+            # As official text writes a range: 2023年3月5日至6月30日 (the year once if shared).
+            start = f"{self.start.year}年{self.start.month}月{self.start.day}日"
+            end = f"{self.end.month}月{self.end.day}日"
+            if self.end.year != self.start.year:
+                end = f"{self.end.year}年{end}"
+            return f"{start}至{end}"
         year, _, kind = self.name.partition("-")
         if not kind:
             return f"{year}年"

@@ -27,6 +27,8 @@ class PublishedReport(Base):
     title: Mapped[str] = mapped_column(String(200))
     figures: Mapped[dict[str, Any]] = mapped_column(JSONB)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The text the report was told with (FrozenNarrative): an edited draft or the generated one.
+    narrative: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
     published_by: Mapped[str] = mapped_column(String(200))
     published_role: Mapped[str] = mapped_column(String(20))
     published_at: Mapped[datetime] = mapped_column(

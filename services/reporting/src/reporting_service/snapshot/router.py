@@ -14,6 +14,7 @@ from reporting_service.export.formats import (
     content_disposition,
     period_key,
 )
+from reporting_service.narrative_template.dependencies import attach_draft
 from reporting_service.period.service import Period, resolve_period
 from reporting_service.snapshot import service
 from reporting_service.snapshot.models import PublishedReport
@@ -57,11 +58,13 @@ def _files(files: list[object]) -> list[PublishedFileRead]:
 async def publish_report(
     request: Request, session: SessionDep, principal: Admin, body: PublishRequest
 ) -> PublishedReportRead:
-    """Freeze a period's report with its Markdown, DOCX, XLSX and PDF and a content hash
+    """Freeze a period's report with its Markdown, DOCX, XLSX and PDF, its text (the latest
+    edited draft unless ``narrative`` is ``generated``) and a content hash
     (503 pdf_renderer_unavailable without LibreOffice: nothing is published then).
     Roles: admin."""
     period: Period = resolve_period(body.period, body.from_, body.to)
     report = await live_report(request, period, scope.read_city(principal, body.city))
+    report = await attach_draft(session, report, body.narrative)
     options = RenderOptions.from_settings(request.app.state.settings)
     row, files = await service.publish(session, principal=principal, report=report, options=options)
     return _read(row, _files(list(files)))

@@ -3,10 +3,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reporting_service.narrative.schemas import FrozenNarrative
 from shared_kit.codes import CityCode
 
 
@@ -17,6 +18,11 @@ class PublishRequest(BaseModel):
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
     city: CityCode | None = None
+    narrative: Literal["latest", "generated"] = Field(
+        default="latest",
+        description="latest: the newest saved draft of the period's text when there is one; "
+        "generated: the text generated from the figures",
+    )
 
 
 class PublishedFileRead(BaseModel):
@@ -44,6 +50,9 @@ class PublishedReportRead(BaseModel):
 
 class PublishedReportDetail(PublishedReportRead):
     figures: dict[str, Any]
+    narrative: FrozenNarrative | None = Field(
+        default=None, description="the text as published (absent for reports published before)"
+    )
 
 
 class FigureChange(BaseModel):

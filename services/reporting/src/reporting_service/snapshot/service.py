@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.export.formats import FORMATS, RenderOptions, render_all
+from reporting_service.narrative.service import frozen_narrative
 from reporting_service.snapshot.exceptions import (
     PartialReportNotPublishable,
     PublishedReportNotFound,
@@ -55,6 +56,7 @@ async def publish(
         title=report.title,
         figures=figures,
         content_hash=content_hash(figures, files),
+        narrative=frozen_narrative(report).model_dump(mode="json"),
         published_by=principal.subject,
         published_role=principal.role.value,
     )
