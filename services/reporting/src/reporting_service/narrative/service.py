@@ -37,6 +37,7 @@ from reporting_service.narrative.wording import (
 )
 
 __all__ = [
+    "SECTION_TITLES",
     "Narrative",
     "Section",
     "build_narrative",
@@ -443,6 +444,9 @@ SECTIONS = (
     ("强化创新工作智力支撑", _section5),
     ("加快促进科技成果转化", _section6),
 )
+# The six sections' fixed headings (一、…), as the appendix table and the spreadsheet group
+# figures; the text renumbers when a section has nothing to say.
+SECTION_TITLES = {n: f"{'一二三四五六'[n - 1]}、{title}" for n, (title, _) in enumerate(SECTIONS, 1)}
 
 
 def generated_template(report: ConsolidatedReport) -> NarrativeTemplate:

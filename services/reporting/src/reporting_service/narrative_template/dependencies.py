@@ -6,10 +6,11 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reporting_service.consolidated.dependencies import LiveReport, scoped_city
+from reporting_service.consolidated.dependencies import LiveReport
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.narrative_template import service
 from reporting_service.period.service import Period, resolve_period
+from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import CityCode
 from shared_kit.db import SessionDep
@@ -51,4 +52,4 @@ def period_scope(
     to: date | None,
     city: CityCode | None,
 ) -> tuple[Period, str | None]:
-    return resolve_period(period, from_, to), scoped_city(principal, city)
+    return resolve_period(period, from_, to), scope.read_city(principal, city)
