@@ -12,9 +12,10 @@ SERVICES = ("projects", "enterprise", "talent", "transfer")
 
 
 class FakeWorkstreams:
-    """``figures[year][service]`` is the indicator list a service answers for that year."""
+    """``figures[year][service]`` is the indicator list a service answers for that year;
+    a key ``"2023-07-01"`` (the period's first day) answers that period alone."""
 
-    def __init__(self, figures: dict[int, dict[str, list[dict[str, Any]]]]) -> None:
+    def __init__(self, figures: dict[Any, dict[str, list[dict[str, Any]]]]) -> None:
         self.figures = figures
         self.down: set[str] = set()
         self.calls: list[tuple[str, str]] = []
@@ -28,7 +29,8 @@ class FakeWorkstreams:
                 raise httpx.ConnectError("connection refused", request=request)
             start = request.url.params["from"]
             self.calls.append((name, start))
-            figs = self.figures.get(int(start[:4]), {}).get(name, [])
+            by_period = self.figures.get(start, self.figures.get(int(start[:4]), {}))
+            figs = by_period.get(name, [])
             body = {
                 "service": name,
                 "from": start,

@@ -72,6 +72,7 @@ def build_row(ind: Indicator, cur: IndicatorFigure, prev: IndicatorFigure | None
         service=ind.service,
         definition=ind.definition,
         region_only=ind.region_only,
+        compare=ind.compare,
         value=to_display(ind, value),
         previous=to_display(ind, previous),
         change_abs=change_abs,
