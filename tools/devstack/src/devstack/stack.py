@@ -2,7 +2,8 @@
 
 With ``DATABASE_URL`` set, that server is used (the DSN must be allowed to create
 roles and schemas, or every component must have its own ``<NAME>_DATABASE_URL``).
-Otherwise an embedded PostgreSQL keeps its data in ``.data/pg``.
+Otherwise an embedded PostgreSQL keeps its data in ``$GXST_DATA_DIR/pg``
+(``.data/pg`` by default) on ``PG_PORT``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
-from devstack.layout import DATA_DIR
+from devstack.layout import PG_DIR
 from devstack.pg import EmbeddedPostgres, RunningPostgres
 
 
@@ -24,6 +25,13 @@ class Database:
     dsns: dict[str, str]
     secrets: Secrets
     embedded: RunningPostgres | None
+
+    def where(self) -> str:
+        """Which database this is, as the banner and the commands say it."""
+        if self.embedded is None:
+            return "DATABASE_URL"
+        e = self.embedded
+        return f"embedded PostgreSQL on {e.host}:{e.port}, data in {e.pgdata}"
 
 
 def default_pg_port() -> int | None:
@@ -44,7 +52,7 @@ def database(*, do_migrate: bool = True, keep_running: bool = False) -> Iterator
     if external:
         admin = external
     else:
-        running = EmbeddedPostgres(DATA_DIR / "pg", port=default_pg_port()).start()
+        running = EmbeddedPostgres(PG_DIR, port=default_pg_port()).start()
         admin = running.admin_dsn()
     try:
         asyncio.run(bootstrap(admin, creds))
