@@ -143,6 +143,7 @@ async def test_me_says_who_the_caller_is(pg: TestDatabase) -> None:
         assert me["role"] == "city_bureau"
         assert (me["city"], me["city_name"]) == ("450300", "桂林市")
         assert me["client_id"] == city_client
+        assert me["name"] == "test"  # the key's name, for the dashboard's header
 
         r = await gw.get("/gateway/v1/me", headers={"X-API-Key": analyst_key})
         assert (r.json()["role"], r.json()["city"]) == ("analyst", None)
@@ -153,6 +154,7 @@ async def test_me_says_who_the_caller_is(pg: TestDatabase) -> None:
         r = await gw.get("/gateway/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200, r.text
         assert r.json()["subject"] == "user:王科长"
+        assert r.json()["name"] == "王科长"
         assert r.json()["role"] == "admin"
 
         assert_problem(await gw.get("/gateway/v1/me"), 401, "missing_credentials")

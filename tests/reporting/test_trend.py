@@ -157,3 +157,16 @@ async def test_report_rows_say_how_they_compare(reporting: Any) -> None:
     # The contract count is compared as an absolute number (+80项), as the documents do.
     assert rows["transfer.contracts_total"]["compare"] == "abs"
     assert rows["transfer.contracts_total"]["change_abs"] == 80
+
+
+async def test_a_partial_report_names_the_missing_figures(reporting: Any) -> None:
+    reporting.fake.down.add("talent")
+    try:
+        r = await reporting.as_("admin").get(
+            "/v1/reports/consolidated", params={"period": "2023-H1", "allow_partial": "true"}
+        )
+    finally:
+        reporting.fake.down.clear()
+    missing = {m["code"]: m for m in r.json()["missing"]}
+    days = missing["talent.commissioner_service_days"]
+    assert (days["label"], days["section"], days["service"]) == ("下乡服务天次", 5, "talent")

@@ -45,6 +45,8 @@ class IndicatorRow(BaseModel):
 
 class MissingIndicator(BaseModel):
     code: str
+    label: str = ""
+    section: int = 0
     service: str
     reason: str
 

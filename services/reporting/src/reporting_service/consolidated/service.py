@@ -163,7 +163,13 @@ async def consolidated_report(
     for ind in CATALOGUE:
         if ind.service in failures:
             missing.append(
-                MissingIndicator(code=ind.code, service=ind.service, reason=failures[ind.service])
+                MissingIndicator(
+                    code=ind.code,
+                    label=ind.label,
+                    section=ind.section,
+                    service=ind.service,
+                    reason=failures[ind.service],
+                )
             )
             continue
         if ind.code not in cur_figs:
