@@ -622,6 +622,21 @@ def test_a_stopped_service_gives_a_partial_report_naming_the_missing_figures(
     page = new_page(browser, stack, errors)
     sign_in(page, "李科员", "analyst")
     page.locator("[data-testid=report][data-state=ready]").wait_for()
+    # While the report is on its way the page says so (a spinner), instead of an empty card.
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    page.route("**/reports/consolidated?*", hold)
+    page.get_by_test_id("period-kind").select_option("H2")
+    page.get_by_test_id("report-loading").wait_for()
+    assert page.locator("[data-testid=report][data-state=loading]").count() == 1
+    assert "正在汇总" in page.get_by_test_id("report-loading").inner_text()
+    shot(page, "09b-loading")
+    for route in held:
+        route.continue_()
+    page.unroute("**/reports/consolidated?*")
     stack.stop("talent")
     try:
         open_report(page, "2023", "H1")
@@ -640,6 +655,11 @@ def test_a_stopped_service_gives_a_partial_report_naming_the_missing_figures(
         assert missing_row.count() == len(partial["missing"])
         assert "暂缺" in missing_row.first.inner_text()
         assert page_figure(page, COLLECTED) != "—"
+        # A talent figure's trend cannot be had: said in Chinese, in its place.
+        page.get_by_test_id("chart-indicator").select_option("talent.commissioner_service_days")
+        missing_trend = page.get_by_test_id("trend-missing")
+        missing_trend.wait_for()
+        assert missing_trend.inner_text().startswith("走势暂缺：人才服务")
         shot(page, "10-partial-report")
         shot_of(page, "report-partial", "10b-partial-banner")
     finally:

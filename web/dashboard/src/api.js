@@ -12,6 +12,7 @@ export class ApiError extends Error {
     this.detail = problem.detail || '';
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
     this.requestId = problem.request_id || '';
+    this.problem = problem; // extension members (e.g. the service a 503 names)
   }
 }
 

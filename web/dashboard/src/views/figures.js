@@ -13,6 +13,7 @@ import {
 import { clear, h, option, replace } from '../dom.js';
 import { CITIES, CITY_CODES, cityName, lastSixHalfYears } from '../format.js';
 import { card, errorBox } from '../ui.js';
+import { SERVICE_WORDS, reasonWords } from '../words.js';
 
 const TREND = '/api/reporting/v1/reports/trend';
 
@@ -23,6 +24,9 @@ export function cityValues(row, codes) {
     return v === undefined || v === null ? null : Number(v);
   });
 }
+
+// A figure a stopped service could not give, as a row the panel can still choose.
+const missingRow = (m) => ({ ...m, label: m.label || m.code, unit: '', by_city: null, missing: true });
 
 export function figuresPanel(ctx) {
   const select = h('select', { testid: 'chart-indicator' });
@@ -85,6 +89,13 @@ export function figuresPanel(ctx) {
 
   async function renderMap(row, source, mine) {
     mapEl.dataset.indicator = row.code;
+    if (row.missing) {
+      map?.chart.clear();
+      replace(mapNote, `该指标暂缺：${SERVICE_WORDS[row.service] || row.service}${reasonWords(row.reason)}。`);
+      mapNote.hidden = false;
+      mapEl.dataset.state = 'missing';
+      return;
+    }
     if (!row.by_city) {
       map?.chart.clear();
       replace(mapNote, '该指标只统计全区数，不分城市。');
@@ -159,7 +170,13 @@ export function figuresPanel(ctx) {
     } catch (err) {
       if (mine !== seq) return;
       trend?.chart.clear();
-      replace(trendNote, errorBox(err));
+      const service = err?.problem?.service;
+      replace(
+        trendNote,
+        service
+          ? h('div', { class: 'problem partial', testid: 'trend-missing' }, `走势暂缺：${SERVICE_WORDS[service] || service}${reasonWords(err.problem.reasons?.[service])}，恢复后刷新即可。`)
+          : errorBox(err),
+      );
       trendEl.dataset.state = 'error';
     }
   }
@@ -168,7 +185,9 @@ export function figuresPanel(ctx) {
     if (!state) return;
     const mine = ++seq;
     const source = state.regional || state.report;
-    const row = source.indicators.find((r) => r.code === select.value);
+    const row =
+      source.indicators.find((r) => r.code === select.value) ||
+      source.missing.map(missingRow).find((r) => r.code === select.value);
     if (!row) return;
     note.textContent = source.city
       ? `仅显示${cityName(source.city)}的数据；其他城市显示“${NO_DATA}”。`
@@ -187,9 +206,16 @@ export function figuresPanel(ctx) {
     update(report, regional, period) {
       state = { report, regional, period };
       const previous = select.value;
-      const rows = (regional || report).indicators;
-      clear(select).append(...rows.map((row) => option(row.code, `${row.label}（${row.unit}）`)));
-      const first = rows.find((r) => r.by_city) || rows[0];
+      const source = regional || report;
+      // Figures a stopped service could not give stay choosable: their trend may say why.
+      const rows = [
+        ...source.indicators,
+        ...source.missing.map(missingRow),
+      ];
+      clear(select).append(
+        ...rows.map((row) => option(row.code, row.missing ? `${row.label}（暂缺）` : `${row.label}（${row.unit}）`)),
+      );
+      const first = rows.find((r) => r.by_city) || rows.find((r) => !r.missing) || rows[0];
       select.value = rows.some((r) => r.code === previous) ? previous : first ? first.code : '';
       render();
     },

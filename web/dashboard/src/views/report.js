@@ -10,6 +10,7 @@ import {
   comparison,
   fmtNumber,
   periodKey,
+  periodLabel,
   periodQuery,
 } from '../format.js';
 import { card, errorBox, table } from '../ui.js';
@@ -26,11 +27,11 @@ function valueCell(row, v) {
   ];
 }
 
-// "人才服务（无法连接）、企业服务（响应超时）"
+// "人才服务无法连接、企业服务响应超时"
 function missingServices(missing) {
   const reasons = new Map();
   for (const m of missing) reasons.set(m.service, reasonWords(m.reason));
-  return [...reasons].map(([s, r]) => `${SERVICE_WORDS[s] || s}（${r}）`).join('、');
+  return [...reasons].map(([s, r]) => `${SERVICE_WORDS[s] || s}${r}`).join('、');
 }
 
 export function partialBanner(report) {
@@ -39,7 +40,7 @@ export function partialBanner(report) {
   return h(
     'div',
     { class: 'problem partial', testid: 'report-partial', role: 'status' },
-    h('strong', {}, `部分数据暂缺：${missingServices(report.missing)}暂时无法取得数据。`),
+    h('strong', {}, `部分数据暂缺：${missingServices(report.missing)}。`),
     h('p', {}, `以下 ${labels.length} 项指标本次未能统计，其余指标照常显示；服务恢复后刷新即可取得完整报告。`),
     h('p', { testid: 'report-missing' }, labels.join('、')),
   );
@@ -130,8 +131,16 @@ export function reportView(ctx) {
     records.hide();
     // The previous table stays, dimmed, under the spinner: the page never goes blank.
     body.classList.add('stale');
+    figures.el.classList.add('stale');
     head.querySelector('.loading-box')?.remove();
-    head.append(h('div', { class: 'loading-box', testid: 'report-loading' }, h('span', { class: 'spinner' }), '正在汇总各服务的数据…'));
+    head.append(
+      h(
+        'div',
+        { class: 'loading-box', testid: 'report-loading' },
+        h('span', { class: 'spinner' }),
+        `正在汇总${periodLabel(f.period)}（${cityName(f.city)}）各服务的数据…`,
+      ),
+    );
     try {
       const query = { ...periodQuery(f.period), allow_partial: 'true' };
       const [data, region] = await Promise.all([
@@ -154,7 +163,10 @@ export function reportView(ctx) {
       replace(errors, errorBox(err));
       root.dataset.state = 'error';
     } finally {
-      if (mine === seq) body.classList.remove('stale');
+      if (mine === seq) {
+        body.classList.remove('stale');
+        figures.el.classList.remove('stale');
+      }
     }
   }
 
