@@ -20,7 +20,7 @@ install: .venv/.synced web  ## create the environment from the lock file, build 
 # The dashboard (web/dashboard): npm packages from its lock file, then the esbuild bundle.
 # Each step re-runs only when its inputs change.
 WEB := web/dashboard
-WEB_SOURCES := $(WEB)/build.mjs $(WEB)/index.html $(shell find $(WEB)/src -type f 2>/dev/null)
+WEB_SOURCES := $(WEB)/build.mjs $(WEB)/geo.mjs $(WEB)/index.html $(shell find $(WEB)/src -type f 2>/dev/null)
 NODE_HINT := the dashboard is built with Node.js 20+ and npm: install them (Debian/Ubuntu: apt-get install nodejs npm; or https://nodejs.org)
 
 $(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.json

@@ -6,6 +6,11 @@ against the API's own answer for the same figure, switches city, opens the 揭�
 pipeline, publishes and downloads the DOCX and XLSX. A screenshot of every step lands in
 test-artifacts/dashboard/.
 
+Issue 15: the page opens on the latest half-year with data, writes comparisons as the
+documents do (去年同期, "—" for nothing against nothing), shows a partial report naming the
+missing figures while a service is stopped, draws the map and the trend, shows 明细 in
+plain Chinese (no ids), the audit log with names, and /docs with every other host blocked.
+
 Debian's Chromium drives the page (``make browser`` installs it); Playwright's Python
 client talks to it through ``executable_path``, no browser download. Without Chromium
 the module is skipped — and fails when ``CI`` is set.
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import zipfile
 from collections import Counter
@@ -31,6 +37,11 @@ from devstack.layout import REPO
 from tests.e2e.conftest import Stack
 from tests.e2e.gw import api_key, get, list_all, post, uscc
 from tests.reporting.documents import require_pdf_tools
+
+UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATEST = "/api/reporting/v1/reports/latest-period"
+TREND = "/api/reporting/v1/reports/trend"
 
 ARTIFACTS = REPO / "test-artifacts" / "dashboard"
 REPORT = "/api/reporting/v1/reports/consolidated"
@@ -174,6 +185,11 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def shot_of(page: Page, testid: str, name: str) -> None:
+    """One part of the page, at full size (for reading it closely)."""
+    page.get_by_test_id(testid).first.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
 def new_page(browser: Browser, stack: Stack, errors: list[str]) -> Page:
     context = browser.new_context(
         base_url=stack.gateway,
@@ -284,6 +300,18 @@ def test_admin_report_city_challenge_publish_download_audit(
     assert badge.get_attribute("data-role") == "admin"
     assert "王科长" in badge.inner_text()
 
+    # It opens on the latest half-year with data (this module's is 2023-H1), not on the
+    # empty current half-year; the filter shows it.
+    latest = get(admin, LATEST)
+    assert latest["period"] is not None
+    assert latest["period"] >= "2023-H1"
+    year, kind = latest["period"].split("-")
+    wait_report(page, latest["period"], "all")
+    assert page.get_by_test_id("period-year").input_value() == year
+    assert page.get_by_test_id("period-kind").input_value() == kind
+    assert "已打开有数据的最近一期" in page.get_by_test_id("notice").inner_text()
+    shot(page, "01b-opened-on-latest")
+
     # The 2023-H1 report: figures on the page are the API's figures.
     open_report(page, "2023", "H1")
     assert page.get_by_test_id("report-title").inner_text() == "2023年上半年重点工作情况"
@@ -299,16 +327,62 @@ def test_admin_report_city_challenge_publish_download_audit(
     assert change.inner_text() == f"▲{collected['change_pct']}%"
     rows = page.get_by_test_id("indicator-row")
     assert rows.count() == len(region["indicators"])
+    # The documents' words: 去年同期; nothing against nothing is "—", not 持平.
+    headers = page.get_by_test_id("report-table").locator("thead th").all_inner_texts()
+    assert "去年同期" in headers
+    assert "上年同期" not in page.get_by_test_id("report").inner_text()
+    empty = [
+        i["code"]
+        for i in region["indicators"]
+        if i["value"] is not None and Decimal(str(i["value"])) == 0 == Decimal(str(i["previous"]))
+    ]
+    assert empty, "some figure is empty in both years in this module's data"
+    for code in empty:
+        cell = page.locator(f'[data-code="{code}"] [data-testid=indicator-change]')
+        assert cell.inner_text() == "—", code
     chart = page.get_by_test_id("city-chart")
     assert chart.get_attribute("data-indicator") == COLLECTED
     assert chart.locator("canvas").count() >= 1
+
+    # The map: cities without records read 无数据, not 0; the trend: six half-years from
+    # the trend API.
+    city_map = page.locator("[data-testid=city-map][data-state=ready]")
+    city_map.wait_for()
+    assert city_map.get_attribute("data-indicator") == COLLECTED
+    assert city_map.locator("canvas").count() >= 1
+    no_data = {c for c in (city_map.get_attribute("data-no-data") or "").split(",") if c}
+    with_records = set(collected["by_city"])
+    assert no_data == {CITY_NAMES[c] for c in CITY_NAMES if c not in with_records}
+    trend = page.locator("[data-testid=trend-chart][data-state=ready]")
+    trend.wait_for()
+    api_trend = get(admin, TREND, code=COLLECTED, **{"from": "2020-H2", "to": "2023-H1"})
+    assert trend.get_attribute("data-points") == ";".join(
+        f"{p['period']}={p['value']}" for p in api_trend["points"]
+    )
+    assert len(api_trend["points"]) == 6
+    assert trend.locator("canvas").count() >= 1
     shot(page, "02-report-2023-H1")
 
     # The records behind a figure, fetched with the user's credential.
     page.locator(f'[data-code="{COLLECTED}"] [data-testid=records-link]').click()
     page.get_by_test_id("records-table").wait_for()
     listed = list_all(admin, collected["records"])
-    assert page.get_by_test_id("records-table").locator("tbody tr").count() == min(50, len(listed))
+    records = page.get_by_test_id("records-table")
+    assert records.locator("tbody tr").count() == min(50, len(listed))
+    # In plain words: Chinese column names, no ids, city names, Chinese status words.
+    labels = records.locator("thead th").all_inner_texts()
+    assert labels
+    assert all(CJK.search(label) for label in labels), labels
+    panel = page.get_by_test_id("records-panel").inner_text()
+    assert not UUID.search(panel), panel[:500]
+    assert "GET /api" not in panel
+    assert "submitted" not in panel
+    assert "listed" not in panel
+    assert "已张榜" in panel
+    assert "南宁市" in panel
+    shot(page, "02b-records")
+    shot_of(page, "records-panel", "02c-records-panel")
+    shot_of(page, "figures", "02d-map-and-trend")
 
     # Switch to 桂林: the figure becomes that city's.
     page.get_by_test_id("city-select").select_option(GUILIN)
@@ -388,7 +462,15 @@ def test_admin_report_city_challenge_publish_download_audit(
     for fmt, path in (("docx", docx_path), ("xlsx", xlsx_path)):
         r = admin.get(f"/api/reporting/v1/reports/published/{report_id}/files/{fmt}")
         assert r.content == path.read_bytes(), fmt
-    assert page.locator(f'[data-testid=published-row][data-id="{report_id}"]').count() == 1
+    published_row = page.locator(f'[data-testid=published-row][data-id="{report_id}"]')
+    assert published_row.count() == 1
+    assert published_row.get_by_test_id("published-by").inner_text() == "王科长"
+    # Nothing moved since publication: the diff lists nothing.
+    published_row.get_by_text("与当前比较").click()
+    summary = page.get_by_test_id("diff-summary")
+    summary.wait_for()
+    assert "均未变动" in summary.inner_text()
+    assert page.get_by_test_id("diff-row").count() == 0
     shot(page, "05-published")
 
     # The audit log shows the publication as the newest write, by this user.
@@ -397,6 +479,17 @@ def test_admin_report_city_challenge_publish_download_audit(
     first = page.get_by_test_id("audit-row").first
     assert "/api/reporting/v1/reports/published" in first.inner_text()
     assert "王科长" in first.inner_text()
+    assert first.get_by_test_id("audit-action").inner_text() == "新增报告发布"
+    # ISO dates typed as text; a wrong one is refused in Chinese, a right one filters.
+    assert page.get_by_test_id("audit-from").get_attribute("type") == "text"
+    page.get_by_test_id("audit-from").fill("2023/01/01")
+    page.get_by_test_id("audit-search").click()
+    page.locator("[data-testid=audit][data-state=error]").wait_for()
+    assert "YYYY-MM-DD" in page.get_by_test_id("audit").get_by_test_id("error").inner_text()
+    page.get_by_test_id("audit-from").fill("2099-01-01")
+    page.get_by_test_id("audit-search").click()
+    page.get_by_test_id("audit-empty").wait_for()
+    page.get_by_test_id("audit-from").fill("")
     page.get_by_test_id("audit-method").select_option("POST")
     page.get_by_test_id("audit-path").fill("/api/projects/v1/funded-projects")
     page.get_by_test_id("audit-search").click()
@@ -406,13 +499,36 @@ def test_admin_report_city_challenge_publish_download_audit(
         "r => r.innerText.includes('/api/projects/v1/funded-projects'))"
     )
     assert page.get_by_test_id("audit-row").count() >= 3
+    assert set(page.get_by_test_id("audit-action").all_inner_texts()) == {"新增立项项目"}
+    # The key that wrote them is named, not shown as a UUID.
+    key_rows = page.locator("[data-testid=audit-row]")
+    assert not UUID.search(key_rows.first.locator("td").nth(1).inner_text())
     shot(page, "06-audit")
+    shot_of(page, "audit-table", "06b-audit-table")
 
     page.get_by_test_id("logout").click()
     page.get_by_test_id("login").wait_for()
     assert page.evaluate("() => sessionStorage.length") == 0
     assert errors == []
     page.context.close()
+
+
+CITY_NAMES = {
+    "450100": "南宁市",
+    "450200": "柳州市",
+    "450300": "桂林市",
+    "450400": "梧州市",
+    "450500": "北海市",
+    "450600": "防城港市",
+    "450700": "钦州市",
+    "450800": "贵港市",
+    "450900": "玉林市",
+    "451000": "百色市",
+    "451100": "贺州市",
+    "451200": "河池市",
+    "451300": "来宾市",
+    "451400": "崇左市",
+}
 
 
 def page_counts(page: Page) -> dict[str, int]:
@@ -572,4 +688,91 @@ def test_admin_edits_the_report_text_with_a_preview(
     shot(page, "10-narrative-editor")
     # The only console errors are the refused preview's (the browser logs the 422).
     assert all("422" in e for e in errors), errors
+
+
+def test_a_stopped_service_gives_a_partial_report_naming_the_missing_figures(
+    browser: Browser, stack: Stack, admin: httpx.Client
+) -> None:
+    errors: list[str] = []
+    page = new_page(browser, stack, errors)
+    sign_in(page, "李科员", "analyst")
+    page.locator("[data-testid=report][data-state=ready]").wait_for()
+    # While the report is on its way the page says so (a spinner), instead of an empty card.
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    page.route("**/reports/consolidated?*", hold)
+    page.get_by_test_id("period-kind").select_option("H2")
+    page.get_by_test_id("report-loading").wait_for()
+    assert page.locator("[data-testid=report][data-state=loading]").count() == 1
+    assert "正在汇总" in page.get_by_test_id("report-loading").inner_text()
+    shot(page, "09b-loading")
+    for route in held:
+        route.continue_()
+    page.unroute("**/reports/consolidated?*")
+    stack.stop("talent")
+    try:
+        open_report(page, "2023", "H1")
+        partial = get(admin, REPORT, period="2023-H1", allow_partial="true")
+        assert partial["partial"] is True
+        banner = page.get_by_test_id("report-partial")
+        text = banner.inner_text()
+        assert "人才服务" in text
+        assert "部分数据暂缺" in text
+        assert not re.search(r"[A-Za-z]{4,}", text), text  # no raw English
+        names = page.get_by_test_id("report-missing").inner_text().split("、")
+        assert names == [m["label"] for m in partial["missing"]]
+        assert "下乡服务天次" in names
+        # The missing figures keep their rows, marked 暂缺; the others are there.
+        missing_row = page.locator('[data-testid=indicator-row][data-missing="true"]')
+        assert missing_row.count() == len(partial["missing"])
+        assert "暂缺" in missing_row.first.inner_text()
+        assert page_figure(page, COLLECTED) != "—"
+        # A talent figure's trend cannot be had: said in Chinese, in its place.
+        page.get_by_test_id("chart-indicator").select_option("talent.commissioner_service_days")
+        missing_trend = page.get_by_test_id("trend-missing")
+        missing_trend.wait_for()
+        assert missing_trend.inner_text().startswith("走势暂缺：人才服务")
+        shot(page, "10-partial-report")
+        shot_of(page, "report-partial", "10b-partial-banner")
+    finally:
+        stack.start("talent")
+    open_report(page, "2023", "H2")
+    open_report(page, "2023", "H1")
+    assert page.get_by_test_id("report-partial").count() == 0
+    # The refused calls of the outage are not page errors.
+    assert [e for e in errors if "503" not in e] == []
+    page.context.close()
+
+
+def test_docs_render_with_every_other_host_blocked(browser: Browser, stack: Stack) -> None:
+    errors: list[str] = []
+    page = new_page(browser, stack, errors)
+    own = stack.gateway.split("://", 1)[1]
+    blocked: list[str] = []
+
+    def only_the_gateway(route: Any) -> None:
+        url = route.request.url
+        if url.split("://", 1)[-1].split("/", 1)[0] == own:
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    page.route("**/*", only_the_gateway)
+    page.goto("/docs")
+    operations = page.locator(".opblock")
+    operations.first.wait_for(timeout=60_000)
+    assert operations.count() > 20
+    assert (
+        page.locator(".opblock-summary-path")
+        .filter(has_text="/api/reporting/v1/reports/trend")
+        .count()
+        == 1
+    )
+    page.screenshot(path=str(ARTIFACTS / "11-docs-offline.png"))  # the first screen
+    assert blocked == []
+    assert errors == []
     page.context.close()

@@ -57,3 +57,10 @@ def test_second_run_adds_nothing(demo_stack: Stack) -> None:
         demo.load(demo_stack.gateway, demo_stack.dsns["gateway"], scale=0.0002, log=print)
     )
     assert stats.rows == {}
+
+
+def test_a_gateway_on_another_database_is_refused(demo_stack: Stack, pg: TestDatabase) -> None:
+    """Keys made in one database, a gateway running on another: said plainly, no load."""
+    other = pg.fresh_database("gxst_demo_other")
+    with pytest.raises(demo.OtherStack, match="runs on another one"):
+        asyncio.run(demo.load(demo_stack.gateway, other["gateway"], scale=0.0002, log=print))

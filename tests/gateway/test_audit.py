@@ -203,3 +203,46 @@ async def test_the_table_has_the_columns_asked_for(pg: TestDatabase) -> None:
         "client_id", "role", "city", "bank", "method", "path", "status", "request_id",
         "occurred_at", "duration_ms",
     }  # fmt: skip
+
+
+@asyncio_mark
+class TestCallerNames:
+    async def test_entries_carry_the_key_name(
+        self, gw: httpx.AsyncClient, keys: dict[str, tuple[str, str]], pg: TestDatabase
+    ) -> None:
+        key, client = await make_api_key(pg, Role.analyst)  # named "test"
+        await gw.post("/api/projects/v1/named", headers={"X-API-Key": key}, json={})
+        items = (await audit(gw, keys["admin"][0], client=client))["items"]
+        assert [(e["client_id"], e["client_name"], e["client_kind"]) for e in items] == [
+            (client, "test", "api_key")
+        ]
+
+    async def test_subjects_resolve_to_names(
+        self, gw: httpx.AsyncClient, keys: dict[str, tuple[str, str]]
+    ) -> None:
+        _, admin_id = keys["admin"]
+        unknown = str(uuid.uuid4())
+        subjects = [f"key:{admin_id}", "user:王科长", f"key:{unknown}"]
+        r = await gw.get(
+            "/gateway/v1/caller-names",
+            headers={"X-API-Key": keys["analyst"][0]},
+            params={"subject": subjects},
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["items"] == [
+            {"subject": f"key:{admin_id}", "name": "test", "kind": "api_key"},
+            {"subject": "user:王科长", "name": "王科长", "kind": "user"},
+            {"subject": f"key:{unknown}", "name": unknown, "kind": "api_key"},
+        ]
+        r = await gw.get(
+            "/gateway/v1/caller-names",
+            headers={"X-API-Key": keys["city"][0]},
+            params={"subject": subjects},
+        )
+        assert_problem(r, 403, "forbidden")
+        r = await gw.get(
+            "/gateway/v1/caller-names",
+            headers={"X-API-Key": keys["analyst"][0]},
+            params={"subject": [f"user:{n}" for n in range(101)]},
+        )
+        assert_problem(r, 422, "validation_error")

@@ -143,6 +143,7 @@ async def test_me_says_who_the_caller_is(pg: TestDatabase) -> None:
         assert me["role"] == "city_bureau"
         assert (me["city"], me["city_name"]) == ("450300", "桂林市")
         assert me["client_id"] == city_client
+        assert me["name"] == "test"  # the key's name, for the dashboard's header
 
         r = await gw.get("/gateway/v1/me", headers={"X-API-Key": analyst_key})
         assert (r.json()["role"], r.json()["city"]) == ("analyst", None)
@@ -153,6 +154,7 @@ async def test_me_says_who_the_caller_is(pg: TestDatabase) -> None:
         r = await gw.get("/gateway/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200, r.text
         assert r.json()["subject"] == "user:王科长"
+        assert r.json()["name"] == "王科长"
         assert r.json()["role"] == "admin"
 
         assert_problem(await gw.get("/gateway/v1/me"), 401, "missing_credentials")
@@ -161,3 +163,29 @@ async def test_me_says_who_the_caller_is(pg: TestDatabase) -> None:
             401,
             "invalid_api_key",
         )
+
+
+@asyncio_mark
+async def test_docs_assets_are_served_here_under_a_strict_policy(pg: TestDatabase) -> None:
+    """Swagger UI comes from a Python package through the gateway: no other host."""
+    async with gateway(pg) as gw:
+        page = await gw.get("/docs")
+        assert page.status_code == 200
+        assert "http" not in page.text  # every address is this gateway's own
+        csp = page.headers["content-security-policy"]
+        assert "default-src 'self'" in csp
+        assert "'unsafe-inline'" not in csp
+        for name, kind in (
+            ("swagger-ui-bundle.js", "text/javascript"),
+            ("swagger-ui.css", "text/css"),
+            ("docs.js", "text/javascript"),
+        ):
+            assert f"/docs/assets/{name}" in page.text
+            r = await gw.get(f"/docs/assets/{name}", headers={"Accept-Encoding": "gzip"})
+            assert r.status_code == 200, name
+            assert r.headers["content-type"].startswith(kind)
+            assert r.headers["content-encoding"] == "gzip"
+        bundle = (await gw.get("/docs/assets/swagger-ui-bundle.js")).text
+        assert "SwaggerUIBundle" in bundle
+        assert (await gw.get("/docs/assets/../config.py")).status_code == 404
+        assert (await gw.get("/docs/assets/index.html")).status_code == 404

@@ -40,6 +40,7 @@ def test_run_serves_and_stops_cleanly(tmp_path: Path) -> None:
                 break
         assert any("is up" in line for line in out), "".join(out)
         listed = "".join(out)
+        assert f"data in {tmp_path / 'data' / 'pg'}" in listed  # where the data really is
         for comp in ALL:
             assert f"http://127.0.0.1:{ports[comp.name]}" in listed
         gateway = f"http://127.0.0.1:{ports['gateway']}"

@@ -12,7 +12,8 @@ SERVICES = ("projects", "enterprise", "talent", "transfer")
 
 
 class FakeWorkstreams:
-    """``figures[year][service]`` is the indicator list a service answers for that year.
+    """``figures[year][service]`` is the indicator list a service answers for that year;
+    a key ``"2023-07-01"`` (the period's first day) answers that period alone.
 
     Asked for one city, a service answers like the real ones: the city's column as the
     value (0 when the city has none) and null for the codes in ``region_only``.
@@ -20,7 +21,7 @@ class FakeWorkstreams:
 
     def __init__(
         self,
-        figures: dict[int, dict[str, list[dict[str, Any]]]],
+        figures: dict[Any, dict[str, list[dict[str, Any]]]],
         region_only: frozenset[str] = frozenset(),
     ) -> None:
         self.figures = figures
@@ -37,7 +38,8 @@ class FakeWorkstreams:
                 raise httpx.ConnectError("connection refused", request=request)
             start = request.url.params["from"]
             self.calls.append((name, start))
-            figs = self.figures.get(int(start[:4]), {}).get(name, [])
+            by_period = self.figures.get(start, self.figures.get(int(start[:4]), {}))
+            figs = by_period.get(name, [])
             city = request.url.params.get("city")
             if city:
                 figs = [self._scoped(f, city) for f in figs]

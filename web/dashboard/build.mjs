@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { guangxiGeoJson } from './geo.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, 'dist');
@@ -17,6 +18,12 @@ const assets = path.join(dist, 'assets');
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(assets, { recursive: true });
+
+// The map's city outlines: a separate, content-hashed asset fetched when the map is
+// first drawn; the bundle learns its name through a define.
+const geo = JSON.stringify(await guangxiGeoJson());
+const geoName = `guangxi-${createHash('sha256').update(geo).digest('hex').slice(0, 8).toUpperCase()}.json`;
+await writeFile(path.join(assets, geoName), geo);
 
 const result = await esbuild.build({
   entryPoints: [path.join(here, 'src/main.js'), path.join(here, 'src/styles.css')],
@@ -29,7 +36,7 @@ const result = await esbuild.build({
   metafile: true,
   legalComments: 'eof',
   logLevel: 'warning',
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', __GUANGXI_GEOJSON__: JSON.stringify(`/assets/${geoName}`) },
 });
 
 // Source name (main.js) → hashed output name (main-ABCD1234.js).
@@ -48,6 +55,7 @@ async function copyHashed(file) {
   names[file] = name;
 }
 await copyHashed('favicon.svg');
+names['guangxi.json'] = geoName;
 
 let html = await readFile(path.join(here, 'index.html'), 'utf8');
 html = html.replace(/\{\{([\w.-]+)\}\}/g, (_, key) => {
@@ -58,7 +66,7 @@ await writeFile(path.join(dist, 'index.html'), html);
 
 for (const name of Object.values(names)) {
   const file = path.join(assets, name);
-  if (/\.(js|css|svg)$/.test(name)) await writeFile(`${file}.gz`, gzipSync(await readFile(file), { level: 9 }));
+  if (/\.(js|css|svg|json)$/.test(name)) await writeFile(`${file}.gz`, gzipSync(await readFile(file), { level: 9 }));
 }
 
 const sizes = [];

@@ -12,6 +12,7 @@ export class ApiError extends Error {
     this.detail = problem.detail || '';
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
     this.requestId = problem.request_id || '';
+    this.problem = problem; // extension members (e.g. the service a 503 names)
   }
 }
 
@@ -19,8 +20,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function url(path, query) {
   const u = new URL(path, window.location.origin);
-  for (const [k, v] of Object.entries(query || {})) {
-    if (v !== null && v !== undefined && v !== '') u.searchParams.set(k, v);
+  // URLSearchParams for repeated names (subject=…&subject=…), a plain object otherwise.
+  const pairs = query instanceof URLSearchParams ? [...query] : Object.entries(query || {});
+  for (const [k, v] of pairs) {
+    if (v !== null && v !== undefined && v !== '') u.searchParams.append(k, v);
   }
   return u.pathname + u.search;
 }

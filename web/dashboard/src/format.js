@@ -71,30 +71,50 @@ function abs(v) {
   return s.startsWith('-') ? s.slice(1) : s;
 }
 
-// 同比 as the API gives it: percentage points for rates, percent otherwise, an absolute
-// difference when there is no percentage (no previous value to divide by).
-export function comparison(row) {
-  let v;
-  let suffix;
-  if (row.change_pp !== null && row.change_pp !== undefined) {
-    v = row.change_pp;
-    suffix = '个百分点';
-  } else if (row.change_pct !== null && row.change_pct !== undefined) {
-    v = row.change_pct;
-    suffix = '%';
-  } else if (row.change_abs !== null && row.change_abs !== undefined) {
-    v = row.change_abs;
-    suffix = row.unit;
-  } else {
-    return { dir: 'none', mark: '', text: MISSING };
-  }
+function isZero(v) {
+  return v !== null && v !== undefined && sign(v) === 0;
+}
+
+function signed(v) {
   const s = sign(v);
-  if (s === 0) return { dir: 'flat', mark: '＝', text: '持平' };
+  return (s > 0 ? '+' : s < 0 ? '-' : '') + fmtNumber(abs(v));
+}
+
+// 同比 as the documents write it: 个百分点 for rates, an absolute difference for the
+// contract count (+38项, the report's compare "abs"), percent otherwise; an absolute
+// difference when there is no percentage (nothing last year to divide by). Nothing
+// against nothing is no comparison at all ("—"), not 持平.
+export function comparison(row) {
+  const none = { dir: 'none', mark: '', text: MISSING };
+  if (row.value === null || row.value === undefined) return none;
+  if (row.previous === null || row.previous === undefined) return none;
+  if (isZero(row.value) && isZero(row.previous)) return none;
+  if (row.compare === 'abs' || (row.change_pct == null && row.change_pp == null)) {
+    if (row.change_abs === null || row.change_abs === undefined) return none;
+    const s = sign(row.change_abs);
+    if (s === 0) return { dir: 'flat', mark: '', text: '持平' };
+    return { dir: s > 0 ? 'up' : 'down', mark: '', text: signed(row.change_abs) + row.unit };
+  }
+  const [v, suffix] = row.change_pp != null ? [row.change_pp, '个百分点'] : [row.change_pct, '%'];
+  const s = sign(v);
+  if (s === 0) return { dir: 'flat', mark: '', text: '持平' };
   return {
     dir: s > 0 ? 'up' : 'down',
     mark: s > 0 ? '▲' : '▼',
     text: fmtNumber(abs(v)) + suffix,
   };
+}
+
+// Yuan (an exact decimal string from the API) in 万元 or 亿元, rounded half-up to two
+// places as the report rounds: integer arithmetic on cents, never floating point.
+export function fmtMoney(yuan, unit = '万元') {
+  if (yuan === null || yuan === undefined || yuan === '') return MISSING;
+  const [i, f = ''] = abs(yuan).split('.');
+  const cents = BigInt(i || '0') * 100n + BigInt((f + '00').slice(0, 2) || '0');
+  const divisor = unit === '亿元' ? 100000000n : 10000n; // cents in 0.01 of the unit
+  const hundredths = (cents * 2n + divisor) / (2n * divisor);
+  const text = `${hundredths / 100n}.${String(hundredths % 100n).padStart(2, '0')}`;
+  return (sign(yuan) < 0 && hundredths > 0n ? '-' : '') + fmtNumber(text) + unit;
 }
 
 export const PERIOD_KINDS = [
@@ -175,4 +195,33 @@ export function fmtDateTime(iso) {
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
     `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
   );
+}
+
+// A YYYY-MM-DD the user typed: a real calendar day, or null.
+export function isoDate(text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text || '').trim());
+  if (!m) return null;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]) ? m[0] : null;
+}
+
+// A period name from the API (2023-H1) as the filter holds it.
+export function periodFromName(name) {
+  const m = /^(\d{4})-(H1|H2)$/.exec(name || '');
+  return m ? { year: Number(m[1]), kind: m[2], from: '', to: '' } : null;
+}
+
+// The six half-years ending with ``p`` (for a half-year) or with the half-year ``p``
+// ends in: [from, to] names for the trend API.
+export function lastSixHalfYears(p) {
+  let year = p.year;
+  let half = p.kind === 'H1' || (p.kind.startsWith('Q') && Number(p.kind.slice(1)) <= 2) ? 1 : 2;
+  if (p.kind === 'custom') {
+    const end = p.to || '';
+    year = Number(end.slice(0, 4));
+    half = Number(end.slice(5, 7)) <= 6 ? 1 : 2;
+  }
+  const to = `${year}-H${half}`;
+  const back = year * 2 + (half - 1) - 5;
+  return [`${Math.floor(back / 2)}-H${(back % 2) + 1}`, to];
 }

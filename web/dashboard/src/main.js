@@ -10,7 +10,10 @@ import {
   ROLE_NAMES,
   cityName,
   defaultPeriod,
+  isoDate,
   periodComplete,
+  periodFromName,
+  periodLabel,
 } from './format.js';
 import { clearSession, loadSession, saveSession } from './session.js';
 import { auditView } from './views/audit.js';
@@ -63,7 +66,7 @@ function renderLogin(message) {
       onSignedIn: (s) => {
         session = s;
         saveSession(s);
-        renderShell();
+        openOnLatest();
       },
     }),
   );
@@ -88,8 +91,11 @@ function filterBar() {
   for (let y = thisYear; y >= 2015; y--) years.push(y);
   const year = h('select', { testid: 'period-year' }, years.map((y) => option(String(y), `${y}年`, y === p.year)));
   const kind = h('select', { testid: 'period-kind' }, PERIOD_KINDS.map(([k, l]) => option(k, l, k === p.kind)));
-  const from = h('input', { type: 'date', testid: 'period-from', value: p.from });
-  const to = h('input', { type: 'date', testid: 'period-to', value: p.to });
+  // ISO dates typed as text: a date picker would show the browser's locale format.
+  const dateInput = (testid, value) =>
+    h('input', { type: 'text', testid, value, placeholder: 'YYYY-MM-DD', maxlength: 10, size: 11, inputmode: 'numeric' });
+  const from = dateInput('period-from', p.from);
+  const to = dateInput('period-to', p.to);
   const custom = h('span', { class: 'custom', hidden: p.kind !== 'custom' }, from, ' 至 ', to);
   const own = session.who.role === 'city_bureau' ? session.who.city : null;
   if (own) state.city = own;
@@ -99,7 +105,13 @@ function filterBar() {
     own ? option(own, cityName(own), true) : [option('', '全区', !state.city), CITY_CODES.map((c) => option(c, CITIES[c], c === state.city))],
   );
   const changed = () => {
-    state.period = { year: Number(year.value), kind: kind.value, from: from.value, to: to.value };
+    for (const el of [from, to]) el.classList.toggle('invalid', Boolean(el.value) && !isoDate(el.value));
+    state.period = {
+      year: Number(year.value),
+      kind: kind.value,
+      from: isoDate(from.value) || '',
+      to: isoDate(to.value) || '',
+    };
     year.disabled = kind.value === 'custom';
     custom.hidden = kind.value !== 'custom';
     state.city = own || city.value;
@@ -124,7 +136,7 @@ function filterBar() {
 function renderShell() {
   const who = session.who;
   const userText =
-    `${session.user || who.client_id || who.subject} · ${ROLE_NAMES[who.role] || who.role}` +
+    `${who.name || session.user || who.subject} · ${ROLE_NAMES[who.role] || who.role}` +
     (who.city ? `（${cityName(who.city)}）` : '');
   const nav = h(
     'nav',
@@ -184,5 +196,28 @@ function showTab() {
 
 window.addEventListener('hashchange', showTab);
 
-if (session) renderShell();
+// After sign-in the dashboard opens on the latest half-year that has data in the user's
+// scope (GET …/reports/latest-period), not on an empty current half-year.
+async function openOnLatest() {
+  replace(app, h('div', { class: 'loading-box opening', testid: 'opening' }, h('span', { class: 'spinner' }), '正在查找有数据的最近一期…'));
+  let message = '';
+  try {
+    const own = session.who.role === 'city_bureau' ? session.who.city : '';
+    const latest = await api.get('/api/reporting/v1/reports/latest-period', { city: own });
+    const period = periodFromName(latest.period);
+    if (period) {
+      state.period = period;
+      message = `已打开有数据的最近一期：${periodLabel(period)}。`;
+    } else {
+      message = '近十年没有任何数据，显示最近一个半年。';
+    }
+  } catch (err) {
+    if (!session) return; // signed out meanwhile (401)
+    message = '未能确定有数据的最近一期，显示最近一个半年。';
+  }
+  renderShell();
+  notify(message);
+}
+
+if (session) openOnLatest();
 else renderLogin();

@@ -1,4 +1,5 @@
-"""``/gateway/v1/audit-log``: the write audit, for admins."""
+"""``/gateway/v1/audit-log``: the write audit, for admins; ``/gateway/v1/caller-names``:
+who a recorded subject (``key:…`` as "published by") is, by name."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from gateway.audit.schemas import AuditEntryRead
-from gateway.audit.service import AuditFilter, list_entries
+from gateway.audit.schemas import AuditEntryRead, CallerName, CallerNames
+from gateway.audit.service import AuditFilter, caller_names, list_entries
 from gateway.identity.service import gateway_roles
 from shared_kit.auth import Principal, Role
 from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES
+from shared_kit.errors import PROBLEM_RESPONSES, FieldError, ValidationFailed
 from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(prefix="/gateway/v1", tags=["audit"], responses=PROBLEM_RESPONSES)
@@ -53,4 +54,23 @@ async def audit_log(
     return Page[AuditEntryRead](
         items=[AuditEntryRead.model_validate(row, from_attributes=True) for row in items],
         next_cursor=cursor,
+    )
+
+
+@router.get("/caller-names", response_model=CallerNames)
+async def get_caller_names(
+    session: SessionDep,
+    _: Annotated[Principal, Depends(gateway_roles(Role.admin, Role.analyst))],
+    subject: Annotated[list[str], Query(description="key:…, user:…, bank-key:… (up to 100)")],
+) -> CallerNames:
+    """Names of API keys, banks and users, for subjects services record (e.g. a published
+    report's ``published_by``). Roles: admin, analyst."""
+    if len(subject) > 100 or any(len(s) > 200 for s in subject):
+        raise ValidationFailed(
+            "一次最多查询 100 个调用方，每个不超过 200 个字符",
+            errors=[FieldError(field="query.subject", code="too_many", message="at most 100")],
+        )
+    found = await caller_names(session, subject)
+    return CallerNames(
+        items=[CallerName(subject=c.subject, name=c.name, kind=c.kind) for c in found]
     )

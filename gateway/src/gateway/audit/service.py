@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, tuple_
+from sqlalchemy import Select, String, case, cast, insert, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from gateway.apikey.models import ApiKey
 from gateway.audit.models import AuditEntry
+from gateway.bank.models import BankClient
 from shared_kit.auth import Principal
 from shared_kit.db import is_database_unavailable
 from shared_kit.errors import ValidationFailed
@@ -101,12 +103,35 @@ def _where(stmt: Select[Any], f: AuditFilter) -> Select[Any]:
     return stmt
 
 
+def _caller_columns() -> tuple[Any, Any]:
+    """(name, kind) of a caller: an API key's name, a bank key's bank, a user's own id."""
+    client_id = AuditEntry.client_id
+    name = case(
+        (ApiKey.id.is_not(None), ApiKey.name),
+        (BankClient.id.is_not(None), BankClient.bank),
+        else_=client_id,
+    )
+    kind = case(
+        (ApiKey.id.is_not(None), literal("api_key")),
+        (BankClient.id.is_not(None), literal("bank_key")),
+        else_=literal("user"),
+    )
+    return name.label("client_name"), kind.label("client_kind")
+
+
+def _with_callers(stmt: Select[Any]) -> Select[Any]:
+    client_id = AuditEntry.client_id
+    return stmt.outerjoin(ApiKey, cast(ApiKey.id, String) == client_id).outerjoin(
+        BankClient, BankClient.key_id == client_id
+    )
+
+
 async def list_entries(
     session: AsyncSession, *, filters: AuditFilter, page: PageParams
 ) -> tuple[list[Any], str | None]:
-    """Newest first, keyset-paged on (occurred_at, id)."""
+    """Newest first, keyset-paged on (occurred_at, id), each with its caller's name."""
     a = AuditEntry
-    stmt = _where(select(*a.__table__.columns), filters)
+    stmt = _where(_with_callers(select(*a.__table__.columns, *_caller_columns())), filters)
     if page.cursor:
         values = decode_cursor(page.cursor)
         if len(values) != 2:
@@ -121,3 +146,37 @@ async def list_entries(
         else None
     )
     return items, cursor
+
+
+@dataclass(frozen=True)
+class Caller:
+    subject: str
+    name: str
+    kind: str
+
+
+async def caller_names(session: AsyncSession, subjects: list[str]) -> list[Caller]:
+    """Names for principal subjects as services record them (``key:…``, ``user:…``,
+    ``bank-key:…``): one query for all of them."""
+    ids = {s: s.partition(":")[2] for s in subjects}
+    api_ids = [i for s, i in ids.items() if s.startswith("key:")]
+    bank_ids = [i for s, i in ids.items() if s.startswith("bank-key:")]
+    keys: dict[str, str] = {}
+    if api_ids:
+        stmt = select(cast(ApiKey.id, String), ApiKey.name).where(
+            cast(ApiKey.id, String).in_(api_ids)
+        )
+        keys.update((k, n) for k, n in (await session.execute(stmt)).all())
+    banks: dict[str, str] = {}
+    if bank_ids:
+        stmt = select(BankClient.key_id, BankClient.bank).where(BankClient.key_id.in_(bank_ids))
+        banks.update((k, b) for k, b in (await session.execute(stmt)).all())
+    out = []
+    for subject, ident in ids.items():
+        if subject.startswith("key:"):
+            out.append(Caller(subject, keys.get(ident, ident), "api_key"))
+        elif subject.startswith("bank-key:"):
+            out.append(Caller(subject, banks.get(ident, ident), "bank_key"))
+        else:
+            out.append(Caller(subject, ident or subject, "user"))
+    return out

@@ -8,11 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, model_validator
 
+from gateway.audit.service import caller_names
 from gateway.identity.bearer import FRONTEND_ROLES
 from gateway.identity.dev import DevIssuer
 from gateway.identity.service import Caller
 from shared_kit.auth import Role
 from shared_kit.codes import GUANGXI_CITIES, CityCode
+from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/dev", tags=["dev-issuer"])
@@ -65,10 +67,11 @@ class WhoAmI(BaseModel):
     city_name: str | None
     bank: str | None
     client_id: str | None
+    name: str = Field(description="the API key's name, the bank, or the user's name")
 
 
 @me_router.get("/me")
-async def who_am_i(principal: Caller) -> WhoAmI:
+async def who_am_i(principal: Caller, session: SessionDep) -> WhoAmI:
     """The caller as the gateway identified it (role, city, bank), e.g. for a frontend to
     decide what to show. Roles: any API key or frontend token (admin, analyst, city_bureau,
     service); a bank signs its requests on /bank/v1 instead."""
@@ -79,4 +82,5 @@ async def who_am_i(principal: Caller) -> WhoAmI:
         city_name=GUANGXI_CITIES.get(principal.city or ""),
         bank=principal.bank,
         client_id=principal.client_id,
+        name=(await caller_names(session, [principal.subject]))[0].name,
     )

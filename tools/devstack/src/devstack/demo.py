@@ -15,8 +15,12 @@ deterministic (``--seed``). ``--scale`` (or ``DEMO_SCALE``) is the fraction of t
 benchmark size: 1.0 = 500,000 enterprises, 1,000,000 technology contracts, 1,000,000
 service logs and 200,000 loans; the default 0.002 loads in well under two minutes.
 
-    make demo                       # against http://127.0.0.1:8000
+    make demo                       # against make run's gateway (GXST_HOST, GATEWAY_PORT)
     make demo DEMO_SCALE=0.05 GATEWAY_URL=http://127.0.0.1:8100
+
+The keys are made in the database ``make run`` uses (GXST_DATA_DIR, PG_PORT or
+DATABASE_URL, as for every devstack command); a gateway that does not know them runs
+on another database, and the demo stops saying so.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from typing import Any
 
 import httpx
 
-from devstack.layout import REPO
+from devstack.layout import REPO, gateway_url
 from shared_kit.codes import GUANGXI_CITIES, uscc_check_char
 
 CITIES = tuple(GUANGXI_CITIES)
@@ -1053,6 +1057,21 @@ def _half_end(day: dt.date) -> dt.date:
     return dt.date(day.year, 6, 30) if day.month <= 6 else dt.date(day.year, 12, 31)
 
 
+class OtherStack(RuntimeError):
+    """The gateway answering at the URL does not use the database the keys went into."""
+
+
+async def same_database(api: Api, gateway_url: str) -> None:
+    r = await api.http.get("/gateway/v1/me", headers={"X-API-Key": api.creds.keys[0]})
+    if r.status_code == 401:
+        raise OtherStack(
+            f"the gateway at {gateway_url} does not know the key just made in this database:"
+            " it runs on another one. Give make demo the environment make run has"
+            " (GXST_DATA_DIR, PG_PORT or DATABASE_URL, GXST_HOST, GATEWAY_PORT) or GATEWAY_URL."
+        )
+    r.raise_for_status()
+
+
 async def already_loaded(api: Api) -> bool:
     r = await api.http.get(
         f"/api/enterprise/v1/partner-banks/{MARKER_BANK}",
@@ -1076,6 +1095,7 @@ async def load(
     creds = await make_credentials(gateway_dsn, keys=4 * workers)
     api = Api(gateway_url, creds, stats, workers)
     try:
+        await same_database(api, gateway_url)
         if await already_loaded(api):
             log(f"demo data already loaded (partner bank {MARKER_BANK} exists); nothing to do")
             return stats
@@ -1106,7 +1126,7 @@ async def load(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="devstack.demo", description=__doc__.split("\n")[0])
-    parser.add_argument("--gateway", default=os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000"))
+    parser.add_argument("--gateway", default=gateway_url())
     parser.add_argument(
         "--scale",
         type=float,
@@ -1125,15 +1145,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     t = time.perf_counter()
     with database(do_migrate=False) as db:
-        stats = asyncio.run(
-            load(
-                args.gateway,
-                db.dsns["gateway"],
-                scale=args.scale,
-                seed=args.seed,
-                workers=args.workers,
+        print(f"gateway {args.gateway}, keys made in {db.where()}")
+        try:
+            stats = asyncio.run(
+                load(
+                    args.gateway,
+                    db.dsns["gateway"],
+                    scale=args.scale,
+                    seed=args.seed,
+                    workers=args.workers,
+                )
             )
-        )
+        except OtherStack as exc:
+            print(exc, file=sys.stderr)
+            return 1
     for kind, n in stats.rows.items():
         print(f"  {kind:<52} {n:>10,}")
     for path, (files, wall, slowest) in stats.bulk.items():

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[4]
+# Every devstack command (run, key, demo, migrate) reads these the same way, so one
+# environment — GXST_DATA_DIR, PG_PORT, GXST_HOST, <COMPONENT>_PORT — means one stack.
 DATA_DIR = Path(os.environ.get("GXST_DATA_DIR") or REPO / ".data")
+PG_DIR = DATA_DIR / "pg"
+HOST = os.environ.get("GXST_HOST", "127.0.0.1")
 
 
 @dataclass(frozen=True)
@@ -50,3 +54,28 @@ WORKSTREAMS: tuple[str, ...] = ("projects", "enterprise", "talent", "transfer")
 GATEWAY = Component("gateway", "gateway.main:create_app", 8000, REPO / "gateway" / "migrations")
 ALL: tuple[Component, ...] = (*SERVICES, GATEWAY)
 DATABASE = "gxst"
+
+
+def port_of(comp: Component) -> int:
+    """The port ``make run`` gives a component: ``<NAME>_PORT``, else its default."""
+    return int(os.environ.get(comp.env_prefix + "PORT", comp.port))
+
+
+def url_of(comp: Component) -> str:
+    return f"http://{HOST}:{port_of(comp)}"
+
+
+def gateway_url() -> str:
+    """Where ``make run``'s gateway answers: ``GATEWAY_URL`` if given, else from
+    GXST_HOST and GATEWAY_PORT, exactly as ``make run`` listens."""
+    return os.environ.get("GATEWAY_URL") or url_of(GATEWAY)
+
+
+# What a second command needs to reach the same stack (DATABASE_URL is not repeated: it
+# holds a password).
+STACK_VARIABLES = ("GXST_DATA_DIR", "PG_PORT", "GXST_HOST", "GATEWAY_PORT")
+
+
+def same_environment() -> str:
+    """``GXST_DATA_DIR=… PG_PORT=… `` for the variables set here, to put before ``make``."""
+    return "".join(f"{v}={os.environ[v]} " for v in STACK_VARIABLES if os.environ.get(v))

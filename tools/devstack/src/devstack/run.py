@@ -16,19 +16,20 @@ from types import FrameType
 import httpx
 
 from devstack.bootstrap import Secrets
-from devstack.layout import ALL, GATEWAY, REPO, SERVICES, WORKSTREAMS, Component
+from devstack.layout import (
+    ALL,
+    GATEWAY,
+    HOST,
+    REPO,
+    SERVICES,
+    WORKSTREAMS,
+    Component,
+    port_of,
+    same_environment,
+    url_of,
+)
 from devstack.pg import _die_with_parent
 from devstack.stack import database
-
-HOST = os.environ.get("GXST_HOST", "127.0.0.1")
-
-
-def port_of(comp: Component) -> int:
-    return int(os.environ.get(comp.env_prefix + "PORT", comp.port))
-
-
-def url_of(comp: Component) -> str:
-    return f"http://{HOST}:{port_of(comp)}"
 
 
 def component_env(
@@ -118,15 +119,14 @@ def main() -> int:
                 env = component_env(comp, db.dsns, db.secrets, urls)
                 procs[comp.name] = spawn(comp, env, HOST, port_of(comp))
             wait_ready(urls)
-            where = "embedded PostgreSQL" if db.embedded else "DATABASE_URL"
-            if db.embedded:
-                where += f" on {db.embedded.host}:{db.embedded.port} (data in .data/pg)"
-            print(f"\nGuangxi S&T platform is up ({where}):")
+            print(f"\nGuangxi S&T platform is up ({db.where()}):")
             for comp in ALL:
                 print(f"  {comp.name:<11} {url_of(comp)}")
             gw = url_of(GATEWAY)
             print(f"\nPublic entry: {gw}  (dashboard: {gw}/  docs: {gw}/docs)")
-            print("Create a key: make key ROLE=admin    Stop: Ctrl-C\n", flush=True)
+            again = same_environment()
+            print(f"Create a key: {again}make key ROLE=admin    Stop: Ctrl-C", flush=True)
+            print(f"Demo data:    {again}make demo\n", flush=True)
             while not stopping:
                 for name, proc in procs.items():
                     if proc.poll() is not None:

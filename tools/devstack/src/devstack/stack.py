@@ -2,7 +2,8 @@
 
 With ``DATABASE_URL`` set, that server is used (the DSN must be allowed to create
 roles and schemas, or every component must have its own ``<NAME>_DATABASE_URL``).
-Otherwise an embedded PostgreSQL keeps its data in ``.data/pg``.
+Otherwise an embedded PostgreSQL keeps its data in ``$GXST_DATA_DIR/pg``
+(``.data/pg`` by default) on ``PG_PORT``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate, setup_lock
-from devstack.layout import DATA_DIR, GATEWAY, Component
+from devstack.layout import DATA_DIR, GATEWAY, PG_DIR, Component
 from devstack.pg import EmbeddedPostgres, RunningPostgres
 
 
@@ -27,6 +28,13 @@ class Database:
     dsns: dict[str, str]
     secrets: Secrets
     embedded: RunningPostgres | None
+
+    def where(self) -> str:
+        """Which database this is, as the banner and the commands say it."""
+        if self.embedded is None:
+            return "DATABASE_URL"
+        e = self.embedded
+        return f"embedded PostgreSQL on {e.host}:{e.port}, data in {e.pgdata}"
 
 
 def default_pg_port() -> int | None:
@@ -47,7 +55,7 @@ def database(*, do_migrate: bool = True, keep_running: bool = False) -> Iterator
     if external:
         admin = external
     else:
-        running = EmbeddedPostgres(DATA_DIR / "pg", port=default_pg_port()).start()
+        running = EmbeddedPostgres(PG_DIR, port=default_pg_port()).start()
         admin = running.admin_dsn()
     try:
         with setup_lock(admin):
@@ -73,7 +81,7 @@ def ready_database(component: Component = GATEWAY) -> Database | None:
     creds = Secrets.load_or_create(path)
     admin = os.environ.get("DATABASE_URL")
     if not admin:
-        server = EmbeddedPostgres(DATA_DIR / "pg", port=default_pg_port())
+        server = EmbeddedPostgres(PG_DIR, port=default_pg_port())
         port = server.running_port()
         if port is None:
             return None

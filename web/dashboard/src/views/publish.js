@@ -13,6 +13,33 @@ import {
 } from '../format.js';
 import { busy, card, errorBox, table } from '../ui.js';
 
+const CALLERS = '/gateway/v1/caller-names';
+const MONEY = { 万元: 1, 亿元: 1 };
+
+// A figure that moved less than its rounding shows the same rounded value twice: then
+// the exact values (yuan, counts) say what moved.
+function diffCells(c) {
+  const same = String(c.published) === String(c.live);
+  const exact = (v) => (MONEY[c.unit] ? `${fmtNumber(v)} 元` : `${fmtNumber(v)}`);
+  const shown = (v, raw) => [`${fmtNumber(v)} ${c.unit}`, same && raw != null ? h('small', { class: 'exact' }, `（${exact(raw)}）`) : null];
+  return [h('td', { class: 'value' }, shown(c.published, c.published_raw)), h('td', { class: 'value' }, shown(c.live, c.live_raw))];
+}
+
+// "user:王科长" → 王科长, "key:…" → the key's name (the gateway knows it).
+async function callerNames(api, subjects) {
+  const names = {};
+  const unique = [...new Set(subjects)];
+  for (let i = 0; i < unique.length; i += 100) {
+    try {
+      const r = await api.get(CALLERS, new URLSearchParams(unique.slice(i, i + 100).map((s) => ['subject', s])));
+      for (const c of r.items) names[c.subject] = c.name;
+    } catch {
+      // names are a courtesy: the subject itself still says who
+    }
+  }
+  return names;
+}
+
 const REPORT = '/api/reporting/v1/reports/consolidated';
 const PUBLISHED = '/api/reporting/v1/reports/published';
 const FORMATS = [
@@ -84,14 +111,18 @@ export function publishView(ctx) {
     try {
       const d = await ctx.api.get(`${PUBLISHED}/${report.id}/diff`);
       replace(diffBox,
-        h('h3', {}, `${report.title}：发布后变动 ${d.changed.length} 项，未变 ${d.unchanged} 项`),
+        h(
+          'h3',
+          { testid: 'diff-summary' },
+          d.changed.length
+            ? `${report.title}：发布后有 ${d.changed.length} 项指标变动，其余 ${d.unchanged} 项未变`
+            : `${report.title}：发布后各项指标均未变动`,
+        ),
         d.changed.length
           ? table(
               'diff-table',
               ['指标', '发布时', '当前'],
-              d.changed.map((c) =>
-                h('tr', {}, h('td', {}, c.label), h('td', { class: 'value' }, `${fmtNumber(c.published)} ${c.unit}`), h('td', { class: 'value' }, `${fmtNumber(c.live)} ${c.unit}`)),
-              ),
+              d.changed.map((c) => h('tr', { testid: 'diff-row', data: { code: c.code } }, h('td', {}, c.label), diffCells(c))),
             )
           : null,
       );
@@ -110,6 +141,7 @@ export function publishView(ctx) {
       .filter((r) => (r.city || '') === (f.city || ''))
       .reverse();
     const errBox = h('div', { class: 'errors' });
+    const names = await callerNames(ctx.api, mine.map((r) => r.published_by));
     replace(listBox,
       mine.length
         ? table(
@@ -123,7 +155,7 @@ export function publishView(ctx) {
                 h('td', { class: 'nowrap' }, r.title),
                 h('td', { class: 'nowrap' }, cityName(r.city)),
                 h('td', {}, fmtDateTime(r.published_at)),
-                h('td', {}, r.published_by),
+                h('td', { testid: 'published-by', title: r.published_by }, names[r.published_by] || r.published_by),
                 h('td', { class: 'mono', title: r.content_hash }, r.content_hash.slice(0, 12)),
                 h('td', {}, fileButtons(r, errBox, 'published-download')),
                 h('td', {}, diff),

@@ -22,6 +22,9 @@ class Indicator:
     definition: str
     region_only: bool = False
     compare: Compare = "pct"
+    # A stock (what stands at the period's end) rather than what happened in the period:
+    # non-zero in every period, so it says nothing about whether a period has data.
+    stock: bool = False
 
     @property
     def service(self) -> str:
@@ -41,8 +44,9 @@ def _i(
     *,
     region_only: bool = False,
     compare: Compare = "pct",
+    stock: bool = False,
 ) -> Indicator:
-    return Indicator(code, section, label, unit, definition, region_only, compare)
+    return Indicator(code, section, label, unit, definition, region_only, compare, stock)
 
 
 CATALOGUE: tuple[Indicator, ...] = (
@@ -53,6 +57,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "项",
         "programs of the action plan whose plan years cover every year the period touches",
         region_only=True,
+        stock=True,
     ),
     _i(
         "projects.action_plan_tasks_completed",
@@ -227,6 +232,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         "家",
         "high-tech zones active at period end",
         region_only=True,
+        stock=True,
     ),
     _i(
         "enterprise.hitech_zone_output",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -23,6 +24,10 @@ class IndicatorRow(BaseModel):
     service: str
     definition: str
     region_only: bool
+    compare: Literal["pct", "pp", "abs"] = Field(
+        default="pct",
+        description="how the report compares it: pct 同比%, pp 个百分点, abs 增减数 (+38项)",
+    )
     value: Display | None = Field(description="in the display unit (万元/亿元 rounded half-up)")
     previous: Display | None
     change_abs: Display | None = Field(
@@ -50,6 +55,8 @@ class IndicatorRow(BaseModel):
 
 class MissingIndicator(BaseModel):
     code: str
+    label: str = ""
+    section: int = 0
     service: str
     reason: str
 

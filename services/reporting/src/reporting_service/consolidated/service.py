@@ -71,6 +71,7 @@ def build_row(ind: Indicator, cur: IndicatorFigure, prev: IndicatorFigure | None
         service=ind.service,
         definition=ind.definition,
         region_only=ind.region_only,
+        compare=ind.compare,
         value=to_display(ind, value),
         previous=to_display(ind, previous),
         change_abs=change_abs,
@@ -161,7 +162,13 @@ async def consolidated_report(
     for ind in CATALOGUE:
         if ind.service in failures:
             missing.append(
-                MissingIndicator(code=ind.code, service=ind.service, reason=failures[ind.service])
+                MissingIndicator(
+                    code=ind.code,
+                    label=ind.label,
+                    section=ind.section,
+                    service=ind.service,
+                    reason=failures[ind.service],
+                )
             )
             continue
         if ind.code not in cur_figs:

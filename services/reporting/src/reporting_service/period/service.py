@@ -10,13 +10,14 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from shared_kit.errors import FieldError, ValidationFailed
 
 _NAMED = re.compile(r"^(?P<y>\d{4})(?:-(?P<k>H[12]|Q[1-4]|M(?:0[1-9]|1[0-2])))?$")
 # Reports cover these years; outside them the year-earlier comparison may not even exist.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
+_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -130,3 +131,23 @@ def resolve_period(name: str | None, start: date | None, end: date | None) -> Pe
             errors=[FieldError(field="query.to", code="period_reversed", message="to < from")],
         )
     return Period(start, end)
+
+
+def half_year_of(day: date) -> Period:
+    """The half-year (2023-H1) a day falls in."""
+    return named_period(f"{day.year}-H{1 if day.month <= 6 else 2}")
+
+
+def earlier_half_year(p: Period) -> Period:
+    return half_year_of(p.start - _ONE_DAY)
+
+
+def half_year(name: str, field: str) -> Period:
+    """A half-year by name (2023-H1); any other period name is refused for ``field``."""
+    period = named_period(name)
+    if period.name is None or not period.name.endswith(("-H1", "-H2")):
+        raise ValidationFailed(
+            "只接受半年期，如 2023-H1",
+            errors=[FieldError(field=field, code="invalid_period", message="YYYY-H1 或 YYYY-H2")],
+        )
+    return period
