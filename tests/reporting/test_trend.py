@@ -19,7 +19,14 @@ VALUE = "transfer.contract_value"
 
 def half(start: str, contracts: str, demands: int) -> tuple[str, dict[str, Any]]:
     return start, {
-        "projects": [count("projects.challenge_demands_collected", demands)],
+        # All of a half-year's demands are Guilin's, so a city's latest period has data too.
+        "projects": [
+            count(
+                "projects.challenge_demands_collected",
+                demands,
+                {GUILIN: demands} if demands else None,
+            )
+        ],
         "enterprise": [count("enterprise.hitech_zones", 12)],  # a stock: never "data"
         "talent": [],
         "transfer": [

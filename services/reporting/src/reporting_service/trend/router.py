@@ -7,11 +7,12 @@ from fastapi import APIRouter, Query, Request
 
 from reporting_service.catalogue.indicators import BY_CODE
 from reporting_service.config import Settings
-from reporting_service.consolidated.dependencies import Reader, scoped_city
+from reporting_service.consolidated.dependencies import Reader
 from reporting_service.consolidated.router import UNAVAILABLE
 from reporting_service.period.service import half_year
 from reporting_service.trend import service
 from reporting_service.trend.schemas import LatestPeriod, Trend
+from shared_kit import scope
 from shared_kit.codes import CityCode
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, ValidationFailed
 
@@ -54,7 +55,7 @@ async def get_trend(
         request.app.state.workstreams,
         ind,
         periods,
-        scoped_city(principal, city),
+        scope.read_city(principal, city),
         settings.call_deadline_seconds,
     )
 
@@ -76,7 +77,7 @@ async def get_latest_period(
     settings: Settings = request.app.state.settings
     return await service.latest_period(
         request.app.state.workstreams,
-        scoped_city(principal, city),
+        scope.read_city(principal, city),
         settings.call_deadline_seconds,
         date.today(),
     )
