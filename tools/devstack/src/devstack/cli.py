@@ -74,7 +74,7 @@ def _make_key(db: Database, args: argparse.Namespace) -> int:
     if args.city:
         print("error: CITY is for ROLE=city_bureau only", file=sys.stderr)
         return 2
-    from devstack.run import url_of
+    from devstack.layout import url_of
 
     # The CLI asks the enterprise service's registry, signing as the gateway does.
     os.environ["GATEWAY_PRINCIPAL_PRIVATE_KEY"] = db.secrets.principal_private_key

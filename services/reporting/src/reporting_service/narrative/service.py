@@ -446,7 +446,9 @@ SECTIONS = (
 )
 # The six sections' fixed headings (一、…), as the appendix table and the spreadsheet group
 # figures; the text renumbers when a section has nothing to say.
-SECTION_TITLES = {n: f"{'一二三四五六'[n - 1]}、{title}" for n, (title, _) in enumerate(SECTIONS, 1)}
+SECTION_TITLES = {
+    n: f"{'一二三四五六'[n - 1]}、{title}" for n, (title, _) in enumerate(SECTIONS, 1)
+}
 
 
 def generated_template(report: ConsolidatedReport) -> NarrativeTemplate:
