@@ -25,6 +25,9 @@ from shared_kit.context import principal_token_var
 from shared_kit.errors import Forbidden, Unauthorized
 
 PRINCIPAL_HEADER = "x-principal"
+# Reporting alone also receives a token of its own (role ``service``): the period locks
+# it places in the workstream services are its decision, not its caller's.
+SERVICE_PRINCIPAL_HEADER = "x-service-principal"
 
 
 class Role(StrEnum):
@@ -170,6 +173,9 @@ async def get_principal(request: Request) -> Principal:
     request.state.principal = principal
     return principal
 
+
+# The principal reporting calls the workstream services with for its own decisions.
+REPORTING_PRINCIPAL = Principal(subject="reporting", role=Role.service)
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
 
+from reporting_service.validation.rules import OUTLIER_FACTOR, OUTLIER_YEARS
 from shared_kit.settings import ServiceSettings
 
 
@@ -18,6 +20,9 @@ class Settings(ServiceSettings):
     call_deadline_seconds: float = 10.0
     call_retries: int = 1
     region_code: str = "450000"
+    # Outlier detection (validation): same period of how many earlier years, and how far.
+    outlier_years: int = OUTLIER_YEARS
+    outlier_factor: Decimal = OUTLIER_FACTOR
 
     def service_urls(self) -> dict[str, str]:
         return {

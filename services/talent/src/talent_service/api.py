@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from shared_kit.period_lock import period_locks_router
 from talent_service.academician.router import router as academician_router
 from talent_service.commissioner.router import router as commissioner_router
+from talent_service.db import PERIOD_LOCKS
 from talent_service.expert.router import router as expert_router
 from talent_service.indicator.router import router as indicator_router
 from talent_service.person.router import router as person_router
@@ -16,3 +18,4 @@ router.include_router(programme_router)
 router.include_router(expert_router)
 router.include_router(commissioner_router)
 router.include_router(indicator_router)
+router.include_router(period_locks_router(PERIOD_LOCKS))
