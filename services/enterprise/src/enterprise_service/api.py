@@ -6,6 +6,7 @@ from enterprise_service.bulk_import.router import router as import_router
 from enterprise_service.db import PERIOD_LOCKS
 from enterprise_service.enterprise.router import router as enterprise_router
 from enterprise_service.hte.router import router as hte_router
+from enterprise_service.indicator.arrivals import router as arrivals_router
 from enterprise_service.indicator.router import router as indicator_router
 from enterprise_service.kcd.router import router as kcd_router
 from enterprise_service.loan.bank_router import router as bank_router
@@ -38,3 +39,4 @@ for sub in (
 ):
     router.include_router(sub)
 router.include_router(period_locks_router(PERIOD_LOCKS))
+router.include_router(arrivals_router)

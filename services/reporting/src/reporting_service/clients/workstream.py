@@ -6,7 +6,9 @@ from datetime import date
 from typing import Any
 
 import httpx
+from pydantic import TypeAdapter
 
+from shared_kit.arrivals import Arrival
 from shared_kit.auth import PRINCIPAL_HEADER
 from shared_kit.http import build_http_client
 from shared_kit.indicators import IndicatorsResponse
@@ -53,6 +55,12 @@ class WorkstreamClient:
             params["city"] = city
         resp = await self._call("GET", "/v1/indicators", 200, params=params)
         return IndicatorsResponse.model_validate_json(resp.content)
+
+    async def arrivals(self, dataset: str, start: date, end: date) -> list[Arrival]:
+        """When each city's records of each month in the range first arrived."""
+        params = {"from": start.isoformat(), "to": end.isoformat()}
+        resp = await self._call("GET", f"/v1/arrivals/{dataset}", 200, params=params)
+        return TypeAdapter(list[Arrival]).validate_json(resp.content)
 
     async def put_lock(self, city: str, period: str, start: date, end: date, *, token: str) -> None:
         """Lock a city's period in this service (as reporting itself: ``token``)."""
