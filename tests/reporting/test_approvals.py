@@ -205,3 +205,50 @@ class TestValidation:
         assert {w["rule"] for w in detail["history"][0]["warnings"]} == rules
         outlier = next(w for w in detail["warnings"] if w["rule"].endswith("service_days"))
         assert "前3年同期均值（500）" in outlier["message"]
+
+
+class TestPublishing:
+    async def test_not_approved_is_refused_unless_overridden(self, reporting: Any) -> None:
+        admin = reporting.as_("admin")
+        r = await admin.post("/v1/reports/published", json={"period": "2023-H1"})
+        assert r.status_code == 409, r.text
+        problem = r.json()
+        assert problem["code"] == "cities_not_approved"
+        assert "南宁市（未上报）" in problem["detail"]
+        assert len(problem["cities"]) == 14
+
+        reason = "省政府急需上半年数据，部分地市尚未审核"
+        body = {"period": "2023-H1", "approval_override": reason}
+        r = await admin.post("/v1/reports/published", json=body)
+        assert r.status_code == 201, r.text
+        snap = (await admin.get(f"/v1/reports/published/{r.json()['id']}")).json()
+        assert snap["approval_override"] == reason
+        assert snap["approval_states"] == dict.fromkeys(snap["approval_states"], "open")
+        assert len(snap["approval_states"]) == 14
+        frozen = {a["city"]: a["state_title"] for a in snap["figures"]["approvals"]}
+        assert frozen[NN] == "未上报"
+
+    async def test_an_approved_city_publishes_without_override(self, reporting: Any) -> None:
+        admin = reporting.as_("admin")
+        submit = await act(reporting, "city_bureau", f"/v1/approvals/2023-H1/{NN}/submit", city=NN)
+        assert submit.status_code == 200, submit.text
+        # Submitted is not approved yet.
+        r = await admin.post("/v1/reports/published", json={"period": "2023-H1", "city": NN})
+        assert r.status_code == 409
+        assert r.json()["cities"] == [NN]
+        approve = await act(reporting, "admin", f"/v1/approvals/2023-H1/{NN}/approve")
+        assert approve.status_code == 200, approve.text
+
+        live = await admin.get("/v1/reports/consolidated", params={"period": "2023-H1"})
+        states = {a["city"]: a["state"] for a in live.json()["approvals"]}
+        assert states[NN] == "approved"
+        assert states[LZ] == "open"
+
+        r = await admin.post("/v1/reports/published", json={"period": "2023-H1", "city": NN})
+        assert r.status_code == 201, r.text
+        assert r.json()["approval_states"] == {NN: "approved"}
+        assert r.json()["approval_override"] is None
+        # The whole region is still not approved.
+        r = await admin.post("/v1/reports/published", json={"period": "2023-H1"})
+        assert r.status_code == 409
+        assert NN not in r.json()["cities"]

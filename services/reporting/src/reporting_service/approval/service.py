@@ -28,6 +28,7 @@ from reporting_service.approval.exceptions import ApprovalTransitionInvalid, Loc
 from reporting_service.approval.models import ApprovalEvent, CityApproval
 from reporting_service.approval.schemas import ApprovalDetail, ApprovalEventRead, ApprovalRead
 from reporting_service.clients.workstream import WorkstreamCallFailed, WorkstreamClient
+from reporting_service.consolidated.schemas import CityApproval as ReportApproval
 from reporting_service.period.service import Period, named_period
 from shared_kit import scope
 from shared_kit.auth import Principal
@@ -61,7 +62,7 @@ TRANSITIONS = {
 def approval_period(name: str) -> Period:
     """Cities submit half-years and whole years only (2023-H1, 2023-H2, 2023)."""
     period = named_period(name)
-    if period.name is None or period.name.partition("-")[2] not in ("", "H1", "H2"):
+    if not is_approval_period(period):
         raise ValidationFailed(
             "只能按半年或全年上报（如 2023-H1、2023-H2、2023）",
             errors=[
@@ -223,6 +224,24 @@ async def states(session: AsyncSession, *, period: str) -> dict[str, str]:
     return {city: found.get(city, "open") for city in GUANGXI_CITIES}
 
 
+def is_approval_period(period: Period) -> bool:
+    return period.name is not None and period.name.partition("-")[2] in ("", "H1", "H2")
+
+
+async def report_states(
+    session: AsyncSession, *, period: Period, city: str | None
+) -> dict[str, str]:
+    """The approval state of each city a report covers (its own city, or all fourteen).
+
+    Only half-years and years are submitted and approved; for any other period no city
+    is approved (publishing one takes an explicit override)."""
+    cities = [city] if city else list(GUANGXI_CITIES)
+    if not is_approval_period(period):
+        return dict.fromkeys(cities, "open")
+    every = await states(session, period=period.name or "")
+    return {c: every[c] for c in cities}
+
+
 async def list_approvals(
     session: AsyncSession, *, principal: Principal, period: str
 ) -> list[ApprovalRead]:
@@ -261,3 +280,12 @@ async def detail(
     return ApprovalDetail(
         **head.model_dump(), history=[ApprovalEventRead.model_validate(e) for e in events]
     )
+
+
+def approval_rows(states: dict[str, str]) -> list[ReportApproval]:
+    return [
+        ReportApproval(
+            city=c, city_name=GUANGXI_CITIES.get(c, c), state=s, state_title=STATE_TITLES[s]
+        )
+        for c, s in states.items()
+    ]

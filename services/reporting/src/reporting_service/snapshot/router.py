@@ -7,6 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from reporting_service.approval import service as approval_service
 from reporting_service.consolidated.dependencies import live_report
 from reporting_service.consolidated.router import UNAVAILABLE
 from reporting_service.period.service import Period, resolve_period
@@ -53,10 +54,16 @@ async def publish_report(
     request: Request, session: SessionDep, principal: Admin, body: PublishRequest
 ) -> PublishedReportRead:
     """Freeze a period's report with its Markdown, DOCX and XLSX and a content hash.
-    Roles: admin."""
+    Every city it covers must be approved, or ``approval_override`` says why not (kept
+    in the snapshot with each city's state). Roles: admin."""
     period: Period = resolve_period(body.period, body.from_, body.to)
-    report = await live_report(request, period, scope.read_city(principal, body.city))
-    row, files = await service.publish(session, principal=principal, report=report)
+    city = scope.read_city(principal, body.city)
+    report = await live_report(request, period, city)
+    states = await approval_service.report_states(session, period=period, city=city)
+    report.approvals = approval_service.approval_rows(states)
+    row, files = await service.publish(
+        session, principal=principal, report=report, override=body.approval_override
+    )
     return _read(row, _files(list(files)))
 
 

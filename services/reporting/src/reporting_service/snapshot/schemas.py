@@ -17,6 +17,12 @@ class PublishRequest(BaseModel):
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
     city: CityCode | None = None
+    approval_override: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2000,
+        description="why publish although not every city is approved (kept in the snapshot)",
+    )
 
 
 class PublishedFileRead(BaseModel):
@@ -39,6 +45,8 @@ class PublishedReportRead(BaseModel):
     published_by: str
     published_role: str
     published_at: datetime
+    approval_states: dict[str, str] | None = None
+    approval_override: str | None = None
     files: list[PublishedFileRead] = Field(default_factory=list)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.export.formats import FORMATS
 from reporting_service.snapshot.exceptions import (
+    CitiesNotApproved,
     PartialReportNotPublishable,
     PublishedReportNotFound,
 )
@@ -32,11 +33,24 @@ def content_hash(figures: dict[str, Any], files: dict[str, bytes]) -> str:
 
 
 async def publish(
-    session: AsyncSession, *, principal: Principal, report: ConsolidatedReport
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    report: ConsolidatedReport,
+    override: str | None = None,
 ) -> tuple[PublishedReport, list[PublishedFile]]:
     if report.partial:
         raise PartialReportNotPublishable(
             "services missing: " + ", ".join(sorted({m.service for m in report.missing}))
+        )
+    states = {a.city: a.state for a in report.approvals}
+    pending = [a for a in report.approvals if a.state != "approved"]
+    if pending and not override:
+        raise CitiesNotApproved(
+            "以下地市的数据尚未审核通过："
+            + "、".join(f"{a.city_name}（{a.state_title}）" for a in pending)
+            + "。请待全部审核通过后发布，或填写发布理由（approval_override）",
+            extra={"cities": [a.city for a in pending]},
         )
     figures = report.model_dump(mode="json", by_alias=True)
     files = {name: fmt.render(report) for name, fmt in FORMATS.items()}
@@ -51,6 +65,8 @@ async def publish(
         content_hash=content_hash(figures, files),
         published_by=principal.subject,
         published_role=principal.role.value,
+        approval_states=states,
+        approval_override=override if pending else None,
     )
     session.add(row)
     await session.flush()
