@@ -13,6 +13,8 @@ the figures other end-to-end modules check.
 
 from __future__ import annotations
 
+import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -210,3 +212,83 @@ def test_submit_lock_return_approve_unlock(gov_stack: Stack) -> None:
         for c in (admin, nn):
             r = call(c, "DELETE", f"{TR}/period-locks/{NN}/2023-H1")
             assert r.status_code == 403, r.text
+
+
+# ------------------------------------------------------------------ the dashboard page
+
+GL = "450300"
+
+
+def _chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed (CI is set, so this fails instead of skipping)")
+        pytest.skip("Chromium is not installed: run `make browser`")
+    return exe
+
+
+def _signed_in(browser: Any, st: Stack, role: str, city: str | None = None) -> Any:
+    page = browser.new_context(base_url=st.gateway, locale="zh-CN").new_page()
+    page.set_default_timeout(20_000)
+    page.goto("/")
+    page.get_by_test_id("login-dev").wait_for()
+    page.get_by_test_id("login-username").fill(f"gov-{role}")
+    page.get_by_test_id("login-role").select_option(role)
+    if city:
+        page.get_by_test_id("login-city").select_option(city)
+    page.get_by_test_id("login-submit").click()
+    _governance(page)
+    return page
+
+
+def _governance(page: Any) -> None:
+    """The 数据治理 tab for 2023-H1."""
+    page.get_by_test_id("user-badge").wait_for()
+    page.get_by_test_id("nav-governance").click()
+    page.get_by_test_id("period-year").select_option("2023")
+    page.get_by_test_id("period-kind").select_option("H1")
+    page.locator("[data-testid=governance][data-state=ready]").wait_for()
+
+
+def test_dashboard_submit_return_and_the_grid(gov_stack: Stack) -> None:
+    from playwright.sync_api import sync_playwright
+
+    st = gov_stack
+    if httpx.get(st.gateway + "/").status_code == 503:
+        pytest.skip("the dashboard is not built: run `make web`")
+    exe = _chromium()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=["--headless=new", "--no-sandbox"])
+        try:
+            bureau = _signed_in(browser, st, "city_bureau", GL)
+            rows = bureau.get_by_test_id("approvals-table").locator("tbody tr")
+            assert rows.count() == 1  # a bureau sees its own city only
+            bureau.get_by_test_id(f"submit-{GL}").click()
+            bureau.locator(
+                f'[data-testid=approvals-table] tr[data-city="{GL}"][data-state=submitted]'
+            ).wait_for()
+            # Its own completeness row: six months of contracts expected, none received.
+            grid = bureau.get_by_test_id("completeness-grid")
+            assert grid.locator("tbody tr[data-city]").count() == 1
+            assert "0/6" in grid.locator(f'tr[data-city="{GL}"]').inner_text()
+
+            admin = _signed_in(browser, st, "admin")
+            assert admin.get_by_test_id("approvals-table").locator("tbody tr").count() == 14
+            admin.once("dialog", lambda d: d.accept("请补充3月技术合同"))
+            admin.get_by_test_id(f"return-{GL}").click()
+            admin.locator(
+                f'[data-testid=approvals-table] tr[data-city="{GL}"][data-state=returned]'
+            ).wait_for()
+
+            bureau.reload()
+            _governance(bureau)
+            comment = bureau.get_by_test_id(f"approval-comment-{GL}")
+            assert comment.inner_text() == "请补充3月技术合同"
+        finally:
+            browser.close()
+    history = httpx.get(
+        f"{st.gateway}{RP}/approvals/2023-H1/{GL}",
+        headers={"X-API-Key": api_key(st, "admin")},
+    ).json()["history"]
+    assert [h["action"] for h in history] == ["submit", "return"]
