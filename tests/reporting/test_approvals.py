@@ -243,6 +243,9 @@ class TestPublishing:
         states = {a["city"]: a["state"] for a in live.json()["approvals"]}
         assert states[NN] == "approved"
         assert states[LZ] == "open"
+        md = await admin.get("/v1/reports/consolidated/markdown", params={"period": "2023-H1"})
+        assert "| 南宁市 | 已审核 |" in md.text
+        assert "| 柳州市 | 未上报 |" in md.text
 
         r = await admin.post("/v1/reports/published", json={"period": "2023-H1", "city": NN})
         assert r.status_code == 201, r.text

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from reporting_service.consolidated.schemas import ConsolidatedReport
+from reporting_service.export.approvals import approvals_markdown
 from reporting_service.export.files import render_docx, render_xlsx
 from reporting_service.narrative.service import to_markdown
 
@@ -23,7 +24,10 @@ class Format:
 
 FORMATS: dict[str, Format] = {
     "markdown": Format(
-        "markdown", "md", "text/markdown; charset=utf-8", lambda r: to_markdown(r).encode()
+        "markdown",
+        "md",
+        "text/markdown; charset=utf-8",
+        lambda r: (to_markdown(r) + approvals_markdown(r)).encode(),
     ),
     "docx": Format(
         "docx",
