@@ -163,9 +163,10 @@ def test_submit_lock_return_approve_unlock(gov_stack: Stack) -> None:
         mine = state(nn, NN)
         assert mine["state"] == "returned"
         assert mine["comment"] == "技术合同数据不全，请补录后重新上报"
-        created(
-            call(nn, "POST", f"{TR}/tech-contracts", json=contract("GOV-NN-2", NN, "2023-03-01"))
+        second = call(
+            nn, "POST", f"{TR}/tech-contracts", json=contract("GOV-NN-2", NN, "2023-03-01")
         )
+        created(second)
         assert upload(nn, contract_csv(("GOV-F-3", NN, "2023-03-01"))).status_code == 200
         assert batch(loan("GOV-L-4", NN, "2023-03-01")).status_code == 201
 
@@ -177,6 +178,11 @@ def test_submit_lock_return_approve_unlock(gov_stack: Stack) -> None:
             call(nn, "POST", f"{TR}/tech-contracts", json=contract("GOV-NN-3", NN, "2023-05-05"))
         )
         locked(batch(loan("GOV-L-4", NN, "2023-03-02")))  # changing a stored loan counts too
+        # A withdrawal (revocation) of a March contract would change March's figures too.
+        revoke = {"revoked_on": "2023-08-01"}
+        locked(call(nn, "POST", f"{TR}/tech-contracts/{second.json()['id']}/revoke", json=revoke))
+        # A repayment changes no figure: the bank may still report it.
+        assert batch(loan("GOV-L-4", NN, "2023-03-01") | {"status": "repaid"}).status_code == 201
         # An approved period cannot be returned, only unlocked (with a reason).
         r = call(admin, "POST", f"{RP}/approvals/2023-H1/{NN}/return", json={"comment": "x"})
         assert r.status_code == 409
