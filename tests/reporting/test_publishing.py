@@ -102,7 +102,8 @@ class TestPublishing:
     async def test_snapshot_is_frozen_and_diff_shows_the_change(self, reporting: Any) -> None:
         require_pdf_tools()  # publishing renders the PDF
         admin = reporting.as_("admin")
-        r = await admin.post("/v1/reports/published", json={"period": "2023-H1"})
+        body = {"period": "2023-H1", "approval_override": "测试：未经审核发布"}
+        r = await admin.post("/v1/reports/published", json=body)
         assert r.status_code == 201, r.text
         snap = r.json()
         assert {f["format"] for f in snap["files"]} == {"markdown", "docx", "xlsx", "pdf"}

@@ -1,4 +1,5 @@
 # Import every models module so autogenerate sees all tables.
+import reporting_service.approval.models
 import reporting_service.narrative_template.models
 import reporting_service.snapshot.models  # noqa: F401
 from reporting_service.db import SCHEMA, Base

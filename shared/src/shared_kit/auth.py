@@ -38,6 +38,11 @@ class BankSignatureRequired(Forbidden):
     code, title = "bank_signature_required", "银行接口须使用签名请求"
 
 
+# Reporting alone also receives a token of its own (role ``service``): the period locks
+# it places in the workstream services are its decision, not its caller's.
+SERVICE_PRINCIPAL_HEADER = "x-service-principal"
+
+
 class Role(StrEnum):
     admin = "admin"
     analyst = "analyst"
@@ -194,6 +199,9 @@ async def get_principal(request: Request) -> Principal:
     request.state.principal = principal
     return principal
 
+
+# The principal reporting calls the workstream services with for its own decisions.
+REPORTING_PRINCIPAL = Principal(subject="reporting", role=Role.service)
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 

@@ -22,7 +22,13 @@ from gateway.audit.service import WRITE_METHODS, record_write
 from gateway.config import Settings
 from gateway.identity.service import identify
 from gateway.limit.ratelimit import TokenBucketLimiter, retry_after
-from shared_kit.auth import PRINCIPAL_HEADER, Principal, PrincipalSigner
+from shared_kit.auth import (
+    PRINCIPAL_HEADER,
+    REPORTING_PRINCIPAL,
+    SERVICE_PRINCIPAL_HEADER,
+    Principal,
+    PrincipalSigner,
+)
 from shared_kit.context import request_id_var, trace_var
 from shared_kit.errors import problem_response
 
@@ -44,6 +50,7 @@ _DROP_REQUEST = frozenset(
         "x-api-key",
         "authorization",
         PRINCIPAL_HEADER,
+        SERVICE_PRINCIPAL_HEADER,
         "x-request-id",
         "traceparent",
         "content-length",
@@ -164,6 +171,9 @@ async def _send(
     signer: PrincipalSigner = state.signer
     headers = {k: v for k, v in request.headers.items() if k not in _DROP_REQUEST}
     headers[PRINCIPAL_HEADER] = signer.sign(principal)
+    if service == "reporting":
+        # Reporting places and releases period locks in the workstream services as itself.
+        headers[SERVICE_PRINCIPAL_HEADER] = signer.sign(REPORTING_PRINCIPAL)
     rid = request_id_var.get()
     if rid:
         headers["x-request-id"] = rid

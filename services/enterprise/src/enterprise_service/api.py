@@ -3,8 +3,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from enterprise_service.bulk_import.router import router as import_router
+from enterprise_service.db import PERIOD_LOCKS
 from enterprise_service.enterprise.router import router as enterprise_router
 from enterprise_service.hte.router import router as hte_router
+from enterprise_service.indicator.arrivals import router as arrivals_router
 from enterprise_service.indicator.router import router as indicator_router
 from enterprise_service.kcd.router import router as kcd_router
 from enterprise_service.loan.bank_router import router as bank_router
@@ -16,6 +18,7 @@ from enterprise_service.training.router import router as training_router
 from enterprise_service.voucher.router import providers as provider_router
 from enterprise_service.voucher.router import router as voucher_router
 from enterprise_service.zone.router import router as zone_router
+from shared_kit.period_lock import period_locks_router
 
 router = APIRouter(prefix="/v1")
 for sub in (
@@ -35,3 +38,5 @@ for sub in (
     indicator_router,
 ):
     router.include_router(sub)
+router.include_router(period_locks_router(PERIOD_LOCKS))
+router.include_router(arrivals_router)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
 
+from reporting_service.validation.rules import OUTLIER_FACTOR, OUTLIER_YEARS
 from shared_kit.settings import ServiceSettings
 
 
@@ -25,6 +27,9 @@ class Settings(ServiceSettings):
     # LibreOffice for the PDF: a path or a command name (default: soffice on the PATH).
     soffice: str | None = None
     pdf_timeout_seconds: float = 60.0
+    # Outlier detection (validation): same period of how many earlier years, and how far.
+    outlier_years: int = OUTLIER_YEARS
+    outlier_factor: Decimal = OUTLIER_FACTOR
 
     def service_urls(self) -> dict[str, str]:
         return {

@@ -61,6 +61,13 @@ export function publishView(ctx) {
   const liveButtons = h('div', { class: 'buttons' });
   const publishErrors = h('div', { class: 'errors', testid: 'publish-error' });
   const publishButton = h('button', { type: 'button', class: 'primary', testid: 'publish-button' }, '发布报告');
+  // Publishing needs every city approved; otherwise a reason, kept in the snapshot.
+  const overrideInput = h('input', {
+    type: 'text',
+    testid: 'publish-override',
+    placeholder: '如尚有地市未审核通过，请填写发布理由',
+    size: 40,
+  });
   const result = h('div', { testid: 'publish-result' });
   const listBox = h('div', { testid: 'published-list' });
   const diffBox = h('div', { testid: 'published-diff' });
@@ -75,6 +82,7 @@ export function publishView(ctx) {
       card(
         '发布报告',
         h('p', { class: 'hint' }, '发布后报告的各项数据、DOCX/PDF/XLSX/Markdown 文件和内容哈希将被冻结，不可修改。'),
+        h('label', {}, '未全部审核时的发布理由：', overrideInput),
         publishButton,
         publishErrors,
         result,
@@ -175,6 +183,8 @@ export function publishView(ctx) {
       try {
         const body = { ...periodQuery(f.period) };
         if (f.city) body.city = f.city;
+        const reason = overrideInput.value.trim();
+        if (reason) body.approval_override = reason;
         const r = await ctx.api.post(PUBLISHED, body);
         const errBox = h('div', { class: 'errors' });
         replace(result,

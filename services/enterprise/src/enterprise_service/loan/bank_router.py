@@ -35,7 +35,11 @@ MEDIA_TYPES = ("application/json", "text/csv")
 BATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": LoanBatchRead, "description": "dry run: what would be stored"},
     400: {"model": Problem, "description": "idempotency_key_required"},
-    409: {"model": Problem, "description": "idempotency_in_flight"},
+    409: {
+        "model": Problem,
+        "description": "idempotency_in_flight; period_locked (rows in a city's reported "
+        "half-year, each in errors[])",
+    },
     415: {"model": Problem},
     422: {
         "model": Problem,

@@ -12,6 +12,7 @@ import orjson
 from sqlalchemy import Row, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from enterprise_service.db import SCHEMA
 from enterprise_service.enterprise import service as enterprise_service
 from enterprise_service.enterprise.models import Enterprise
 from enterprise_service.kcd.models import KcdListing
@@ -32,6 +33,7 @@ from enterprise_service.loan.schemas import (
 )
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, decode_cursor, encode_cursor, keyset, page_from_rows
+from shared_kit.period_lock import assert_rows_unlocked
 
 # One statement stores a whole batch: read the batch's rows (COPYed into a temporary
 # table, which costs less than binding ten thousand-element arrays), flag listed
@@ -41,7 +43,7 @@ from shared_kit.pagination import PageParams, decode_cursor, encode_cursor, keys
 # part of a WITH sees the same snapshot, so `old` holds the versions before this statement.
 INPUT_COLUMNS_DDL = """
     contract_no text, uscc text, enterprise_name text, amount numeric, disbursed_on date,
-    maturity_on date, annual_rate numeric, guarantee text, status text
+    maturity_on date, annual_rate numeric, guarantee text, status text, row_no int
 """
 UPSERT_SQL = """
 WITH input AS (
@@ -99,6 +101,22 @@ SELECT (SELECT count(*) FROM up WHERE inserted) AS created,
 """
 
 
+# The loans of a batch that would change a figure (amount, disbursement date, borrower,
+# cancelled or not) with the borrower's registry city on the disbursement date, before and
+# after. A repayment changes no figure, so it passes even in a locked period.
+LOCKED_ROWS_SQL = """
+SELECT i.row_no, i.contract_no, x.city, x.day
+FROM pg_temp.{input} i
+LEFT JOIN enterprise.loans l ON l.bank_code = :bank AND l.contract_no = i.contract_no
+LEFT JOIN enterprise.enterprises en ON en.uscc = i.uscc
+LEFT JOIN enterprise.enterprises eo ON eo.uscc = l.uscc
+CROSS JOIN LATERAL (VALUES (en.city, i.disbursed_on), (eo.city, l.disbursed_on)) AS x(city, day)
+WHERE l.id IS NULL
+   OR (l.uscc, l.amount, l.disbursed_on, l.status = 'cancelled')
+      IS DISTINCT FROM (i.uscc, i.amount, i.disbursed_on, i.status = 'cancelled')
+"""
+
+
 async def _upsert(
     session: AsyncSession, *, bank: str, batch_id: uuid.UUID, batch: parsing.ParsedBatch
 ) -> Row[Any]:
@@ -113,11 +131,19 @@ async def _upsert(
     if raw is None:  # pragma: no cover - an open session always holds a driver connection
         raise RuntimeError("no asyncpg connection behind the session")
     cols = batch.columns
+    # Only a valid batch gets here, so the n-th staged loan is the n-th data row.
     await raw.copy_records_to_table(
         table,
         schema_name="pg_temp",
-        columns=parsing.COLUMNS,
-        records=zip(*(cols[c] for c in parsing.COLUMNS), strict=True),
+        columns=(*parsing.COLUMNS, "row_no"),
+        records=zip(*(cols[c] for c in parsing.COLUMNS), range(1, batch.received + 1), strict=True),
+    )
+    await assert_rows_unlocked(
+        session,
+        schema=SCHEMA,
+        rows_sql=LOCKED_ROWS_SQL.format(input=table),
+        params={"bank": bank},
+        what="行贷款",
     )
     stmt = text(UPSERT_SQL.format(input=table))
     row = (await session.execute(stmt, {"bank": bank, "batch_id": batch_id})).one()

@@ -8,7 +8,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.common import already, not_before
+from enterprise_service.db import SCHEMA
 from enterprise_service.enterprise import service as enterprise_service
+from enterprise_service.enterprise.models import Enterprise
 from enterprise_service.techsme.exceptions import (
     RegistrationExists,
     RegistrationNotFound,
@@ -18,14 +20,16 @@ from enterprise_service.techsme.models import TechSmeRegistration
 from enterprise_service.techsme.schemas import TechSmeRegistrationCreate, TechSmeRevoke
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, keyset, page_from_rows
+from shared_kit.period_lock import assert_unlocked
 
 
 async def create_registration(
     session: AsyncSession, *, principal: Principal, data: TechSmeRegistrationCreate
 ) -> TechSmeRegistration:
-    await enterprise_service.require_registered(
+    firm = await enterprise_service.require_registered(
         session, principal=principal, uscc=data.enterprise_uscc
     )
+    await assert_unlocked(session, schema=SCHEMA, records=[(firm.city, data.registered_on)])
     r = TechSmeRegistration
     clash = await session.scalar(
         select(r.id).where(
@@ -66,6 +70,10 @@ async def revoke_registration(
     reg = await get_registration(session, principal=principal, registration_id=registration_id)
     already(RegistrationRevoked, "revoked", reg.revoked_on)
     not_before(data.revoked_on, reg.registered_on, "revoked_on", "registered_on")
+    city = await session.scalar(
+        select(Enterprise.city).where(Enterprise.uscc == reg.enterprise_uscc)
+    )
+    await assert_unlocked(session, schema=SCHEMA, records=[(city, reg.registered_on)])
     reg.revoked_on = data.revoked_on
     reg.revoke_reason = data.reason
     await session.flush()

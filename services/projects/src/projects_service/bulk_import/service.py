@@ -33,12 +33,14 @@ from projects_service.bulk_import.parsing import Cell, read_table
 from projects_service.bulk_import.schemas import ImportKind, ImportReport, ImportSummary
 from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
 from projects_service.challenge.schemas import ChallengeDemandCreate
+from projects_service.db import SCHEMA
 from projects_service.funded_project.models import FundedProject
 from projects_service.funded_project.schemas import FundedProjectCreate
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import city_code_of
 from shared_kit.errors import FieldError
+from shared_kit.period_lock import assert_rows_unlocked
 from shared_kit.tabular import normalise_header
 
 CHUNK = 1000  # rows per statement: well under PostgreSQL's 65,535 bind parameters
@@ -70,6 +72,11 @@ def _prepare_project(raw: dict[str, str]) -> dict[str, str]:
     return raw
 
 
+# The dates the indicators read for each kind's records (with the record's city).
+LOCK_DATES: dict[str, tuple[str, ...]] = {
+    "challenge-demands": ("submitted_on", "listed_on"),
+    "funded-projects": ("approved_on",),
+}
 SPECS: dict[str, Spec] = {
     "challenge-demands": Spec(
         "challenge-demands",
@@ -236,7 +243,8 @@ async def run_import(
     valid, errors = _validate_rows(spec, principal, fields, header, rows)
     given = [f for f in dict.fromkeys(fields) if f is not None and f != spec.key]
 
-    existing = await _existing(session, spec, [r.values[spec.key] for r in valid], given)
+    dates = LOCK_DATES[kind]
+    existing = await _existing(session, spec, [r.values[spec.key] for r in valid], [*given, *dates])
     own = scope.own_city(principal)
     created: list[_Row] = []
     updated: list[_Row] = []
@@ -276,6 +284,7 @@ async def run_import(
     if dry_run:
         return ImportReport(kind=kind, dry_run=True, applied=False, summary=summary, errors=errors)
 
+    await _refuse_locked_rows(session, spec, created, updated, existing, given, dates)
     # Created rows carry every field (defaults included); updates change only the file's columns.
     writes = [{"id": uuid.uuid4(), **r.values} for r in created]
     writes += [{"id": uuid.uuid4(), **r.values} for r in updated]
@@ -283,6 +292,47 @@ async def run_import(
     if kind == "challenge-demands":
         await _record_submissions(session, principal, results, created)
     return ImportReport(kind=kind, dry_run=False, applied=True, summary=summary, errors=[])
+
+
+async def _refuse_locked_rows(
+    session: AsyncSession,
+    spec: Spec,
+    created: list[_Row],
+    updated: list[_Row],
+    existing: dict[str, dict[str, Any]],
+    given: list[str],
+    dates: tuple[str, ...],
+) -> None:
+    """Refuse the whole file (409 period_locked) when a row it creates or changes lies in a
+    locked period, before or after the change; unchanged rows pass. One statement over
+    the rows' (city, date) pairs."""
+    nos: list[int] = []
+    refs: list[str] = []
+    cities: list[str | None] = []
+    days: list[date | None] = []
+
+    def add(row: _Row, values: dict[str, Any]) -> None:
+        for col in dates:
+            nos.append(row.number)
+            refs.append(str(row.values[spec.key]))
+            cities.append(values.get("city"))
+            days.append(values.get(col))
+
+    for row in created:
+        add(row, row.values)
+    for row in updated:
+        old = existing[row.values[spec.key]]
+        add(row, old)
+        add(row, {**old, **{f: row.values[f] for f in given}})
+    if not nos:
+        return
+    await assert_rows_unlocked(
+        session,
+        schema=SCHEMA,
+        rows_sql="SELECT * FROM unnest(CAST(:nos AS int[]), CAST(:refs AS text[]), "
+        "CAST(:cities AS text[]), CAST(:days AS date[]))",
+        params={"nos": nos, "refs": refs, "cities": cities, "days": days},
+    )
 
 
 async def _record_submissions(

@@ -19,11 +19,13 @@ from projects_service.challenge.exceptions import (
 from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
 from projects_service.challenge.schemas import ChallengeDemandCreate, TransitionRequest
 from projects_service.challenge.workflow import CLOSING, RULES, STAGE_FIELDS, allowed_from
+from projects_service.db import SCHEMA
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.db import compile_sql
 from shared_kit.errors import FieldError
 from shared_kit.pagination import PageParams, keyset, page_from_rows
+from shared_kit.period_lock import assert_unlocked
 
 
 def history_entry(
@@ -51,6 +53,7 @@ async def create_demand(
     session: AsyncSession, *, principal: Principal, data: ChallengeDemandCreate
 ) -> ChallengeDemand:
     scope.check_write(principal, data.city)
+    await assert_unlocked(session, schema=SCHEMA, records=[(data.city, data.submitted_on)])
     demand = ChallengeDemand(**data.model_dump())
     session.add(demand)
     try:
@@ -190,6 +193,16 @@ async def transition_demand(
     _check_stage_fields(data, rule.required)
     on = data.on or date.today()
     _check_dates(demand, data, on)
+    # A status change moves the demand in or out of both figures (collected and listed).
+    await assert_unlocked(
+        session,
+        schema=SCHEMA,
+        records=[
+            (demand.city, demand.submitted_on),
+            (demand.city, demand.listed_on),
+            (demand.city, on if data.to == "listed" else None),
+        ],
+    )
 
     from_status = demand.status
     demand.status = data.to

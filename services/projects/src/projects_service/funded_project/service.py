@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from projects_service.db import SCHEMA
 from projects_service.funded_project.exceptions import (
     FundedProjectNotFound,
     MilestoneNotFound,
@@ -23,12 +24,14 @@ from projects_service.funded_project.schemas import (
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, keyset, page_from_rows
+from shared_kit.period_lock import assert_unlocked
 
 
 async def create_project(
     session: AsyncSession, *, principal: Principal, data: FundedProjectCreate
 ) -> FundedProject:
     scope.check_write(principal, data.city)
+    await assert_unlocked(session, schema=SCHEMA, records=[(data.city, data.approved_on)])
     project = FundedProject(**data.model_dump())
     session.add(project)
     try:
@@ -61,8 +64,12 @@ async def update_project(
 ) -> FundedProject:
     project = await get_project(session, principal=principal, project_id=project_id)
     scope.check_write(principal, project.city)
+    before = (project.city, project.approved_on)
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(project, key, value)
+    await assert_unlocked(
+        session, schema=SCHEMA, records=[before, (project.city, project.approved_on)]
+    )
     await session.flush()
     return project
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from reporting_service.approval import service as approval_service
 from reporting_service.config import Settings
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.consolidated.service import consolidated_report
@@ -12,6 +13,7 @@ from reporting_service.period.service import Period, resolve_period
 from shared_kit import scope
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
+from shared_kit.db import SessionDep
 
 READ_ROLES = (Role.admin, Role.analyst, Role.city_bureau, Role.service)
 Reader = Annotated[Principal, Depends(require_roles(*READ_ROLES))]
@@ -36,6 +38,7 @@ async def live_report(
 
 async def report_from_query(
     request: Request,
+    session: SessionDep,
     principal: Reader,
     period: Annotated[str | None, Query(description="2023-H1, 2024-Q1, 2023, 2023-M05")] = None,
     from_: Annotated[date | None, Query(alias="from")] = None,
@@ -45,12 +48,11 @@ async def report_from_query(
         bool, Query(description="answer with the figures that could be had, marked partial")
     ] = False,
 ) -> ConsolidatedReport:
-    return await live_report(
-        request,
-        resolve_period(period, from_, to),
-        scope.read_city(principal, city),
-        allow_partial=allow_partial,
-    )
+    resolved, target = resolve_period(period, from_, to), scope.read_city(principal, city)
+    report = await live_report(request, resolved, target, allow_partial=allow_partial)
+    states = await approval_service.report_states(session, period=resolved, city=target)
+    report.approvals = approval_service.approval_rows(states)
+    return report
 
 
 LiveReport = Annotated[ConsolidatedReport, Depends(report_from_query)]

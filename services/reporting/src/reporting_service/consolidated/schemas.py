@@ -61,6 +61,13 @@ class MissingIndicator(BaseModel):
     reason: str
 
 
+class CityApproval(BaseModel):
+    city: str
+    city_name: str
+    state: str = Field(description="open, submitted, returned or approved")
+    state_title: str = Field(description="未上报, 已上报, 已退回, 已审核")
+
+
 class ConsolidatedReport(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -74,6 +81,10 @@ class ConsolidatedReport(BaseModel):
     partial: bool = False
     missing: list[MissingIndicator] = Field(default_factory=list)
     indicators: list[IndicatorRow]
+    approvals: list[CityApproval] = Field(
+        default_factory=list,
+        description="each covered city's approval state for the period (data governance)",
+    )
     generated_on: date = Field(
         default_factory=today_in_china,
         description="the day the figures were gathered (China time); the files' 成文日期",

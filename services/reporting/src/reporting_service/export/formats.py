@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from reporting_service.config import Settings
 from reporting_service.consolidated.schemas import ConsolidatedReport
+from reporting_service.export.approvals import approvals_markdown
 from reporting_service.export.docx import Imprint, render_docx
 from reporting_service.export.pdf import docx_to_pdf
 from reporting_service.export.xlsx import render_xlsx
@@ -72,7 +73,7 @@ async def render(
 ) -> bytes:
     """One file of the report; office files are built in a worker thread, off the event loop."""
     if fmt == "markdown":
-        return to_markdown(report, narrative).encode()
+        return (to_markdown(report, narrative) + approvals_markdown(report)).encode()
     if fmt == "xlsx":
         return await asyncio.to_thread(render_xlsx, report)
     docx = await asyncio.to_thread(render_docx, report, options.imprint(report), narrative)

@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, func
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +34,10 @@ class PublishedReport(Base):
     published_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    # Each city's approval state when published, and why it was published without every
+    # city approved (None: every city was approved).
+    approval_states: Mapped[dict[str, str] | None] = mapped_column(JSONB, nullable=True)
+    approval_override: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class PublishedFile(Base):

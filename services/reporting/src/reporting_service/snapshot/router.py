@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from reporting_service.approval import service as approval_service
 from reporting_service.consolidated.dependencies import live_report
 from reporting_service.consolidated.router import UNAVAILABLE
 from reporting_service.export.formats import (
@@ -61,12 +62,22 @@ async def publish_report(
     """Freeze a period's report with its Markdown, DOCX, XLSX and PDF, its text (the latest
     edited draft unless ``narrative`` is ``generated``) and a content hash
     (503 pdf_renderer_unavailable without LibreOffice: nothing is published then).
-    Roles: admin."""
+    Every city it covers must be approved, or ``approval_override`` says why not (kept
+    in the snapshot with each city's state). Roles: admin."""
     period: Period = resolve_period(body.period, body.from_, body.to)
-    report = await live_report(request, period, scope.read_city(principal, body.city))
+    city = scope.read_city(principal, body.city)
+    report = await live_report(request, period, city)
+    states = await approval_service.report_states(session, period=period, city=city)
+    report.approvals = approval_service.approval_rows(states)
     report = await attach_draft(session, report, body.narrative)
     options = RenderOptions.from_settings(request.app.state.settings)
-    row, files = await service.publish(session, principal=principal, report=report, options=options)
+    row, files = await service.publish(
+        session,
+        principal=principal,
+        report=report,
+        options=options,
+        override=body.approval_override,
+    )
     return _read(row, _files(list(files)))
 
 

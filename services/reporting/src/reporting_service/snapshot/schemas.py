@@ -23,6 +23,12 @@ class PublishRequest(BaseModel):
         description="latest: the newest saved draft of the period's text when there is one; "
         "generated: the text generated from the figures",
     )
+    approval_override: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2000,
+        description="why publish although not every city is approved (kept in the snapshot)",
+    )
 
 
 class PublishedFileRead(BaseModel):
@@ -45,6 +51,8 @@ class PublishedReportRead(BaseModel):
     published_by: str
     published_role: str
     published_at: datetime
+    approval_states: dict[str, str] | None = None
+    approval_override: str | None = None
     files: list[PublishedFileRead] = Field(default_factory=list)
 
 

@@ -15,6 +15,7 @@ from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.export.formats import FORMATS, RenderOptions, render_all
 from reporting_service.narrative.service import frozen_narrative
 from reporting_service.snapshot.exceptions import (
+    CitiesNotApproved,
     PartialReportNotPublishable,
     PublishedReportNotFound,
 )
@@ -38,12 +39,22 @@ async def publish(
     principal: Principal,
     report: ConsolidatedReport,
     options: RenderOptions,
+    override: str | None = None,
 ) -> tuple[PublishedReport, list[PublishedFile]]:
     """Freeze the figures with every file; without LibreOffice this refuses (503), so a
     published report always has its PDF."""
     if report.partial:
         raise PartialReportNotPublishable(
             "services missing: " + ", ".join(sorted({m.service for m in report.missing}))
+        )
+    states = {a.city: a.state for a in report.approvals}
+    pending = [a for a in report.approvals if a.state != "approved"]
+    if pending and not override:
+        raise CitiesNotApproved(
+            "以下地市的数据尚未审核通过："
+            + "、".join(f"{a.city_name}（{a.state_title}）" for a in pending)
+            + "。请待全部审核通过后发布，或填写发布理由（approval_override）",
+            extra={"cities": [a.city for a in pending]},
         )
     figures = report.model_dump(mode="json", by_alias=True)
     files = await render_all(report, options)
@@ -59,6 +70,8 @@ async def publish(
         narrative=frozen_narrative(report).model_dump(mode="json"),
         published_by=principal.subject,
         published_role=principal.role.value,
+        approval_states=states,
+        approval_override=override if pending else None,
     )
     session.add(row)
     await session.flush()

@@ -14,6 +14,7 @@ from shared_kit.auth import Principal
 from shared_kit.codes import city_of
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.pagination import PageParams, keyset, page_from_rows
+from shared_kit.period_lock import assert_rows_unlocked, assert_unlocked
 from talent_service.commissioner.exceptions import (
     CommissionerNotFound,
     DispatchCancelled,
@@ -28,6 +29,7 @@ from talent_service.commissioner.schemas import (
     DispatchCreate,
     ServiceLogCreate,
 )
+from talent_service.db import SCHEMA
 
 
 def county_problem(county: str, city: str) -> str | None:
@@ -129,6 +131,7 @@ async def create_dispatch(
                 )
             ],
         )
+    await assert_unlocked(session, schema=SCHEMA, records=[(data.city, data.dispatched_on)])
     dispatch = Dispatch(**data.model_dump(), status="active")
     session.add(dispatch)
     await session.flush()
@@ -155,6 +158,17 @@ async def cancel_dispatch(
     dispatch = await get_dispatch(session, principal=principal, dispatch_id=dispatch_id)
     if dispatch.status == "cancelled":
         raise DispatchCancelled(f"dispatch {dispatch_id} is already cancelled")
+    # Cancelling stops the dispatch and every log under it counting: none may be locked.
+    await assert_rows_unlocked(
+        session,
+        schema=SCHEMA,
+        rows_sql=f"SELECT NULL::int, '派遣', city, dispatched_on FROM {SCHEMA}."
+        "commissioner_dispatches WHERE id = :id UNION ALL SELECT NULL::int, "
+        f"'服务日志' || served_on::text, city, served_on FROM {SCHEMA}.commissioner_service_logs "
+        "WHERE dispatch_id = :id",
+        params={"id": dispatch.id},
+        what="条记录",
+    )
     dispatch.status = "cancelled"
     dispatch.cancelled_on = cancelled_on or date.today()
     await session.flush()
@@ -236,6 +250,7 @@ async def create_service_log(
     )
     if existing is not None:
         raise ServiceLogConflict(f"already recorded as service log {existing}")
+    await assert_unlocked(session, schema=SCHEMA, records=[(dispatch.city, data.served_on)])
     log = ServiceLog(**data.model_dump(), city=dispatch.city)
     session.add(log)
     await session.flush()
@@ -401,12 +416,25 @@ async def import_service_logs(
         return ImportOutcome(rows=len(rows), valid=valid, created=0, errors=errors)
 
     good = [r for r in rows if not r.errors]
+    # The whole file is refused when a visit lies in a locked period of its dispatch's city.
+    await assert_rows_unlocked(
+        session,
+        schema=SCHEMA,
+        rows_sql="SELECT * FROM unnest(CAST(:nos AS int[]), CAST(:refs AS text[]), "
+        "CAST(:cities AS text[]), CAST(:days AS date[]))",
+        params={
+            "nos": [r.row for r in good],
+            "refs": [f"{r.village_code} {r.served_on}" for r in good],
+            "cities": [dispatches[r.dispatch_id].city if r.dispatch_id else None for r in good],
+            "days": [r.served_on for r in good],
+        },
+    )
     await session.execute(
         _INSERT_LOGS,
         {
             "ids": [uuid.uuid4() for _ in good],
             "dispatch_ids": [r.dispatch_id for r in good],
-            "cities": [dispatches[r.dispatch_id].city for r in good if r.dispatch_id],
+            "cities": [dispatches[r.dispatch_id].city if r.dispatch_id else None for r in good],
             "villages": [r.village_code for r in good],
             "served": [r.served_on for r in good],
             "days": [r.days for r in good],

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.pagination import PageParams, keyset, page_from_rows
+from shared_kit.period_lock import assert_unlocked
 from transfer_service.achievement.exceptions import (
     AchievementAlreadyRevoked,
     AchievementNotFound,
@@ -18,12 +19,14 @@ from transfer_service.achievement.exceptions import (
 )
 from transfer_service.achievement.models import Achievement
 from transfer_service.achievement.schemas import AchievementCreate
+from transfer_service.db import SCHEMA
 
 
 async def create_achievement(
     session: AsyncSession, *, principal: Principal, data: AchievementCreate
 ) -> Achievement:
     scope.check_write(principal, data.city)
+    await assert_unlocked(session, schema=SCHEMA, records=[(data.city, data.registered_on)])
     achievement = Achievement(**data.model_dump())
     try:
         async with session.begin_nested():
@@ -52,6 +55,9 @@ async def revoke_achievement(
     scope.check_write(principal, achievement.city)
     if achievement.status == "revoked":
         raise AchievementAlreadyRevoked(f"achievement {achievement.registration_no} is revoked")
+    await assert_unlocked(
+        session, schema=SCHEMA, records=[(achievement.city, achievement.registered_on)]
+    )
     achievement.status = "revoked"
     await session.flush()
     return achievement

@@ -21,8 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import AppError, FieldError, ValidationFailed
+from shared_kit.period_lock import assert_rows_unlocked
 from transfer_service.contract.file_rows import Rows, read_rows
 from transfer_service.contract.schemas import ImportSummary, TechContractCreate, rule_errors
+from transfer_service.db import SCHEMA
 from transfer_service.party import party_city
 
 BATCH = 5_000
@@ -188,6 +190,7 @@ async def import_contracts(
                 errors=summary.errors,
                 extra={"summary": summary.model_dump(exclude={"errors"})},
             )
+        await _refuse_locked_rows(session)
         if not dry_run:
             await _upsert(session)
     except AppError:
@@ -270,6 +273,27 @@ async def _stage_and_classify(
         unchanged=counts["unchanged"],
         failed=len({e.row for e in state.errors}),
         errors=state.errors,
+    )
+
+
+async def _refuse_locked_rows(session: AsyncSession) -> None:
+    """Refuse the whole file when a row it adds or changes lies in a locked period: the
+    cities the contract counts in (its own, seller's, buyer's), before and after, on the
+    registration date. Rows that change nothing pass, so a whole file may be sent again."""
+    changed = " OR ".join(f"c.{col} IS DISTINCT FROM s.{col}" for col in _UPDATABLE)
+    await assert_rows_unlocked(
+        session,
+        schema=SCHEMA,
+        rows_sql=f"""
+        SELECT s.row_no, s.registration_no, x.city, x.day
+        FROM {STAGE} s LEFT JOIN tech_contracts c USING (registration_no)
+        CROSS JOIN LATERAL (VALUES
+            (s.city, s.registered_on), (s.seller_city, s.registered_on),
+            (s.buyer_city, s.registered_on), (c.city, c.registered_on),
+            (c.seller_city, c.registered_on), (c.buyer_city, c.registered_on)
+        ) AS x(city, day)
+        WHERE c.id IS NULL OR {changed}
+        """,
     )
 
 

@@ -14,6 +14,7 @@ from shared_kit.auth import Principal
 from shared_kit.db import compile_select
 from shared_kit.errors import ValidationFailed
 from shared_kit.pagination import PageParams, keyset, page_from_rows
+from shared_kit.period_lock import assert_unlocked
 from transfer_service.contract.exceptions import (
     ContractAlreadyRevoked,
     RegisteredBeforeSigned,
@@ -23,6 +24,7 @@ from transfer_service.contract.exceptions import (
 )
 from transfer_service.contract.models import TechContract
 from transfer_service.contract.schemas import TechContractCreate, rule_errors
+from transfer_service.db import SCHEMA
 from transfer_service.party import party_city
 
 # The problem's own code names the first broken rule; every broken rule is in errors[].
@@ -30,6 +32,12 @@ _RULE_ERRORS: dict[str, type[ValidationFailed]] = {
     "tech_amount_exceeds_contract": TechAmountExceedsContract,
     "registered_before_signed": RegisteredBeforeSigned,
 }
+
+
+def _lock_keys(contract: TechContract) -> list[tuple[str | None, date | None]]:
+    """The cities whose figures a contract counts in, with the date the figures read."""
+    day = contract.registered_on
+    return [(contract.city, day), (contract.seller_city, day), (contract.buyer_city, day)]
 
 
 async def create_contract(
@@ -45,6 +53,7 @@ async def create_contract(
         seller_city=party_city(data.seller_region),
         buyer_city=party_city(data.buyer_region),
     )
+    await assert_unlocked(session, schema=SCHEMA, records=_lock_keys(contract))
     try:
         # A savepoint, so a duplicate number becomes a 409 and not a broken transaction.
         async with session.begin_nested():
@@ -78,6 +87,7 @@ async def revoke_contract(
     scope.check_write(principal, contract.city)
     if contract.status == "revoked":
         raise ContractAlreadyRevoked(f"contract {contract.registration_no} is already revoked")
+    await assert_unlocked(session, schema=SCHEMA, records=_lock_keys(contract))
     contract.status = "revoked"
     contract.revoked_on = revoked_on
     await session.flush()

@@ -1,0 +1,291 @@
+"""Submission and approval of a city's data per period, and the locks that go with it.
+
+A city's period is open until its bureau (or an admin) submits it (上报); the admin
+then approves it or returns it with a comment (退回), and may unlock an approved
+period with a reason. While it is submitted or approved, every workstream service
+holds a lock on it and refuses writes into it (shared_kit.period_lock).
+
+Locks are placed and released over HTTP before the state changes: if any service
+fails, what was already done is undone and the request answers 503 naming it, so a
+state never claims a lock that a service does not hold. The approval row is locked
+(SELECT … FOR UPDATE) for the request, so two decisions on one city never interleave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reporting_service.approval.exceptions import ApprovalTransitionInvalid, LocksUnavailable
+from reporting_service.approval.models import ApprovalEvent, CityApproval
+from reporting_service.approval.schemas import ApprovalDetail, ApprovalEventRead, ApprovalRead
+from reporting_service.clients.workstream import WorkstreamCallFailed, WorkstreamClient
+from reporting_service.consolidated.schemas import CityApproval as ReportApproval
+from reporting_service.period.service import Period, named_period
+from shared_kit import scope
+from shared_kit.auth import Principal
+from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.period_lock import city_name
+
+STATE_TITLES = {"open": "未上报", "submitted": "已上报", "returned": "已退回", "approved": "已审核"}
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    title: str
+    sources: frozenset[str]
+    target: str
+    lock: bool  # after it the period is locked (True) or open (False)
+
+
+TRANSITIONS = {
+    t.action: t
+    for t in (
+        Transition("submit", "上报", frozenset({"open", "returned"}), "submitted", True),
+        Transition("approve", "审核通过", frozenset({"submitted"}), "approved", True),
+        Transition("return", "退回", frozenset({"submitted"}), "returned", False),
+        Transition("unlock", "解锁", frozenset({"approved"}), "open", False),
+    )
+}
+
+
+def approval_period(name: str) -> Period:
+    """Cities submit half-years and whole years only (2023-H1, 2023-H2, 2023)."""
+    period = named_period(name)
+    if not is_approval_period(period):
+        raise ValidationFailed(
+            "只能按半年或全年上报（如 2023-H1、2023-H2、2023）",
+            errors=[
+                FieldError(field="path.period", code="invalid_period", message="YYYY-H1/H2 或 YYYY")
+            ],
+        )
+    return period
+
+
+async def _each(
+    clients: Mapping[str, WorkstreamClient], call: str, *args: Any, **kw: Any
+) -> tuple[list[str], dict[str, str]]:
+    """Call ``call`` on every service at once: (services that did it, failures by service)."""
+    names = sorted(clients)
+    results = await asyncio.gather(
+        *(getattr(clients[n], call)(*args, **kw) for n in names), return_exceptions=True
+    )
+    done, failed = [], {}
+    for name, result in zip(names, results, strict=True):
+        if isinstance(result, WorkstreamCallFailed):
+            failed[name] = result.reason
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            done.append(name)
+    return done, failed
+
+
+async def _set_locks(
+    clients: Mapping[str, WorkstreamClient],
+    *,
+    city: str,
+    period: Period,
+    lock: bool,
+    token: str,
+) -> None:
+    """Every service holds the lock (``lock``) or none does; on a failure undo and 503."""
+    name = period.name or ""
+    place = ("put_lock", (city, name, period.start, period.end))
+    release = ("delete_lock", (city, name))
+    do, undo = (place, release) if lock else (release, place)
+    done, failed = await _each(clients, do[0], *do[1], token=token)
+    if not failed:
+        return
+    _, stuck = await _each({n: clients[n] for n in done}, undo[0], *undo[1], token=token)
+    verb = "锁定" if lock else "解锁"
+    detail = (
+        f"{'、'.join(sorted(failed))}服务未能{verb}{city_name(city)}{name}，操作未生效，请稍后重试"
+    )
+    if stuck:
+        detail += f"；{'、'.join(sorted(stuck))}服务未能撤回已完成的{verb}，重试即可恢复一致"
+    raise LocksUnavailable(
+        detail,
+        extra={"service": sorted(failed)[0], "services": sorted(failed), "reasons": failed},
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _locked_row(session: AsyncSession, *, period: str, city: str) -> CityApproval:
+    await session.execute(
+        insert(CityApproval)
+        .values(id=uuid.uuid4(), period=period, city=city, state="open", warnings=[])
+        .on_conflict_do_nothing(index_elements=["period", "city"])
+    )
+    row = await session.scalar(
+        select(CityApproval)
+        .where(CityApproval.period == period, CityApproval.city == city)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert row is not None  # inserted above or already there
+    return row
+
+
+async def current_state(session: AsyncSession, *, period: str, city: str) -> str:
+    state = await session.scalar(
+        select(CityApproval.state).where(CityApproval.period == period, CityApproval.city == city)
+    )
+    return state or "open"
+
+
+def check_allowed(action: str, state: str, *, city: str, period: str) -> None:
+    t = TRANSITIONS[action]
+    if state not in t.sources:
+        allowed = "、".join(STATE_TITLES[s] for s in sorted(t.sources))
+        raise ApprovalTransitionInvalid(
+            f"{city_name(city)}{period}当前为“{STATE_TITLES[state]}”，不能{t.title}"
+            f"（只有“{allowed}”时可以）",
+            extra={"state": state, "action": action},
+        )
+
+
+async def transition(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    clients: Mapping[str, WorkstreamClient],
+    token: str,
+    period: Period,
+    city: str,
+    action: str,
+    comment: str | None = None,
+    warnings: list[dict[str, Any]] | None = None,
+) -> ApprovalRead:
+    name = period.name or ""
+    row = await _locked_row(session, period=name, city=city)
+    check_allowed(action, row.state, city=city, period=name)
+    t = TRANSITIONS[action]
+    # Approving re-asserts the lock (idempotent): the approval holds only once every service does.
+    await _set_locks(clients, city=city, period=period, lock=t.lock, token=token)
+    now = datetime.now(UTC)
+    session.add(
+        ApprovalEvent(
+            period=name,
+            city=city,
+            action=action,
+            from_state=row.state,
+            to_state=t.target,
+            actor=principal.subject,
+            actor_role=principal.role.value,
+            comment=comment,
+            warnings=warnings or [],
+            at=now,
+        )
+    )
+    row.state, row.changed_by, row.changed_at, row.comment = (
+        t.target,
+        principal.subject,
+        now,
+        comment,
+    )
+    if action == "submit":
+        row.submitted_by, row.submitted_at, row.warnings = principal.subject, now, warnings or []
+    await session.flush()
+    return _read(row)
+
+
+def _read(row: CityApproval) -> ApprovalRead:
+    return ApprovalRead(
+        period=row.period,
+        city=row.city,
+        city_name=GUANGXI_CITIES.get(row.city, row.city),
+        state=row.state,
+        changed_by=row.changed_by,
+        changed_at=row.changed_at,
+        comment=row.comment,
+        submitted_by=row.submitted_by,
+        submitted_at=row.submitted_at,
+        warnings=row.warnings or [],
+    )
+
+
+async def states(session: AsyncSession, *, period: str) -> dict[str, str]:
+    """Every city's state for a period (cities without a row are open)."""
+    rows = await session.execute(
+        select(CityApproval.city, CityApproval.state).where(CityApproval.period == period)
+    )
+    found: dict[str, str] = {r.city: r.state for r in rows.all()}
+    return {city: found.get(city, "open") for city in GUANGXI_CITIES}
+
+
+def is_approval_period(period: Period) -> bool:
+    return period.name is not None and period.name.partition("-")[2] in ("", "H1", "H2")
+
+
+async def report_states(
+    session: AsyncSession, *, period: Period, city: str | None
+) -> dict[str, str]:
+    """The approval state of each city a report covers (its own city, or all fourteen).
+
+    Only half-years and years are submitted and approved; for any other period no city
+    is approved (publishing one takes an explicit override)."""
+    cities = [city] if city else list(GUANGXI_CITIES)
+    if not is_approval_period(period):
+        return dict.fromkeys(cities, "open")
+    every = await states(session, period=period.name or "")
+    return {c: every[c] for c in cities}
+
+
+async def list_approvals(
+    session: AsyncSession, *, principal: Principal, period: str
+) -> list[ApprovalRead]:
+    """Every city the principal may see, with its state (a city bureau: its own row)."""
+    stmt = scope.where(
+        select(CityApproval).where(CityApproval.period == period), principal, CityApproval.city
+    )
+    found = {r.city: r for r in (await session.scalars(stmt)).all()}
+    visible = scope.visible_cities(principal)
+    cities = [c for c in GUANGXI_CITIES if visible is None or c in visible]
+    return [
+        _read(found[c])
+        if c in found
+        else ApprovalRead(period=period, city=c, city_name=GUANGXI_CITIES[c], state="open")
+        for c in cities
+    ]
+
+
+async def detail(
+    session: AsyncSession, *, principal: Principal, period: str, city: str
+) -> ApprovalDetail:
+    scope.read_city(principal, city)
+    row = await session.scalar(
+        select(CityApproval).where(CityApproval.period == period, CityApproval.city == city)
+    )
+    head = (
+        _read(row)
+        if row is not None
+        else ApprovalRead(period=period, city=city, city_name=GUANGXI_CITIES[city], state="open")
+    )
+    events = await session.scalars(
+        select(ApprovalEvent)
+        .where(ApprovalEvent.period == period, ApprovalEvent.city == city)
+        .order_by(ApprovalEvent.at, ApprovalEvent.id)
+    )
+    return ApprovalDetail(
+        **head.model_dump(), history=[ApprovalEventRead.model_validate(e) for e in events]
+    )
+
+
+def approval_rows(states: dict[str, str]) -> list[ReportApproval]:
+    return [
+        ReportApproval(
+            city=c, city_name=GUANGXI_CITIES.get(c, c), state=s, state_title=STATE_TITLES[s]
+        )
+        for c, s in states.items()
+    ]

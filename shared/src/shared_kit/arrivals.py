@@ -1,0 +1,69 @@
+"""When each city's records for a month first arrived: what reporting's completeness reads.
+
+A service names its periodic datasets, each as a select of ``(city, day, created_at)``
+over its records: ``day`` is the date the indicators read (the month the record belongs
+to), ``created_at`` when the platform first stored it. ``GET /v1/arrivals/{dataset}``
+answers, per city and month of ``day`` in the range, the earliest ``created_at``: the
+moment that city's data for that month arrived. One aggregate statement.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel
+from sqlalchemy import Date, Select, cast, func, select
+
+from shared_kit import scope
+from shared_kit.auth import Principal, Role, require_roles
+from shared_kit.db import SessionDep
+from shared_kit.errors import PROBLEM_RESPONSES, FieldError, NotFound, Problem, ValidationFailed
+
+ArrivalSource = Callable[[], Select[Any]]
+
+
+class Arrival(BaseModel):
+    city: str
+    month: date
+    first_at: datetime
+
+
+def arrivals_router(service: str, sources: Mapping[str, ArrivalSource]) -> APIRouter:
+    router = APIRouter(prefix="/arrivals", tags=["arrivals"], responses=PROBLEM_RESPONSES)
+    Reader = Annotated[
+        Principal,
+        Depends(require_roles(Role.admin, Role.analyst, Role.city_bureau, Role.service)),
+    ]
+
+    @router.get("/{dataset}", response_model=list[Arrival], responses={404: {"model": Problem}})
+    async def list_arrivals(
+        session: SessionDep,
+        principal: Reader,
+        dataset: Annotated[str, Path(description=f"one of: {', '.join(sorted(sources))}")],
+        start: Annotated[date, Query(alias="from")],
+        end: Annotated[date, Query(alias="to")],
+    ) -> list[Arrival]:
+        """Per city and month, when the first record of that month was stored.
+        Roles: admin, analyst, service, city_bureau (own city only)."""
+        source = sources.get(dataset)
+        if source is None:
+            raise NotFound(f"{service} has no dataset {dataset!r}")
+        if end < start:
+            raise ValidationFailed(
+                "the range ends before it starts",
+                errors=[FieldError(field="query.to", code="period_reversed", message="to < from")],
+            )
+        sub = source().subquery()
+        month = cast(func.date_trunc("month", sub.c.day), Date)
+        stmt = (
+            select(sub.c.city, month.label("month"), func.min(sub.c.created_at).label("first_at"))
+            .where(sub.c.day.between(start, end), sub.c.city.is_not(None))
+            .group_by(sub.c.city, month)
+            .order_by(sub.c.city, month)
+        )
+        stmt = scope.where(stmt, principal, sub.c.city)
+        rows = (await session.execute(stmt)).all()
+        return [Arrival(city=r.city, month=r.month, first_at=r.first_at) for r in rows]
+
+    return router
