@@ -347,7 +347,9 @@ class TestPdf:
         assert r.headers["content-type"].startswith("application/problem+json")
         assert r.json()["code"] == "pdf_renderer_unavailable"
         admin = svc.as_("admin")
-        r = await admin.post("/v1/reports/published", json=PERIOD)
+        r = await admin.post(
+            "/v1/reports/published", json={**PERIOD, "approval_override": "测试：未经审核发布"}
+        )
         assert r.status_code == 503
         assert r.json()["code"] == "pdf_renderer_unavailable"
         assert (await admin.get("/v1/reports/published")).json()["items"] == []

@@ -36,7 +36,10 @@ async def reporting(service_client_factory: Any) -> Any:
 
 async def test_nothing_moved_nothing_listed_then_one_yuan_is_listed(reporting: Any) -> None:
     admin = reporting.as_("admin")
-    r = await admin.post("/v1/reports/published", json={"period": "2023-H1"})
+    r = await admin.post(
+        "/v1/reports/published",
+        json={"period": "2023-H1", "approval_override": "测试：未经审核发布"},
+    )
     assert r.status_code == 201, r.text
     report_id = r.json()["id"]
     diff = (await admin.get(f"/v1/reports/published/{report_id}/diff")).json()
