@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import aiohttp
 from fastapi import APIRouter, Request
+from opentelemetry.instrumentation.aiohttp_client import create_trace_config
 from starlette.responses import Response, StreamingResponse
 
 from gateway.audit.service import WRITE_METHODS, record_write
@@ -23,7 +24,7 @@ from gateway.config import Settings
 from gateway.identity.service import identify
 from gateway.limit.ratelimit import TokenBucketLimiter, retry_after
 from shared_kit.auth import PRINCIPAL_HEADER, Principal, PrincipalSigner
-from shared_kit.context import request_id_var, trace_var
+from shared_kit.context import request_id_var
 from shared_kit.errors import problem_response
 
 router = APIRouter(tags=["proxy"])
@@ -162,9 +163,6 @@ async def _send(
     rid = request_id_var.get()
     if rid:
         headers["x-request-id"] = rid
-    trace = trace_var.get()
-    if trace:
-        headers["traceparent"] = trace.child().traceparent
     client = request.client
     if client:
         headers["x-forwarded-for"] = client.host
@@ -227,6 +225,8 @@ def make_http_session(settings: Settings) -> aiohttp.ClientSession:
         timeout=timeout,
         auto_decompress=False,
         skip_auto_headers=["User-Agent"],
+        # A client span per upstream call; it sends the W3C traceparent on.
+        trace_configs=[create_trace_config()],
     )
 
 
