@@ -99,7 +99,7 @@ def configure_tracing(service: str, *, processor: SpanProcessor | None = None) -
             provider.add_span_processor(processor)
         trace.set_tracer_provider(provider)
         # Covers SQLAlchemy's asyncpg dialect (prepared statements) and the raw read pool.
-        AsyncPGInstrumentor().instrument()
+        AsyncPGInstrumentor().instrument()  # type: ignore[no-untyped-call]
         if enabled:
             log.info("tracing on", extra={"otel_service_name": name})
 

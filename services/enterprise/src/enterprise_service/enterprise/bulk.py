@@ -30,6 +30,7 @@ from enterprise_service.kcd.models import LISTING_SYNC_SEQ
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError
+from shared_kit.metrics import count_import
 
 BATCH = 10_000
 COLUMNS = (
@@ -196,6 +197,7 @@ async def import_registry(
         errors=errors,
     )
     if errors and not dry_run:
+        count_import("enterprise.enterprises", accepted=0, refused=failed)
         raise ImportInvalid(
             f"{failed} of {state.rows} rows are invalid; nothing was stored",
             errors=errors,
@@ -204,6 +206,7 @@ async def import_registry(
     if not dry_run:
         await session.execute(text(HISTORY_SQL.format(t=table)))
         await session.execute(text(UPSERT_SQL.format(t=table)))
+        count_import("enterprise.enterprises", accepted=state.rows, refused=0)
     await session.execute(text(f"DROP TABLE pg_temp.{table}"))
     return summary
 

@@ -38,6 +38,7 @@ from projects_service.funded_project.models import FundedProject
 from projects_service.funded_project.schemas import FundedProjectCreate
 from shared_kit.auth import Principal
 from shared_kit.errors import FieldError
+from shared_kit.metrics import count_import
 
 CHUNK = 1000  # rows per statement: well under PostgreSQL's 65,535 bind parameters
 
@@ -264,6 +265,7 @@ async def run_import(
         failed=len({e.row for e in errors}),
     )
     if errors and not dry_run:
+        count_import(f"projects.{kind}", accepted=0, refused=summary.failed)
         raise ImportRowsInvalid(
             f"{summary.failed} of {summary.rows} rows are invalid; nothing was imported",
             errors=errors,
@@ -278,6 +280,7 @@ async def run_import(
     results = await _upsert(session, spec, writes, given) if writes else []
     if kind == "challenge-demands":
         await _record_submissions(session, principal, results, created)
+    count_import(f"projects.{kind}", accepted=summary.rows, refused=0)
     return ImportReport(kind=kind, dry_run=False, applied=True, summary=summary, errors=[])
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit.auth import Principal
 from shared_kit.errors import AppError, FieldError, ValidationFailed
+from shared_kit.metrics import count_import
 from shared_kit.tabular import is_xlsx
 from transfer_service.contract.file_rows import Rows, csv_rows, xlsx_rows
 from transfer_service.contract.schemas import ImportSummary, TechContractCreate, rule_errors
@@ -192,6 +193,7 @@ async def import_contracts(
     try:
         summary = await _stage_and_classify(session, pg, rows, state, own, max_rows, dry_run)
         if state.errors and not dry_run:
+            count_import("transfer.tech-contracts", accepted=0, refused=summary.failed)
             raise ImportRowsInvalid(
                 f"{summary.failed} of {summary.rows} row(s) failed",
                 errors=summary.errors,
@@ -199,6 +201,7 @@ async def import_contracts(
             )
         if not dry_run:
             await _upsert(session)
+            count_import("transfer.tech-contracts", accepted=summary.rows, refused=0)
     except AppError:
         # Our own refusals leave the transaction usable: tidy up. A database error
         # aborts it instead, and the rollback removes the staging table anyway.
