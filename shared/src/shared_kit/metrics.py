@@ -43,7 +43,7 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
     """One served request; a sampled trace becomes the bucket's exemplar."""
     child = HTTP_SERVER_DURATION.labels(method, route, str(status))
     ids = current_ids()
-    if ids and ids[2] == "01":
+    if ids and int(ids[2], 16) & 1:  # the W3C "sampled" flag
         child.observe(seconds, exemplar={"trace_id": ids[0]})
     else:
         child.observe(seconds)

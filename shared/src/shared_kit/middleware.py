@@ -12,6 +12,7 @@ import time
 import uuid
 from typing import Any
 
+from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared_kit.context import request_id_var
@@ -21,6 +22,30 @@ from shared_kit.telemetry import current_ids
 log = logging.getLogger("access")
 _RID_OK = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _QUIET = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's full path template (``/v1/reports/{report_id}``), or "unmatched".
+
+    ``scope["route"]`` is the route as its own router declared it, without the
+    prefixes of the routers that include it; the app's route contexts have the
+    full template (built once per app, keyed by the route object).
+    """
+    route = scope.get("route")
+    if route is None:
+        return "unmatched"
+    app = scope.get("app")
+    state = getattr(app, "state", None)
+    table: dict[int, str] | None = getattr(state, "route_templates", None)
+    if table is None:
+        table = {
+            id(ctx.original_route): ctx.path
+            for ctx in iter_route_contexts(getattr(app, "routes", []))
+            if ctx.path is not None
+        }
+        if state is not None:
+            state.route_templates = table
+    return table.get(id(route)) or getattr(route, "path", None) or "unmatched"
 
 
 class RequestContextMiddleware:
@@ -56,8 +81,7 @@ class RequestContextMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             path = scope.get("path", "")
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = route_template(scope)
             observe_request(scope.get("method", ""), template, status["code"], elapsed)
             if path not in _QUIET:
                 log.info(
