@@ -22,7 +22,7 @@ from starlette.responses import Response, StreamingResponse
 from gateway.audit.service import WRITE_METHODS, record_write
 from gateway.config import Settings
 from gateway.identity.service import identify
-from gateway.limit.ratelimit import TokenBucketLimiter, retry_after
+from gateway.limit.ratelimit import Limiter, retry_after
 from shared_kit.auth import PRINCIPAL_HEADER, Principal, PrincipalSigner
 from shared_kit.context import request_id_var
 from shared_kit.errors import problem_response
@@ -126,8 +126,8 @@ async def forward(
         return problem_response(
             404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
         )
-    limiter: TokenBucketLimiter = state.limiter
-    wait = limiter.take(principal.subject)
+    limiter: Limiter = state.limiter
+    wait = await limiter.take(principal.subject)
     if wait:
         return problem_response(
             429,
