@@ -5,7 +5,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test install web browser lint fmt typecheck migrate revision key roles images k8s-base clean-data demo bench
+.PHONY: run test install web browser ops-tools lint fmt typecheck migrate revision key roles images k8s-base clean-data demo bench
 
 # Only used when uv is not on the PATH: a private venv with uv from PyPI.
 $(TOOLS)/bin/uv:
@@ -45,6 +45,17 @@ browser:  ## install chromium + fonts-noto-cjk for the browser test (as root, wi
 	else \
 	  echo "The dashboard's browser test needs Chromium and CJK fonts; as root: apt-get install chromium fonts-noto-cjk" \
 	       "(without them tests/e2e/test_dashboard.py is skipped, and fails when CI is set)"; \
+	fi
+
+# The multi-replica test runs HAProxy; the monitoring test runs promtool (Debian's prometheus).
+ops-tools:  ## install haproxy + promtool for tests/ops (as root, with apt)
+	@if command -v haproxy >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then \
+	  echo "haproxy: $$(command -v haproxy)  promtool: $$(command -v promtool)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends haproxy prometheus; \
+	else \
+	  echo "tests/ops needs HAProxy and promtool; as root: apt-get install haproxy prometheus" \
+	       "(without them the replica and promtool tests are skipped, and fail when CI is set)"; \
 	fi
 
 run: install  ## start PostgreSQL (embedded unless DATABASE_URL), migrate, run every service and the gateway
