@@ -5,7 +5,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: run test install web browser pdf-tools lint fmt typecheck migrate revision key roles images k8s-base clean-data demo bench
+.PHONY: run test install web browser pdf-tools ops-tools lint fmt typecheck migrate revision key roles images k8s-base clean-data demo bench
 
 # Only used when uv is not on the PATH: a private venv with uv from PyPI.
 $(TOOLS)/bin/uv:
@@ -59,6 +59,17 @@ pdf-tools:  ## install LibreOffice, poppler-utils and CJK fonts for the PDF (as 
 	else \
 	  echo "The report's PDF needs LibreOffice and CJK fonts; as root: apt-get install $(PDF_PACKAGES)" \
 	       "(without them the PDF download and publishing answer 503, and the PDF test is skipped, failing when CI is set)"; \
+	fi
+
+# The multi-replica test runs HAProxy; the monitoring test runs promtool (Debian's prometheus).
+ops-tools:  ## install haproxy + promtool for tests/ops (as root, with apt)
+	@if command -v haproxy >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then \
+	  echo "haproxy: $$(command -v haproxy)  promtool: $$(command -v promtool)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends haproxy prometheus; \
+	else \
+	  echo "tests/ops needs HAProxy and promtool; as root: apt-get install haproxy prometheus" \
+	       "(without them the replica and promtool tests are skipped, and fail when CI is set)"; \
 	fi
 
 run: install  ## start PostgreSQL (embedded unless DATABASE_URL), migrate, run every service and the gateway

@@ -17,6 +17,7 @@ from tests.deploy.helpers import (
     Manifest,
     by_kind,
     containers,
+    load_docs,
     load_module,
     pod_spec,
     render,
@@ -154,7 +155,7 @@ def test_gateway_and_reporting_get_their_upstreams_from_the_configmap(
     deployments = by_kind(docs, "Deployment")
     for name in ("gateway", "reporting"):
         refs = [e["configMapRef"]["name"] for e in containers(deployments[name])[0]["envFrom"]]
-        assert refs == ["gxst-upstreams"]
+        assert refs == ["gxst-upstreams", "gxst-telemetry"]
     for k, v in data.items():
         monkeypatch.setenv(k, v)
     # The settings classes read these names: a renamed variable would leave defaults.
@@ -266,3 +267,38 @@ def test_every_resource_belongs_to_one_rollout_step(rendered: tuple[str, list[Ma
         "bootstrap",
         "migration",
     }
+
+
+def test_monitoring_is_what_the_generator_writes() -> None:
+    generator = load_module(K8S / "generate.py", "deploy_k8s_generate")
+    on_disk = {p.name: p.read_text() for p in (K8S / "monitoring").glob("*.yaml")}
+    assert on_disk == generator.render_monitoring(), "run make k8s-base"
+
+
+def test_every_component_is_scraped_and_traced(rendered: tuple[str, list[Manifest]]) -> None:
+    target, docs = rendered
+    telemetry = by_kind(docs, "ConfigMap")["gxst-telemetry"]["data"]
+    # Base: no collector named, so tracing stays off; overlays point at theirs.
+    assert bool(telemetry["OTEL_EXPORTER_OTLP_ENDPOINT"]) is (target != "base")
+    assert telemetry["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf"
+    services = by_kind(docs, "Service")
+    (monitor,) = load_docs(K8S / "monitoring" / "servicemonitor.yaml")
+    selector = monitor["spec"]["selector"]
+    endpoint = monitor["spec"]["endpoints"][0]
+    for name, dep in by_kind(docs, "Deployment").items():
+        template = dep["spec"]["template"]
+        assert template["metadata"]["annotations"] == {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": "8000",
+            "prometheus.io/path": "/metrics",
+        }
+        (container,) = containers(dep)
+        assert {"name": "OTEL_SERVICE_NAME", "value": f"gxst-{name}"} in container["env"]
+        assert {"configMapRef": {"name": "gxst-telemetry"}} in container["envFrom"]
+        # The ServiceMonitor selects this component's Service and its named port.
+        svc_labels = services[name]["metadata"]["labels"]
+        assert selector["matchLabels"].items() <= svc_labels.items()
+        assert svc_labels["app.kubernetes.io/name"] in selector["matchExpressions"][0]["values"]
+        assert endpoint["port"] in {p["name"] for p in services[name]["spec"]["ports"]}
+    assert endpoint["path"] == "/metrics"
+    assert endpoint["relabelings"][0]["replacement"] == "gxst-$1"

@@ -3,8 +3,11 @@ connection failure (502), all problem+json; and CORS for the frontend's origins.
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 import pytest_asyncio
 
@@ -12,7 +15,7 @@ from devstack.pg import free_port
 from devstack.pytest_plugin import TestDatabase
 from examples.bank_client import Credentials, build_request
 from gateway.bank.service import create_bank_client
-from gateway.limit.ratelimit import TokenBucketLimiter
+from gateway.limit.ratelimit import DatabaseLimiter, TokenBucketLimiter
 from shared_kit.auth import Role
 from shared_kit.db import make_engine, make_sessionmaker
 from shared_kit.settings import normalise_dsn
@@ -47,6 +50,33 @@ class TestTokenBucket:
     def test_zero_rate_disables(self) -> None:
         bucket = TokenBucketLimiter(rate_per_second=0, burst=1)
         assert all(bucket.take("a") == 0.0 for _ in range(1000))
+
+
+@asyncio_mark
+class TestSharedBuckets:
+    """GATEWAY_RATE_LIMIT_STORE=database: replicas spend from one bucket per client."""
+
+    async def test_two_replicas_share_one_bucket(self, pg: TestDatabase) -> None:
+        pools = [
+            await asyncpg.create_pool(pg.dsn("gateway"), min_size=1, max_size=5) for _ in range(2)
+        ]
+        try:
+            one, two = (DatabaseLimiter(p, rate_per_second=0.5, burst=10) for p in pools)
+            key = f"client-{uuid.uuid4()}"
+            waits = await asyncio.gather(*(lim.take(key) for lim in [one, two] * 15))
+            # Ten tokens between them, whichever replica asked (at most one refilled meanwhile).
+            assert sum(w == 0.0 for w in waits) in (10, 11)
+            assert all(0 < w <= 2.0 for w in waits if w)
+            assert await one.take(f"other-{uuid.uuid4()}") == 0.0  # per client
+        finally:
+            for p in pools:
+                await p.close()
+
+    async def test_database_unavailable_limits_per_replica(self, pg: TestDatabase) -> None:
+        pool = await asyncpg.create_pool(pg.dsn("gateway"), min_size=1, max_size=1)
+        await pool.close()
+        limiter = DatabaseLimiter(pool, rate_per_second=0.1, burst=2)
+        assert [await limiter.take("c") == 0.0 for _ in range(3)] == [True, True, False]
 
 
 @asyncio_mark

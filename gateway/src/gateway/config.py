@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Literal
 
 from cryptography.hazmat.primitives import serialization
 from pydantic import SecretStr, model_validator
@@ -55,6 +56,9 @@ class Settings(ServiceSettings):
     # Token bucket per client: sustained requests per second and burst size; 0 turns it off.
     rate_limit_per_second: float = 50.0
     rate_limit_burst: int = 100
+    # database: one bucket per client shared by every replica (gateway.rate_buckets);
+    # memory: per process (N replicas allow N times the rate). See gateway.limit.
+    rate_limit_store: Literal["database", "memory"] = "database"
     # Comma-separated origins the frontend is served from.
     cors_origins: str = ""
     # The merged OpenAPI document is rebuilt at most this often.

@@ -22,7 +22,7 @@ from gateway.identity.bearer import (
 from gateway.identity.dev import DevIssuer
 from gateway.identity.router import me_router
 from gateway.identity.router import router as dev_router
-from gateway.limit.ratelimit import TokenBucketLimiter
+from gateway.limit.ratelimit import make_limiter
 from gateway.proxy.router import close_http_session, make_http_session
 from gateway.proxy.router import router as proxy_router
 from gateway.web.router import router as web_router
@@ -67,8 +67,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.key_verifier = KeyVerifier(app.state.engine, ttl=settings.api_key_cache_seconds)
         app.state.upstreams = settings.upstreams()
         app.state.http = make_http_session(settings)
-        app.state.limiter = TokenBucketLimiter(
-            settings.rate_limit_per_second, settings.rate_limit_burst
+        app.state.limiter, app.state.limit_pool = await make_limiter(
+            settings.rate_limit_store,
+            settings.dsn,
+            settings.rate_limit_per_second,
+            settings.rate_limit_burst,
+            pool_size=settings.db_pool_size,
         )
         app.state.bearer = BearerAuthenticator(
             trusted_issuers(settings, app),
@@ -90,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def shutdown(app: FastAPI) -> None:
         await close_http_session(app.state.http)
+        if app.state.limit_pool is not None:
+            await app.state.limit_pool.close()
 
     routers = [proxy_router, bank_router, audit_router, me_router, apidoc_router, web_router]
     if settings.dev_issuer:

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from sqlalchemy import text
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
 from shared_kit.auth import PrincipalVerifier
 from shared_kit.db import make_engine, make_read_pool, make_sessionmaker
@@ -21,12 +21,13 @@ from shared_kit.errors import (
 )
 from shared_kit.input_guard import InputGuardMiddleware
 from shared_kit.logging import configure_logging
-from shared_kit.metrics import Metrics
+from shared_kit.metrics import DATABASE_UP, exposition
 from shared_kit.middleware import RequestContextMiddleware
 from shared_kit.openapi import describe_problems
 from shared_kit.routing import MethodGuardMiddleware
 from shared_kit.settings import ServiceSettings
 from shared_kit.strict_input import strict_input
+from shared_kit.telemetry import configure_tracing, instrument_app, shutdown_tracing
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 
@@ -56,7 +57,7 @@ def create_service_app(
     leaves request bodies unscanned for NUL characters (the gateway: services check).
     """
     configure_logging(name, settings.log_level, settings.log_json)
-    metrics = Metrics(name)
+    configure_tracing(name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -91,6 +92,7 @@ def create_service_app(
             if uses_database:
                 await app.state.read_pool.close()
                 await app.state.engine.dispose()
+            shutdown_tracing()
 
     app = FastAPI(
         title=name,
@@ -103,16 +105,31 @@ def create_service_app(
         dependencies=[Depends(strict_input)],
     )
     app.state.settings = settings
-    app.state.metrics = metrics
     install_error_handlers(app)
     app.add_middleware(MethodGuardMiddleware)
     app.add_middleware(InputGuardMiddleware, check_bodies=guard_bodies)
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router(uses_database))
     for router in routers:
         app.include_router(router)
     describe_problems(app)
+    instrument_app(app)
     return app
+
+
+async def database_failure(app: FastAPI) -> str | None:
+    """None when the database answers within a second on both pools, else why not."""
+    state = app.state
+    try:
+        async with asyncio.timeout(1.0):
+            async with state.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            # The fast read path has its own pool: it must be able to reconnect too.
+            async with state.read_pool.acquire() as raw:
+                await raw.fetchval("SELECT 1")
+    except Exception as exc:
+        return type(exc).__name__
+    return None
 
 
 def health_router(uses_database: bool) -> APIRouter:
@@ -128,20 +145,13 @@ def health_router(uses_database: bool) -> APIRouter:
         """Readiness: the database answers within a second, on both connection pools."""
         if not uses_database:
             return {"status": "ok"}
-        state = request.app.state
-        try:
-            async with asyncio.timeout(1.0):
-                async with state.engine.connect() as conn:
-                    await conn.execute(text("SELECT 1"))
-                # The fast read path has its own pool: it must be able to reconnect too.
-                async with state.read_pool.acquire() as raw:
-                    await raw.fetchval("SELECT 1")
-        except Exception as exc:
+        failure = await database_failure(request.app)
+        if failure is not None:
             return problem_response(
                 503,
                 "database_unavailable",
                 "Database unavailable",
-                detail=f"the database does not answer ({type(exc).__name__})",
+                detail=f"the database does not answer ({failure})",
                 instance="/readyz",
                 headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
             )
@@ -149,9 +159,10 @@ def health_router(uses_database: bool) -> APIRouter:
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:
-        """Prometheus text exposition."""
-        return PlainTextResponse(
-            request.app.state.metrics.render(), media_type="text/plain; version=0.0.4"
-        )
+        """Prometheus exposition (OpenMetrics with exemplars when asked for)."""
+        if uses_database:
+            DATABASE_UP.set(0 if await database_failure(request.app) else 1)
+        body, content_type = exposition(request.headers.get("accept"))
+        return Response(body, media_type=content_type)
 
     return router

@@ -2,8 +2,9 @@
 
 Retries apply to idempotent methods only (GET, HEAD, OPTIONS, PUT, DELETE), on
 connection errors and on 502/503/504, with a short exponential back-off, and
-never past the request's own timeout budget. The request id, a child W3C
-``traceparent`` and the caller's principal token follow every call.
+never past the request's own timeout budget. The request id and the caller's
+principal token follow every call; each attempt is a client span whose W3C
+``traceparent`` the OpenTelemetry transport adds (shared_kit.telemetry).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import asyncio
 import time
 
 import httpx
+from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport
 
 from shared_kit.auth import PRINCIPAL_HEADER
-from shared_kit.context import TraceContext, principal_token_var, request_id_var, trace_var
+from shared_kit.context import principal_token_var, request_id_var
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -65,8 +67,6 @@ async def _propagate(request: httpx.Request) -> None:
     rid = request_id_var.get()
     if rid and "x-request-id" not in request.headers:
         request.headers["x-request-id"] = rid
-    trace = trace_var.get() or TraceContext.new()
-    request.headers.setdefault("traceparent", trace.child().traceparent)
     token = principal_token_var.get()
     if token and PRINCIPAL_HEADER not in request.headers:
         request.headers[PRINCIPAL_HEADER] = token
@@ -91,7 +91,9 @@ def build_http_client(
     )
     return httpx.AsyncClient(
         base_url=base_url,
-        transport=RetryingTransport(inner, retries=retries, budget=timeout),
+        transport=RetryingTransport(
+            AsyncOpenTelemetryTransport(inner), retries=retries, budget=timeout
+        ),
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
         headers=headers,
         event_hooks={"request": [_propagate]},

@@ -9,7 +9,8 @@ from typing import Any
 
 import orjson
 
-from shared_kit.context import request_id_var, trace_var
+from shared_kit.context import request_id_var
+from shared_kit.telemetry import current_ids
 
 _RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
@@ -30,10 +31,9 @@ class JsonFormatter(logging.Formatter):
         rid = request_id_var.get()
         if rid:
             entry["request_id"] = rid
-        trace = trace_var.get()
-        if trace:
-            entry["trace_id"] = trace.trace_id
-            entry["span_id"] = trace.span_id
+        ids = current_ids()
+        if ids:
+            entry["trace_id"], entry["span_id"] = ids[0], ids[1]
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):
                 entry[key] = value

@@ -1,54 +1,63 @@
-"""A small Prometheus text-format registry: request counts and latency per route."""
+"""Prometheus metrics through ``prometheus-client``: the plumbing every component shares.
+
+The default registry carries the client's process, platform (Python) and GC
+collectors. Each component runs as one uvicorn worker per process (``make run``,
+the container's ``serve``, Kubernetes scales by replicas), so the in-process
+registry is exact and multiprocess mode (``PROMETHEUS_MULTIPROC_DIR``) is not used;
+a component started with several workers would need it.
+
+Business metrics live beside the code that counts them (the gateway's bank
+signatures, enterprise's loan batches, the imports, reporting's builds); their
+names start with ``gxst_``. ``deploy/prometheus`` and ``deploy/grafana`` name only
+metrics found here or there, which a test checks against live ``/metrics`` pages.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.exposition import choose_encoder
 
-_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+from shared_kit.telemetry import current_ids
+
+# Seconds: the platform's latency goals sit between 50 ms and 2 s.
+_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+HTTP_SERVER_DURATION = Histogram(
+    "http_server_request_duration_seconds",
+    "Duration of HTTP requests served, by method, route template and status.",
+    ["method", "route", "status"],
+    buckets=_BUCKETS,
+)
+DATABASE_UP = Gauge(
+    "gxst_database_up",
+    "1 when the component's database answered its check at the last scrape, else 0.",
+)
+IMPORT_ROWS = Counter(
+    "gxst_import_rows",
+    "Rows of uploaded tables, by import kind and outcome (accepted, refused).",
+    ["kind", "outcome"],
+)
 
 
-class Metrics:
-    def __init__(self, service: str) -> None:
-        self.service = service
-        self.requests: defaultdict[tuple[str, str, int], int] = defaultdict(int)
-        self.latency: defaultdict[tuple[str, str], list[float]] = defaultdict(
-            lambda: [0.0] * (len(_BUCKETS) + 2)
-        )
+def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    """One served request; a sampled trace becomes the bucket's exemplar."""
+    child = HTTP_SERVER_DURATION.labels(method, route, str(status))
+    ids = current_ids()
+    if ids and int(ids[2], 16) & 1:  # the W3C "sampled" flag
+        child.observe(seconds, exemplar={"trace_id": ids[0]})
+    else:
+        child.observe(seconds)
 
-    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests[(method, route, status)] += 1
-        hist = self.latency[(method, route)]
-        for i, bound in enumerate(_BUCKETS):
-            if seconds <= bound:
-                hist[i] += 1
-        hist[len(_BUCKETS)] += 1  # +Inf / count
-        hist[len(_BUCKETS) + 1] += seconds  # sum
 
-    def render(self) -> str:
-        lines = [
-            "# HELP http_requests_total Requests served, by route template and status.",
-            "# TYPE http_requests_total counter",
-        ]
-        svc = self.service
-        for (method, route, status), n in sorted(self.requests.items()):
-            lines.append(
-                f'http_requests_total{{service="{svc}",method="{method}",route="{route}",'
-                f'status="{status}"}} {n}'
-            )
-        lines += [
-            "# HELP http_request_duration_seconds Request latency.",
-            "# TYPE http_request_duration_seconds histogram",
-        ]
-        for (method, route), hist in sorted(self.latency.items()):
-            labels = f'service="{svc}",method="{method}",route="{route}"'
-            for i, bound in enumerate(_BUCKETS):
-                lines.append(
-                    f'http_request_duration_seconds_bucket{{{labels},le="{bound}"}} {int(hist[i])}'
-                )
-            count = int(hist[len(_BUCKETS)])
-            lines.append(f'http_request_duration_seconds_bucket{{{labels},le="+Inf"}} {count}')
-            lines.append(f"http_request_duration_seconds_count{{{labels}}} {count}")
-            lines.append(
-                f"http_request_duration_seconds_sum{{{labels}}} {hist[len(_BUCKETS) + 1]:.6f}"
-            )
-        return "\n".join(lines) + "\n"
+def count_import(kind: str, *, accepted: int, refused: int) -> None:
+    """Rows an import kept and refused (an atomic import refusing any row keeps none)."""
+    if accepted:
+        IMPORT_ROWS.labels(kind, "accepted").inc(accepted)
+    if refused:
+        IMPORT_ROWS.labels(kind, "refused").inc(refused)
+
+
+def exposition(accept: str | None) -> tuple[bytes, str]:
+    """The registry as text, in OpenMetrics (with exemplars) when the scraper asks for it."""
+    encoder, content_type = choose_encoder(accept or "")
+    return encoder(REGISTRY), content_type

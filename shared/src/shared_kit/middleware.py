@@ -1,4 +1,8 @@
-"""Pure-ASGI request middleware: request id, W3C trace context, access log, metrics."""
+"""Pure-ASGI request middleware: request id, access log, request metrics.
+
+The server span and the W3C trace context are OpenTelemetry's (shared_kit.telemetry),
+whose middleware runs outside this one; the answer names its trace in ``traceparent``.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +12,60 @@ import time
 import uuid
 from typing import Any
 
+from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared_kit.context import TraceContext, request_id_var, trace_var
-from shared_kit.metrics import Metrics
+from shared_kit.context import request_id_var
+from shared_kit.metrics import observe_request
+from shared_kit.telemetry import current_ids
 
 log = logging.getLogger("access")
 _RID_OK = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _QUIET = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
+def route_template(scope: Scope) -> str:
+    """The matched route's full path template (``/v1/reports/{report_id}``), or "unmatched".
+
+    ``scope["route"]`` is the route as its own router declared it, without the
+    prefixes of the routers that include it; the app's route contexts have the
+    full template (built once per app, keyed by the route object).
+    """
+    route = scope.get("route")
+    if route is None:
+        return "unmatched"
+    app = scope.get("app")
+    state = getattr(app, "state", None)
+    table: dict[int, str] | None = getattr(state, "route_templates", None)
+    if table is None:
+        table = {
+            id(ctx.original_route): ctx.path
+            for ctx in iter_route_contexts(getattr(app, "routes", []))
+            if ctx.path is not None
+        }
+        if state is not None:
+            state.route_templates = table
+    return table.get(id(route)) or getattr(route, "path", None) or "unmatched"
+
+
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k: v for k, v in scope["headers"] if k in (b"x-request-id", b"traceparent")}
-        rid_raw = headers.get(b"x-request-id", b"").decode("latin-1")
-        rid = rid_raw if _RID_OK.match(rid_raw) else uuid.uuid4().hex
-        parent = TraceContext.parse(headers.get(b"traceparent", b"").decode("latin-1"))
-        trace = parent.child() if parent else TraceContext.new()
+        rid = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
+        if not _RID_OK.match(rid):
+            rid = uuid.uuid4().hex
+        ids = current_ids()
+        extra = [(b"x-request-id", rid.encode())]
+        if ids:
+            extra.append((b"traceparent", f"00-{ids[0]}-{ids[1]}-{ids[2]}".encode()))
         # Also in the scope: the 500 handler runs outside this middleware, after the reset.
         scope.setdefault("state", {})["request_id"] = rid
         rid_token = request_id_var.set(rid)
-        trace_token = trace_var.set(trace)
         started = time.perf_counter()
         status: dict[str, Any] = {"code": 500}
 
@@ -43,11 +73,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = [
-                    *message["headers"],
-                    (b"x-request-id", rid.encode()),
-                    (b"traceparent", trace.traceparent.encode()),
-                ]
+                message["headers"] = [*message["headers"], *extra]
             await send(message)
 
         try:
@@ -55,10 +81,8 @@ class RequestContextMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             path = scope.get("path", "")
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            if self.metrics is not None:
-                self.metrics.observe(scope.get("method", ""), template, status["code"], elapsed)
+            template = route_template(scope)
+            observe_request(scope.get("method", ""), template, status["code"], elapsed)
             if path not in _QUIET:
                 log.info(
                     "request",
@@ -70,4 +94,3 @@ class RequestContextMiddleware:
                     },
                 )
             request_id_var.reset(rid_token)
-            trace_var.reset(trace_token)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
 from gateway.bank.exceptions import BankAuthError
+from gateway.bank.metrics import SIGNATURE_FAILURES
 from gateway.bank.service import BankAuthenticator, BankClientStore, NonceLedger, SignedRequest
 from gateway.config import Settings
 from gateway.proxy.router import METHODS, forward, read_body
@@ -73,6 +74,7 @@ async def bank_proxy(request: Request, path: str) -> Response:
     except BankAuthError as exc:
         # Operators answer "why are we refused?" from this line and the request id.
         log.warning("bank request refused", extra={"code": exc.code, "detail": exc.detail})
+        SIGNATURE_FAILURES.labels(exc.code).inc()
         return problem_response(
             401, exc.code, exc.title, detail=exc.detail, instance=request.url.path
         )

@@ -16,12 +16,13 @@ from urllib.parse import quote
 
 import aiohttp
 from fastapi import APIRouter, Request
+from opentelemetry.instrumentation.aiohttp_client import create_trace_config
 from starlette.responses import Response, StreamingResponse
 
 from gateway.audit.service import WRITE_METHODS, record_write
 from gateway.config import Settings
 from gateway.identity.service import identify
-from gateway.limit.ratelimit import TokenBucketLimiter, retry_after
+from gateway.limit.ratelimit import Limiter, retry_after
 from shared_kit.auth import (
     PRINCIPAL_HEADER,
     REPORTING_PRINCIPAL,
@@ -29,7 +30,7 @@ from shared_kit.auth import (
     Principal,
     PrincipalSigner,
 )
-from shared_kit.context import request_id_var, trace_var
+from shared_kit.context import request_id_var
 from shared_kit.errors import problem_response
 
 router = APIRouter(tags=["proxy"])
@@ -137,8 +138,8 @@ async def forward(
         return problem_response(
             404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
         )
-    limiter: TokenBucketLimiter = state.limiter
-    wait = limiter.take(principal.subject)
+    limiter: Limiter = state.limiter
+    wait = await limiter.take(principal.subject)
     if wait:
         return problem_response(
             429,
@@ -177,9 +178,6 @@ async def _send(
     rid = request_id_var.get()
     if rid:
         headers["x-request-id"] = rid
-    trace = trace_var.get()
-    if trace:
-        headers["traceparent"] = trace.child().traceparent
     client = request.client
     if client:
         headers["x-forwarded-for"] = client.host
@@ -242,6 +240,8 @@ def make_http_session(settings: Settings) -> aiohttp.ClientSession:
         timeout=timeout,
         auto_decompress=False,
         skip_auto_headers=["User-Agent"],
+        # A client span per upstream call; it sends the W3C traceparent on.
+        trace_configs=[create_trace_config()],
     )
 
 

@@ -1,17 +1,25 @@
 """``make run``: PostgreSQL, bootstrap, migrations, then every service and the gateway.
 
-Ctrl-C (or SIGTERM) stops the services, the gateway and the embedded
-PostgreSQL, in that order, leaving no process behind.
+The components run supervised (devstack.supervise): a dead one is restarted with
+back-off, database outages are logged, and Ctrl-C (or SIGTERM) stops the services,
+the gateway and the embedded PostgreSQL, in that order, leaving no process behind.
+
+The development token issuer (``POST /dev/token``: any role without a credential)
+is on only while every address bound is loopback: with ``GXST_HOST`` set to any
+other address it is off, and ``GATEWAY_DEV_ISSUER=true`` there refuses to start.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from types import FrameType
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -30,6 +38,35 @@ from devstack.layout import (
 )
 from devstack.pg import _die_with_parent
 from devstack.stack import database
+from devstack.supervise import GiveUp, Supervisor, log
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def dev_issuer_on(host: str, requested: str | None) -> bool:
+    """Whether make run turns the development token issuer on; SystemExit if unsafe.
+
+    It mints any role for anyone who can reach the gateway, so it stays off when
+    the gateway is reachable from other machines, and asking for it there is an error.
+    """
+    wanted = None if requested is None else requested.strip().lower() in ("1", "true", "yes")
+    if is_loopback(host):
+        return wanted is not False
+    if wanted:
+        raise SystemExit(
+            f"refusing to start: GATEWAY_DEV_ISSUER=true with GXST_HOST={host}, which other "
+            "machines can reach, would let anyone mint an admin token (POST /dev/token). "
+            "Unset GATEWAY_DEV_ISSUER and sign in with an API key (make key ROLE=admin), "
+            "or bind to 127.0.0.1."
+        )
+    return False
 
 
 def component_env(
@@ -41,7 +78,9 @@ def component_env(
     env["PRINCIPAL_PUBLIC_KEY"] = secrets.principal_public_key
     if comp is GATEWAY:
         env["GATEWAY_PRINCIPAL_PRIVATE_KEY"] = secrets.principal_private_key
-        env.setdefault("GATEWAY_DEV_ISSUER", "true")  # local sign-in: POST /dev/token
+        # Local sign-in (POST /dev/token) only while the gateway is bound to loopback.
+        on = dev_issuer_on(HOST, os.environ.get("GATEWAY_DEV_ISSUER"))
+        env["GATEWAY_DEV_ISSUER"] = "true" if on else "false"
         for svc in SERVICES:
             env[f"GATEWAY_UPSTREAM_{svc.name.upper()}"] = urls[svc.name]
     if comp.name == "talent":
@@ -104,6 +143,7 @@ def wait_ready(urls: dict[str, str], timeout: float = 60.0) -> None:
 
 def main() -> int:
     stopping = False
+    dev_issuer = dev_issuer_on(HOST, os.environ.get("GATEWAY_DEV_ISSUER"))  # refuse early
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         nonlocal stopping
@@ -111,41 +151,47 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    procs: dict[str, subprocess.Popen[bytes]] = {}
+    status = 0
     with database() as db:
+        db_host, db_port = database_address(db.admin_dsn)
+        sup = Supervisor(db_host, db_port, embedded=db.embedded)
+        owned = db.embedded.pgdata if db.embedded and db.embedded.process else None
         try:
             urls = {comp.name: url_of(comp) for comp in ALL}
             for comp in ALL:
                 env = component_env(comp, db.dsns, db.secrets, urls)
-                procs[comp.name] = spawn(comp, env, HOST, port_of(comp))
+                sup.start(comp.name, partial(spawn, comp, env, HOST, port_of(comp)))
             wait_ready(urls)
             print(f"\nGuangxi S&T platform is up ({db.where()}):")
             for comp in ALL:
                 print(f"  {comp.name:<11} {url_of(comp)}")
             gw = url_of(GATEWAY)
             print(f"\nPublic entry: {gw}  (dashboard: {gw}/  docs: {gw}/docs)")
+            if not dev_issuer:
+                print(
+                    f"Development sign-in (POST /dev/token) is off: {HOST} is not loopback. "
+                    "Sign in with an API key: make key ROLE=admin"
+                )
             again = same_environment()
             print(f"Create a key: {again}make key ROLE=admin    Stop: Ctrl-C", flush=True)
             print(f"Demo data:    {again}make demo\n", flush=True)
             while not stopping:
-                for name, proc in procs.items():
-                    if proc.poll() is not None:
-                        print(f"{name} exited with {proc.returncode}; stopping", flush=True)
-                        stopping = True
+                sup.step()
                 time.sleep(0.3)
+        except GiveUp as exc:
+            log(str(exc))
+            status = 1
         finally:
             print("stopping…", flush=True)
-            for proc in procs.values():
-                if proc.poll() is None:
-                    proc.terminate()
-            for proc in procs.values():
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            sup.stop(owned)
     print("stopped.", flush=True)
-    return 0
+    return status
+
+
+def database_address(dsn: str) -> tuple[str, int]:
+    """Host and port of a PostgreSQL URL (what the supervisor probes)."""
+    parsed = urlsplit(dsn)
+    return parsed.hostname or "127.0.0.1", parsed.port or 5432
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.metrics import count_import
 
 KINDS = ("training-sessions", "vouchers", "rd-subsidy-applications")
 
@@ -177,11 +178,14 @@ async def run_import(
     if errors:
         errors.sort(key=lambda e: e.row or 0)
         failing = len({e.row for e in errors})
+        if not dry_run:
+            count_import(f"enterprise.{kind}", accepted=0, refused=failing)
         raise ImportInvalid(
             f"{failing} of {len(rows)} rows are invalid; nothing was stored", errors=errors
         )
     if not dry_run:
         await session.execute(insert(model), values)
+        count_import(f"enterprise.{kind}", accepted=len(values), refused=0)
     return ImportSummary(
         kind=kind,
         dry_run=dry_run,

@@ -31,6 +31,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError
+from shared_kit.metrics import count_import
 
 BATCH = 10_000
 COLUMNS = (
@@ -197,6 +198,7 @@ async def import_registry(
         errors=errors,
     )
     if errors and not dry_run:
+        count_import("enterprise.enterprises", accepted=0, refused=failed)
         raise ImportInvalid(
             f"{failed} of {state.rows} rows are invalid; nothing was stored",
             errors=errors,
@@ -205,6 +207,7 @@ async def import_registry(
     if not dry_run:
         await session.execute(text(HISTORY_SQL.format(t=table)))
         await session.execute(text(UPSERT_SQL.format(t=table)))
+        count_import("enterprise.enterprises", accepted=state.rows, refused=0)
     await session.execute(text(f"DROP TABLE pg_temp.{table}"))
     return summary
 

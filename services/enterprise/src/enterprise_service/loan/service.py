@@ -16,6 +16,7 @@ from enterprise_service.db import SCHEMA
 from enterprise_service.enterprise import service as enterprise_service
 from enterprise_service.enterprise.models import Enterprise
 from enterprise_service.kcd.models import KcdListing
+from enterprise_service.loan import metrics as loan_metrics
 from enterprise_service.loan import parsing
 from enterprise_service.loan.exceptions import (
     IdempotencyInFlight,
@@ -309,6 +310,7 @@ async def submit_batch(
                 raise IdempotencyKeyReused(
                     "this Idempotency-Key was used with a different body; use a new key"
                 )
+            loan_metrics.BATCHES.labels(bank, "replayed").inc()
             return seen.response_status, seen.response_body.encode(), True
     ref, fmt, rows = parsing.read_rows(body, media_type, batch_ref=batch_ref, max_rows=max_rows)
     batch = parsing.validate_rows(
@@ -324,6 +326,7 @@ async def submit_batch(
         )
     if batch.errors:
         failing = len({e.row for e in batch.errors})
+        loan_metrics.count_refused(bank, received)
         raise parsing.BatchInvalid(
             f"{failing} of {received} loans are invalid; nothing was stored",
             errors=batch.errors,
@@ -331,7 +334,11 @@ async def submit_batch(
     answer = await _store(session, bank=bank, batch=batch, dry_run=dry_run)
     payload = orjson.dumps(answer.model_dump(mode="json"))
     if dry_run:
+        loan_metrics.BATCHES.labels(bank, "dry_run").inc()
         return 200, payload, False
+    loan_metrics.count_stored(
+        bank, created=answer.created, updated=answer.updated, unchanged=answer.unchanged
+    )
     session.add(
         IdempotencyRecord(
             bank_code=bank,

@@ -40,6 +40,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import city_code_of
 from shared_kit.errors import FieldError
+from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
 from shared_kit.tabular import normalise_header
 
@@ -276,6 +277,7 @@ async def run_import(
         failed=len({e.row for e in errors}),
     )
     if errors and not dry_run:
+        count_import(f"projects.{kind}", accepted=0, refused=summary.failed)
         raise ImportRowsInvalid(
             f"{summary.failed} of {summary.rows} rows are invalid; nothing was imported",
             errors=errors,
@@ -291,6 +293,7 @@ async def run_import(
     results = await _upsert(session, spec, writes, given) if writes else []
     if kind == "challenge-demands":
         await _record_submissions(session, principal, results, created)
+    count_import(f"projects.{kind}", accepted=summary.rows, refused=0)
     return ImportReport(kind=kind, dry_run=False, applied=True, summary=summary, errors=[])
 
 

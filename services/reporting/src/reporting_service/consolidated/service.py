@@ -8,6 +8,7 @@ service. Comparisons use exact values first, then round (reading rule 4).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 
 from reporting_service.catalogue.indicators import CATALOGUE, Indicator
 from reporting_service.clients.workstream import WorkstreamCallFailed, WorkstreamClient
+from reporting_service.consolidated import metrics as report_metrics
 from reporting_service.consolidated.exceptions import UpstreamUnavailable
 from reporting_service.consolidated.schemas import (
     ConsolidatedReport,
@@ -152,9 +154,14 @@ async def consolidated_report(
     *,
     allow_partial: bool = False,
 ) -> ConsolidatedReport:
-    current, previous, failures = await fetch_all(
-        clients, period, city, deadline, allow_partial=allow_partial
-    )
+    started = time.perf_counter()
+    try:
+        current, previous, failures = await fetch_all(
+            clients, period, city, deadline, allow_partial=allow_partial
+        )
+    except Exception:
+        report_metrics.observe("failed", time.perf_counter() - started)
+        raise
     cur_figs = {f.code: f for r in current.values() for f in r.indicators}
     prev_figs = {f.code: f for r in previous.values() for f in r.indicators}
     rows = []
@@ -181,6 +188,7 @@ async def consolidated_report(
             }
         rows.append(row)
     prev = period.previous()
+    report_metrics.observe("partial" if failures else "complete", time.perf_counter() - started)
     return ConsolidatedReport(
         partial=bool(failures),
         missing=missing,

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import AppError, FieldError, ValidationFailed
+from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
 from transfer_service.contract.file_rows import Rows, read_rows
 from transfer_service.contract.schemas import ImportSummary, TechContractCreate, rule_errors
@@ -185,6 +186,7 @@ async def import_contracts(
     try:
         summary = await _stage_and_classify(session, pg, rows, state, own, dry_run)
         if state.errors and not dry_run:
+            count_import("transfer.tech-contracts", accepted=0, refused=summary.failed)
             raise ImportRowsInvalid(
                 f"{summary.failed} of {summary.rows} row(s) failed",
                 errors=summary.errors,
@@ -193,6 +195,7 @@ async def import_contracts(
         await _refuse_locked_rows(session)
         if not dry_run:
             await _upsert(session)
+            count_import("transfer.tech-contracts", accepted=summary.rows, refused=0)
     except AppError:
         # Our own refusals leave the transaction usable: tidy up. A database error
         # aborts it instead, and the rollback removes the staging table anyway.
