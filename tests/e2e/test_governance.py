@@ -254,7 +254,7 @@ def _governance(page: Any) -> None:
     page.get_by_test_id("nav-governance").click()
     page.get_by_test_id("period-year").select_option("2023")
     page.get_by_test_id("period-kind").select_option("H1")
-    page.locator("[data-testid=governance][data-state=ready]").wait_for()
+    page.locator('[data-testid=governance][data-state=ready][data-period="2023-H1"]').wait_for()
 
 
 def test_dashboard_submit_return_and_the_grid(gov_stack: Stack) -> None:

@@ -65,7 +65,8 @@ class Cluster:
 
     def stack(self) -> Stack:
         """A :class:`Stack` view (gateway = the load balancer) for the e2e helpers."""
-        return Stack(dict(self.fronts), self.dsns, {})
+        # The e2e helpers run the gateway CLI with a gateway's own environment.
+        return Stack(dict(self.fronts), self.dsns, {"gateway": self.of("gateway")[0].env})
 
     def of(self, component: str) -> list[Replica]:
         return [r for r in self.replicas.values() if r.component.name == component]

@@ -176,6 +176,14 @@ CONTRACTS = Endpoint(
         *("2023-03-01", "南宁市"),
     ],
 )
+async def _partner_bank(svc: Any) -> dict[str, str]:
+    """The bank interface serves partners in force only: BANKA signs an agreement first."""
+    body = {"code": "BANKA", "name": "BANKA 银行", "agreement_signed_on": "2021-05-01"}
+    r = await svc.as_("admin").post("/v1/partner-banks", json=body)
+    assert r.status_code == 201, r.text
+    return {}
+
+
 LOANS = Endpoint(
     "enterprise:bank-loan-batches",
     "enterprise",
@@ -189,6 +197,7 @@ LOANS = Endpoint(
         *("2024-03-01", "3.45", "credit", "disbursed"),
     ],
     body="bank",
+    setup=_partner_bank,
 )
 
 

@@ -75,6 +75,9 @@ async def test_every_route_with_every_role(service_client_factory: Any, service:
             refused = r.status_code == 403 and r.json().get("code") == "forbidden"
             if (role.value in allowed) == refused:
                 mismatches.append((method, path, role.value, r.status_code))
-            assert r.status_code < 500, (method, path, role.value, r.text)
+            # No workstream service runs here: reporting's routes that need one without
+            # further input (the latest half-year with data) rightly answer 503 naming it.
+            unreachable = r.status_code == 503 and r.json().get("code") == "upstream_unavailable"
+            assert r.status_code < 500 or unreachable, (method, path, role.value, r.text)
     assert walked > 0
     assert mismatches == []

@@ -55,6 +55,7 @@ from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
 from devstack.pytest_plugin import TestDatabase, Tokens
 from examples.bank_client import Credentials, sign_request
+from shared_kit.auth import REPORTING_PRINCIPAL, SERVICE_PRINCIPAL_HEADER
 from tests.e2e.conftest import Stack, start_stack
 from tests.e2e.gw import api_key, ensure_partner, gateway_cli
 
@@ -145,11 +146,16 @@ def fuzz(
             env.setenv("GATEWAY_RATE_LIMIT_PER_SECOND", "0")
             stack = running.enter_context(start_stack(pg, "gxst_fuzz"))
 
+        # Reporting's own identity, which the gateway adds to every request it forwards
+        # there (period locks are reporting's decision, not its caller's).
+        def as_reporting() -> dict[str, str]:
+            return {SERVICE_PRINCIPAL_HEADER: tokens.signer.sign(REPORTING_PRINCIPAL)}
+
         def admin() -> dict[str, str]:
-            return {"X-Principal": tokens.token("admin")}
+            return {"X-Principal": tokens.token("admin"), **as_reporting()}
 
         def bureau() -> dict[str, str]:
-            return {"X-Principal": tokens.token("city_bureau", city=CITY)}
+            return {"X-Principal": tokens.token("city_bureau", city=CITY), **as_reporting()}
 
         def bank() -> dict[str, str]:
             return {"X-Principal": tokens.token("bank", bank=BANK)}

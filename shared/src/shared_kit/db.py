@@ -93,6 +93,12 @@ def is_database_unavailable(exc: BaseException) -> bool:
             return True
         if isinstance(current, asyncpg.InterfaceError) and "connection is closed" in str(current):
             return True
+        # A connection whose server went away in the middle of a statement is left in that
+        # statement's state; the next use fails this way until the pool drops it.
+        if isinstance(current, asyncpg.exceptions._base.InternalClientError) and (
+            "another operation" in str(current)
+        ):
+            return True
         for nested in (getattr(current, "orig", None), current.__cause__, current.__context__):
             if isinstance(nested, BaseException):
                 pending.append(nested)
@@ -180,7 +186,12 @@ async def get_read_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
     """Dependency: a pooled asyncpg connection for one read-only statement (autocommit)."""
     pool: asyncpg.Pool = request.app.state.read_pool
     async with pool.acquire() as conn:
-        yield conn
+        try:
+            yield conn
+        except BaseException as exc:
+            if is_database_unavailable(exc):
+                conn.terminate()  # never hand a half-dead connection to the next request
+            raise
 
 
 ReadConnDep = Annotated[asyncpg.Connection, Depends(get_read_conn, scope="function")]

@@ -134,7 +134,16 @@ export function governanceView(ctx) {
     );
   }
 
-  async function load() {
+  // Loads run one after another: a filter changed twice in a row (year, then half) must
+  // not let the first answer land over the second.
+  let queue = Promise.resolve();
+  function load() {
+    root.dataset.state = 'loading';
+    queue = queue.then(loadNow, loadNow);
+    return queue;
+  }
+
+  async function loadNow() {
     const f = ctx.filters();
     const period = periodName(f.period);
     root.dataset.state = 'loading';
@@ -155,6 +164,7 @@ export function governanceView(ctx) {
         }
       }),
     );
+    root.dataset.period = period || '';
     root.dataset.state = 'ready';
   }
 
