@@ -176,6 +176,8 @@ CONTRACTS = Endpoint(
         *("2023-03-01", "南宁市"),
     ],
 )
+
+
 async def _partner_bank(svc: Any) -> dict[str, str]:
     """The bank interface serves partners in force only: BANKA signs an agreement first."""
     body = {"code": "BANKA", "name": "BANKA 银行", "agreement_signed_on": "2021-05-01"}
