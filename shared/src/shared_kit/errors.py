@@ -16,7 +16,7 @@ import asyncpg
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
@@ -24,6 +24,7 @@ from starlette.responses import Response
 
 from shared_kit.context import request_id_var
 from shared_kit.db import is_database_unavailable
+from shared_kit.i18n import CONTENT_LANGUAGE, Language, Text, language_var, localize, negotiate
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://errors.gxst.example/"
@@ -35,6 +36,20 @@ class FieldError(BaseModel):
     code: str
     message: str
     row: int | None = Field(default=None, description="1-based data row, for file and batch input")
+    # The English twin of a bilingual message (pydantic keeps a str field as a plain str).
+    _message_en: str | None = PrivateAttr(default=None)
+
+    def __init__(self, **data: Any) -> None:
+        message = data.get("message")
+        super().__init__(**data)
+        if isinstance(message, Text):
+            self._message_en = message.en
+
+    def localized(self, language: Language) -> dict[str, Any]:
+        body = self.model_dump(exclude_none=True)
+        if language == "en" and self._message_en is not None:
+            body["message"] = self._message_en
+        return body
 
 
 class Problem(BaseModel):
@@ -175,23 +190,33 @@ def problem_response(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
     request_id: str | None = None,
+    language: Language | None = None,
 ) -> Response:
+    """The problem+json answer, worded in ``language`` (the request's when not given)."""
+    lang = language or language_var.get()
     # Extension members first: they may add to a problem, never redefine its own members.
     body: dict[str, Any] = dict(extra or {})
     body.update(
         type=PROBLEM_TYPE_BASE + code.replace("_", "-"),
-        title=title,
+        title=localize(title, lang),
         status=status,
-        detail=detail,
+        detail=localize(detail, lang),
         instance=instance,
         code=code,
         request_id=request_id or request_id_var.get(),
     )
     if errors is not None:
-        body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
+        body["errors"] = [e.localized(lang) for e in errors]
+    out_headers = {"Content-Language": CONTENT_LANGUAGE[lang], "Vary": "Accept-Language"}
+    out_headers.update(headers or {})
     return Response(
-        orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+        orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=out_headers
     )
+
+
+def request_language(request: Request) -> Language:
+    """The language a request asked for (handlers may run outside the request middleware)."""
+    return negotiate(request.headers.get("accept-language"))
 
 
 _HTTP_CODES = {
@@ -254,6 +279,7 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.title,
             detail=exc.detail,
             instance=request.url.path,
+            language=request_language(request),
             errors=exc.errors,
             extra=exc.extra,
             headers=exc.headers,
@@ -268,6 +294,7 @@ def install_error_handlers(app: FastAPI) -> None:
             "Invalid input",
             detail=f"{len(errors)} field(s) failed validation",
             instance=request.url.path,
+            language=request_language(request),
             errors=errors,
         )
 
@@ -281,6 +308,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 "Invalid input",
                 detail="the body could not be parsed",
                 instance=request.url.path,
+                language=request_language(request),
                 errors=[unreadable],
             )
         code, title = _HTTP_CODES.get(exc.status_code, (f"http_{exc.status_code}", "Error"))
@@ -291,6 +319,7 @@ def install_error_handlers(app: FastAPI) -> None:
             title,
             detail=detail,
             instance=request.url.path,
+            language=request_language(request),
             headers=dict(exc.headers or {}),
         )
 
@@ -308,6 +337,7 @@ def install_error_handlers(app: FastAPI) -> None:
             "Internal server error",
             detail="The error has been logged; quote the request id when reporting it.",
             instance=request.url.path,
+            language=request_language(request),
             request_id=rid,
             headers=headers,
         )
@@ -329,6 +359,7 @@ def install_error_handlers(app: FastAPI) -> None:
             "Database unavailable",
             detail="the database cannot be reached right now; retry shortly",
             instance=request.url.path,
+            language=request_language(request),
             headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
         )
 

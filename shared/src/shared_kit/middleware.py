@@ -16,6 +16,7 @@ from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared_kit.context import request_id_var
+from shared_kit.i18n import language_var, negotiate
 from shared_kit.metrics import observe_request
 from shared_kit.telemetry import current_ids
 
@@ -66,6 +67,10 @@ class RequestContextMiddleware:
         # Also in the scope: the 500 handler runs outside this middleware, after the reset.
         scope.setdefault("state", {})["request_id"] = rid
         rid_token = request_id_var.set(rid)
+        accept_language = next(
+            (v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), None
+        )
+        language_token = language_var.set(negotiate(accept_language))
         started = time.perf_counter()
         status: dict[str, Any] = {"code": 500}
 
@@ -94,3 +99,4 @@ class RequestContextMiddleware:
                     },
                 )
             request_id_var.reset(rid_token)
+            language_var.reset(language_token)
