@@ -40,6 +40,7 @@ from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import GUANGXI_CITIES, CityCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Conflict, FieldError, Problem
+from shared_kit.i18n import t
 
 TABLE = "period_locks"
 # A refusal lists at most this many locked rows of a file or batch (and says how many in all).
@@ -67,7 +68,10 @@ def city_name(city: str) -> str:
 
 class PeriodLocked(Conflict):
     code = "period_locked"
-    title = "该地市该期间的数据已上报或已审核，已锁定，不能修改"
+    title = t(
+        "该地市该期间的数据已上报或已审核，已锁定，不能修改",
+        "The city's data for this period is submitted or approved and locked; it cannot be changed",
+    )
 
 
 def _locked_detail(locks: Iterable[tuple[str, str]]) -> str:
@@ -149,7 +153,7 @@ class PeriodLockPut(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> "PeriodLockPut":
         if self.end < self.start:
-            raise ValueError("end is before start")
+            raise ValueError(t("结束日期早于开始日期", "end is before start"))
         return self
 
 

@@ -42,6 +42,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from shared_kit.errors import AppError, FieldError, ValidationFailed
+from shared_kit.i18n import t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
@@ -60,7 +61,7 @@ Rows = Generator[tuple[int, list[Any]], None, None]
 
 class UnreadableFile(ValidationFailed):
     code = "unreadable_file"
-    title = "上传的文件无法读取"
+    title = t("上传的文件无法读取", "The uploaded file cannot be read")
 
     @classmethod
     def because(cls, reason: str, detail: str) -> UnreadableFile:
@@ -70,7 +71,7 @@ class UnreadableFile(ValidationFailed):
 
 class NoRows(ValidationFailed):
     code = "no_rows"
-    title = "文件中没有数据行"
+    title = t("文件中没有数据行", "The file has no data rows")
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, errors=[FieldError(field="file", code=self.code, message=detail)])
@@ -78,7 +79,7 @@ class NoRows(ValidationFailed):
 
 class TooManyRows(ValidationFailed):
     code = "too_many_rows"
-    title = "一次导入的数据行过多"
+    title = t("一次导入的数据行过多", "Too many data rows in one import")
 
     def __init__(self, max_rows: int) -> None:
         detail = f"每个文件最多 {max_rows} 行数据"
@@ -86,14 +87,18 @@ class TooManyRows(ValidationFailed):
 
 
 class FileTooLarge(AppError):
-    status, code, title = 413, "payload_too_large", "文件过大"
+    status, code, title = 413, "payload_too_large", t("文件过大", "File too large")
 
     def __init__(self, max_bytes: int) -> None:
         super().__init__(f"每个文件最多 {max_bytes} 字节")
 
 
 class UnsupportedUpload(AppError):
-    status, code, title = 415, "unsupported_media_type", "请上传 CSV 或 XLSX 文件"
+    status, code, title = (
+        415,
+        "unsupported_media_type",
+        t("请上传 CSV 或 XLSX 文件", "Upload a CSV or XLSX file"),
+    )
 
 
 # --- cells and headers --------------------------------------------------------------
@@ -416,12 +421,22 @@ async def received_file(
         async with request.form(max_files=1, max_fields=10) as form:
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
-                raise UnsupportedUpload("请在名为 file 的表单字段中上传文件")
+                raise UnsupportedUpload(
+                    t(
+                        "请在名为 file 的表单字段中上传文件",
+                        "upload the file in a form field named file",
+                    )
+                )
             check_size(upload, max_bytes)
             yield upload.file, upload.filename, upload.content_type or ""
         return
     if media_type not in (CSV, XLSX):
-        raise UnsupportedUpload(f"不支持的内容类型 {media_type or '（未声明）'}")
+        raise UnsupportedUpload(
+            t(
+                f"不支持的内容类型 {media_type or '（未声明）'}",
+                f"unsupported content type {media_type or '(none)'}",
+            )
+        )
     with tempfile.SpooledTemporaryFile(max_size=_CHUNK) as spool:
         size = 0
         async for chunk in request.stream():
