@@ -47,6 +47,11 @@ class FieldError(BaseModel):
         if isinstance(message, Text):
             self._message_en = message.en
 
+    @property
+    def text(self) -> Text:
+        """The message with its English twin (to reuse it as a problem's detail)."""
+        return Text(self.message, self._message_en or self.message)
+
     def localized(self, language: Language) -> dict[str, Any]:
         body = self.model_dump(exclude_none=True)
         if language == "en" and self._message_en is not None:

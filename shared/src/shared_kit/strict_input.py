@@ -43,9 +43,15 @@ class BodyTypeInvalid(ValidationFailed):
     title = t("字段类型与接口声明不符", "Field types do not match the API")
 
 
-DATE_MESSAGE = "日期须为 ISO 8601 格式 YYYY-MM-DD"
-DATETIME_MESSAGE = "时间须为 ISO 8601 格式 YYYY-MM-DDTHH:MM:SS（可带时区）"
-TYPE_MESSAGE = "值的 JSON 类型与接口文档声明的类型不符"
+DATE_MESSAGE = t("日期须为 ISO 8601 格式 YYYY-MM-DD", "a date is ISO 8601: YYYY-MM-DD")
+DATETIME_MESSAGE = t(
+    "时间须为 ISO 8601 格式 YYYY-MM-DDTHH:MM:SS（可带时区）",
+    "a time is ISO 8601: YYYY-MM-DDTHH:MM:SS (a time zone may follow)",
+)
+TYPE_MESSAGE = t(
+    "值的 JSON 类型与接口文档声明的类型不符",
+    "the value's JSON type is not the one the API declares",
+)
 
 
 @dataclass(frozen=True)
