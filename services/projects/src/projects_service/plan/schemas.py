@@ -6,6 +6,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shared_kit.i18n import t
 from shared_kit.patch import Patch
 
 TaskStatus = Literal["planned", "in_progress", "completed", "cancelled"]
@@ -16,7 +17,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 def _not_future(value: date | None) -> date | None:
     if value is not None and value > date.today():
-        raise ValueError("the date is in the future")
+        raise ValueError(t("日期不能晚于今天", "the date is in the future"))
     return value
 
 
@@ -39,7 +40,9 @@ class ActionPlanCreate(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end_year < self.start_year:
-            raise ValueError("end_year precedes start_year")
+            raise ValueError(
+                t("结束年份（end_year）早于开始年份（start_year）", "end_year precedes start_year")
+            )
         return self
 
 
