@@ -531,5 +531,10 @@ class BankAuthenticator:
             )
         verify_with_key(message, parsed, key)
         if not await self.nonces.first_use(key_id, parsed.params["nonce"]):
-            raise ReplayedNonce("this nonce was already used with this key; use a fresh one")
+            raise ReplayedNonce(
+                t(
+                    "此 nonce 已与该密钥一起使用过，请使用新的 nonce",
+                    "this nonce was already used with this key; use a fresh one",
+                )
+            )
         return VerifiedBank(key_id, key.bank)

@@ -236,9 +236,12 @@ class BearerAuthenticator:
             held.add(claims["role"])
         role = next((r for r in FRONTEND_ROLES if r.value in held), None)
         if role is None:
+            roles = [r.value for r in FRONTEND_ROLES]
             raise NoPlatformRole(
-                "the token carries none of the platform roles "
-                + ", ".join(r.value for r in FRONTEND_ROLES)
+                t(
+                    "令牌不含平台的任何角色（" + "、".join(roles) + "）",
+                    "the token carries none of the platform roles " + ", ".join(roles),
+                )
             )
         city = None
         if role is Role.city_bureau:

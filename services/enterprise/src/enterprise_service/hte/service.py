@@ -198,7 +198,12 @@ async def create_award(
 ) -> HteRecognitionAward:
     rec = await get_recognition(session, principal=principal, recognition_id=recognition_id)
     already(AlreadyEnded, "revoked", rec.revoked_on)
-    not_before(data.awarded_on, rec.issued_on, "awarded_on", "the certificate's issue date")
+    not_before(
+        data.awarded_on,
+        rec.issued_on,
+        "awarded_on",
+        t("证书签发日期", "the certificate's issue date"),
+    )
     award = HteRecognitionAward(recognition_id=rec.id, **data.model_dump())
     session.add(award)
     await session.flush()

@@ -53,7 +53,12 @@ async def create_listing(
             )
         )
     if last is not None and last.delisted_on is not None:
-        not_before(data.listed_on, last.delisted_on, "listed_on", "the previous delisting")
+        not_before(
+            data.listed_on,
+            last.delisted_on,
+            "listed_on",
+            t("上次移出名单的日期", "the previous delisting"),
+        )
     listing = KcdListing(enterprise_uscc=data.enterprise_uscc, listed_on=data.listed_on)
     session.add(listing)
     await session.flush()

@@ -79,7 +79,12 @@ async def close_zone(
 ) -> HitechZone:
     zone = await get_zone(session, principal=principal, zone_id=zone_id)
     already(ZoneClosed, "closed", zone.closed_on)
-    not_before(data.closed_on, zone.established_on + timedelta(days=1), "closed_on", "opening")
+    not_before(
+        data.closed_on,
+        zone.established_on + timedelta(days=1),
+        "closed_on",
+        t("设立次日", "opening"),
+    )
     zone.closed_on = data.closed_on
     await session.flush()
     await session.refresh(zone)

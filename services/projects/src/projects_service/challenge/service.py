@@ -24,7 +24,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.db import compile_sql
 from shared_kit.errors import FieldError
-from shared_kit.i18n import t
+from shared_kit.i18n import Text, t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
 
@@ -171,19 +171,38 @@ def _check_stage_fields(data: TransitionRequest, required: tuple[str, ...]) -> N
 
 
 def _check_dates(demand: ChallengeDemand, data: TransitionRequest, on: date) -> None:
-    def fail(field: str, code: str, message: str) -> TransitionInvalid:
+    def fail(field: str, code: str, message: Text) -> TransitionInvalid:
         return TransitionInvalid(
             message, errors=[FieldError(field=field, code=code, message=message)]
         )
 
     if on > date.today():
-        raise fail("body.on", "date_in_future", "the event date is in the future")
+        raise fail(
+            "body.on",
+            "date_in_future",
+            t("事件日期不能晚于今天", "the event date is in the future"),
+        )
     if on < demand.submitted_on:
-        raise fail("body.on", "date_before_submission", "the event predates the submission")
+        raise fail(
+            "body.on",
+            "date_before_submission",
+            t("事件日期早于需求提交日期", "the event predates the submission"),
+        )
     if data.to == "listed" and data.deadline is not None and data.deadline < on:
-        raise fail("body.deadline", "deadline_before_listing", "the deadline precedes listing")
+        raise fail(
+            "body.deadline",
+            "deadline_before_listing",
+            t("揭榜截止日期早于发榜日期", "the deadline precedes listing"),
+        )
     if data.to == "claimed" and demand.deadline is not None and on > demand.deadline:
-        raise fail("body.on", "deadline_passed", f"the claim deadline was {demand.deadline}")
+        raise fail(
+            "body.on",
+            "deadline_passed",
+            t(
+                f"揭榜截止日期为 {demand.deadline}，已过期",
+                f"the claim deadline was {demand.deadline}",
+            ),
+        )
 
 
 async def transition_demand(

@@ -13,9 +13,9 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import city_of
 from shared_kit.errors import FieldError, ValidationFailed
-from shared_kit.i18n import t
+from shared_kit.i18n import Text, t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
-from shared_kit.period_lock import assert_rows_unlocked, assert_unlocked
+from shared_kit.period_lock import assert_rows_unlocked, assert_unlocked, city_name
 from talent_service.commissioner.exceptions import (
     CommissionerNotFound,
     DispatchCancelled,
@@ -33,31 +33,42 @@ from talent_service.commissioner.schemas import (
 from talent_service.db import SCHEMA
 
 
-def county_problem(county: str, city: str) -> str | None:
+def county_problem(county: str, city: str) -> Text | None:
     """Why ``county`` is not a county-level code of ``city``, or None."""
     if city_of(county) != city or county == city:
-        return f"{county} is not a county-level code inside city {city}"
-    return None
-
-
-def village_problem(code: str, city: str) -> tuple[str, str] | None:
-    """(code, message) when ``code`` is not a village/community code inside ``city``."""
-    if not code.isdigit() or len(code) not in (9, 12):
-        return "invalid_village_code", "a village/community code has 9 or 12 digits"
-    county = code[:6]
-    if city_of(county) != city or county == city:
-        return (
-            "village_not_in_city",
-            f"its first six digits {county} are not a county of the dispatch city {city}",
+        return t(
+            f"{county} 不是 {city_name(city)} 所辖的县级区划代码",
+            f"{county} is not a county-level code inside city {city}",
         )
     return None
 
 
-def serve_problem(dispatch: Dispatch, served_on: date) -> tuple[str, str] | None:
+def village_problem(code: str, city: str) -> tuple[str, Text] | None:
+    """(code, message) when ``code`` is not a village/community code inside ``city``."""
+    if not code.isdigit() or len(code) not in (9, 12):
+        return "invalid_village_code", t(
+            "村（社区）代码应为 9 位或 12 位数字", "a village/community code has 9 or 12 digits"
+        )
+    county = code[:6]
+    if city_of(county) != city or county == city:
+        return (
+            "village_not_in_city",
+            t(
+                f"前 6 位 {county} 不是派驻地市 {city_name(city)} 所辖的县级区划",
+                f"its first six digits {county} are not a county of the dispatch city {city}",
+            ),
+        )
+    return None
+
+
+def serve_problem(dispatch: Dispatch, served_on: date) -> tuple[str, Text] | None:
     if served_on < dispatch.dispatched_on:
         return (
             "served_before_dispatch",
-            f"served_on is before the dispatch date {dispatch.dispatched_on.isoformat()}",
+            t(
+                f"服务日期早于派驻日期 {dispatch.dispatched_on.isoformat()}",
+                f"served_on is before the dispatch date {dispatch.dispatched_on.isoformat()}",
+            ),
         )
     return None
 
