@@ -37,7 +37,7 @@ def county_problem(county: str, city: str) -> Text | None:
     """Why ``county`` is not a county-level code of ``city``, or None."""
     if city_of(county) != city or county == city:
         return t(
-            f"{county} 不是 {city_name(city)} 所辖的县级区划代码",
+            f"{county} 不是{city_name(city)}所辖的县级区划代码",
             f"{county} is not a county-level code inside city {city}",
         )
     return None
@@ -54,7 +54,7 @@ def village_problem(code: str, city: str) -> tuple[str, Text] | None:
         return (
             "village_not_in_city",
             t(
-                f"前 6 位 {county} 不是派驻地市 {city_name(city)} 所辖的县级区划",
+                f"前 6 位 {county} 不是派驻地市{city_name(city)}所辖的县级区划",
                 f"its first six digits {county} are not a county of the dispatch city {city}",
             ),
         )
