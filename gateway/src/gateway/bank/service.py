@@ -456,7 +456,7 @@ def verify_with_key(message: SignedRequest, parsed: ParsedSignature, key: BankKe
             )
         ) from exc
     except HTTPMessageSignaturesException as exc:
-        raise MalformedSignature(str(exc)) from exc
+        raise MalformedSignature(t(f"请求签名格式有误（{exc}）", str(exc))) from exc
     covered = results[0].covered_components
     if any(c.startswith('"content-digest"') for c in covered):
         check_digest(message, covered)
@@ -484,7 +484,7 @@ def check_digest(message: SignedRequest, covered: dict[str, str]) -> None:
     try:
         ContentDigest.verify_components(covered, message.body)
     except (InvalidSignature, HTTPMessageSignaturesException) as exc:
-        raise DigestMismatch(str(exc)) from exc
+        raise DigestMismatch(t(f"Content-Digest 与请求体不符（{exc}）", str(exc))) from exc
 
 
 @dataclass(frozen=True)

@@ -215,9 +215,9 @@ class BearerAuthenticator:
                 )
             ) from exc
         except jwt.InvalidIssuerError as exc:
-            raise InvalidIssuer(str(exc)) from exc
+            raise InvalidIssuer(t(f"令牌的签发方不受信任（{exc}）", str(exc))) from exc
         except jwt.PyJWTError as exc:
-            raise InvalidToken(str(exc)) from exc
+            raise InvalidToken(t(f"令牌无效（{exc}）", str(exc))) from exc
         principal = self.principal(claims)
         if len(self._cache) > 10_000:
             self._cache.clear()
