@@ -46,13 +46,14 @@ def t(zh: str, en: str) -> Text:
     return Text(zh, en)
 
 
-# The services by their Chinese names, for messages that name one (an outage, a lock).
+# The services by their Chinese names, for messages that name one (an outage, a lock);
+# the dashboard's words.js names them the same way.
 SERVICE_NAMES: Final[dict[str, str]] = {
-    "projects": "项目服务",
+    "projects": "项目管理服务",
     "enterprise": "企业服务",
     "talent": "人才服务",
     "transfer": "成果转化服务",
-    "reporting": "报表服务",
+    "reporting": "报告服务",
     "gateway": "网关",
 }
 
