@@ -597,7 +597,8 @@ def test_api_key_sign_in_as_analyst_and_problems_shown(
     problem = page.get_by_test_id("login-error").get_by_test_id("error")
     problem.wait_for()
     assert problem.get_attribute("data-code") == "invalid_api_key"
-    assert "Invalid API key" in problem.inner_text()
+    assert "未提供有效的 API 密钥" in problem.inner_text()  # the gateway's words, in Chinese
+    assert "Invalid API key" not in problem.inner_text()
     shot(page, "08-login-error")
 
     page.get_by_test_id("login-api-key").fill(keys["analyst"])

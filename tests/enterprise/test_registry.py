@@ -37,7 +37,7 @@ class TestUscc:
         problem = r.json()
         assert problem["code"] == "invalid_uscc"
         assert problem["errors"][0]["field"] == "body.uscc"
-        assert "expected 1" in problem["errors"][0]["message"]
+        assert "校验位应为 1" in problem["errors"][0]["message"]
 
     async def test_admin_override_accepts_legacy_code(self, svc: Any) -> None:
         admin = svc.as_("admin")

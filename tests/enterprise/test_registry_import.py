@@ -243,7 +243,7 @@ class TestLegacyCodes:
         plain = csv_bytes([[USCC_BAD, "老代码企业", NANNING, "新材料"]])
         r = await upload(admin, plain)
         assert codes(r) == {(1, "uscc", "invalid_uscc")}
-        assert "expected 1" in r.json()["errors"][0]["message"]
+        assert "校验位应为 1" in r.json()["errors"][0]["message"]
         rows = [[USCC_BAD, "老代码企业", NANNING, "新材料", "是"],
                 [USCC_NN, "正常企业", NANNING, "新材料", "true"]]  # fmt: skip
         r = await upload(admin, csv_bytes(rows, [*HEADER, "override_check"]))

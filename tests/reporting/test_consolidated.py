@@ -13,10 +13,11 @@ from typing import Any
 import httpx
 import pytest
 
-from reporting_service.clients.workstream import WorkstreamClient
+from reporting_service.clients.workstream import WorkstreamCallFailed, WorkstreamClient
 from reporting_service.consolidated.exceptions import UpstreamUnavailable
 from reporting_service.consolidated.service import consolidated_report
 from reporting_service.period.service import named_period
+from shared_kit.i18n import Language, Text, language_var
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -131,6 +132,44 @@ class TestFailures:
         with pytest.raises(UpstreamUnavailable) as err:
             await consolidated_report(clients(down={"talent"}), named_period("2023-H1"), None, 5.0)
         assert err.value.extra["service"] == "talent"
+
+    async def test_outage_names_the_service_in_the_callers_language(self) -> None:
+        with pytest.raises(UpstreamUnavailable) as err:
+            await consolidated_report(clients(down={"talent"}), named_period("2023-H1"), None, 5.0)
+        detail = err.value.detail
+        assert isinstance(detail, Text)
+        assert detail == "人才服务（talent）暂不可用：无法连接（ConnectError）"
+        assert detail.en == "service talent is unavailable: unreachable (ConnectError)"
+        assert err.value.extra["reasons"] == {"talent": "无法连接（ConnectError）"}
+        token = language_var.set("en")
+        report = named_period("2023-H1")
+        try:
+            with pytest.raises(UpstreamUnavailable) as err:
+                await consolidated_report(clients(down={"talent"}), report, None, 5.0)
+        finally:
+            language_var.reset(token)
+        assert err.value.extra["reasons"] == {"talent": "unreachable (ConnectError)"}
+
+    async def test_the_callers_language_travels_to_the_services(self) -> None:
+        asked: list[str | None] = []
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            asked.append(request.headers.get("accept-language"))
+            return httpx.Response(404, json={"code": "not_found"})
+
+        client = WorkstreamClient(
+            "talent", "http://svc", deadline=1.0, retries=0, transport=httpx.MockTransport(handler)
+        )
+        period = named_period("2023-H1")
+        languages: tuple[Language, ...] = ("zh", "en")
+        for language in languages:
+            token = language_var.set(language)
+            try:
+                with pytest.raises(WorkstreamCallFailed):
+                    await client.indicators(period.start, period.end, None)
+            finally:
+                language_var.reset(token)
+        assert asked == ["zh-CN", "en"]
 
     async def test_never_waits_past_the_deadline(self) -> None:
         loop = asyncio.get_running_loop()

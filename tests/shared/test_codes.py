@@ -21,7 +21,8 @@ class TestUscc:
     def test_pilot_code_failing_check_digit(self) -> None:
         problem = uscc_problem("91350100M0001TGQXM")
         assert problem is not None
-        assert "expected 1" in problem
+        assert "校验位应为 1" in problem
+        assert "expected 1" in problem.en
 
     @pytest.mark.parametrize(
         "code",

@@ -119,7 +119,7 @@ class TestDatabaseOutage:
         assert r.headers["retry-after"] == "2"
         body = r.json()
         assert body["code"] == "database_unavailable"
-        assert body["title"] == "Database unavailable"
+        assert body["title"] == "数据库暂不可用"
         assert body["request_id"] == r.headers["x-request-id"]
 
     @pytest.mark.parametrize("route", ["bad-statement", "bug"])

@@ -158,7 +158,7 @@ class TestDispatches:
             assert r.json()["errors"][0] == {
                 "field": "body.county",
                 "code": "county_not_in_city",
-                "message": f"{county} is not a county-level code inside city {NANNING}",
+                "message": f"{county} 不是南宁市（{NANNING}）所辖的县级区划代码",
             }
 
     async def test_bad_fields_are_listed(self, svc: Any) -> None:

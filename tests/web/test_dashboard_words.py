@@ -35,6 +35,12 @@ console.log(JSON.stringify({
   six: f.lastSixHalfYears({ year: 2023, kind: 'H1' }),
   action: w.actionWords('POST', '/api/projects/v1/challenge-demands/abc/transitions'),
   reason: [w.reasonWords('timed out'), w.reasonWords('unreachable (ConnectError)')],
+  reasonZh: [
+    w.reasonWords('超过时限未答复'),
+    w.reasonWords('无法连接（ConnectError）'),
+    w.reasonWords('答复 503 database_unavailable'),
+  ],
+  fields: ['body.uscc', 'body.tech_transaction_amount', 'file'].map(w.fieldWords),
 }));
 """
 
@@ -76,3 +82,38 @@ def test_dates_periods_and_words(out: dict[str, Any]) -> None:
     assert out["six"] == ["2020-H2", "2023-H1"]
     assert out["action"] == "变更状态揭榜挂帅需求"
     assert out["reason"] == ["响应超时", "无法连接"]
+    # reporting answers the page in Chinese (it sends Accept-Language: zh-CN)
+    assert out["reasonZh"] == ["响应超时", "无法连接", "服务内部错误"]
+    assert out["fields"] == ["统一社会信用代码", "技术交易额", "文件"]
+
+
+API_SCRIPT = """
+globalThis.window = { location: { origin: 'http://gw' } };
+const seen = [];
+globalThis.fetch = async (url, init) => {
+  seen.push(init.headers);
+  const body = JSON.stringify({ title: '未找到', detail: '没有技术合同 x', code: 'not_found' });
+  const headers = { 'content-type': 'application/problem+json' };
+  return new Response(body, { status: 404, headers });
+};
+const { createApi } = await import(process.argv[1] + '/api.js');
+const api = createApi({ session: () => ({ kind: 'key', secret: 'k' }) });
+let detail = null;
+try { await api.get('/api/transfer/v1/tech-contracts/x'); } catch (e) { detail = e.detail; }
+console.log(JSON.stringify({ headers: seen[0], detail }));
+"""
+
+
+def test_the_page_asks_for_chinese_problems() -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed (the dashboard is built with it)")
+    r = subprocess.run(
+        [node, "--input-type=module", "-e", API_SCRIPT, str(SRC)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    out = json.loads(r.stdout)
+    assert out["headers"]["Accept-Language"] == "zh-CN"
+    assert out["detail"] == "没有技术合同 x"

@@ -19,6 +19,7 @@ from shared_kit.errors import (
     install_error_handlers,
     problem_response,
 )
+from shared_kit.i18n import t
 from shared_kit.input_guard import InputGuardMiddleware
 from shared_kit.logging import configure_logging
 from shared_kit.metrics import DATABASE_UP, exposition
@@ -150,8 +151,8 @@ def health_router(uses_database: bool) -> APIRouter:
             return problem_response(
                 503,
                 "database_unavailable",
-                "Database unavailable",
-                detail=f"the database does not answer ({failure})",
+                t("数据库暂不可用", "Database unavailable"),
+                detail=t(f"数据库无响应（{failure}）", f"the database does not answer ({failure})"),
                 instance="/readyz",
                 headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
             )

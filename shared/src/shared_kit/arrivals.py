@@ -19,6 +19,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, NotFound, Problem, ValidationFailed
+from shared_kit.i18n import t
 
 ArrivalSource = Callable[[], Select[Any]]
 
@@ -48,11 +49,19 @@ def arrivals_router(service: str, sources: Mapping[str, ArrivalSource]) -> APIRo
         Roles: admin, analyst, service, city_bureau (own city only)."""
         source = sources.get(dataset)
         if source is None:
-            raise NotFound(f"{service} has no dataset {dataset!r}")
+            raise NotFound(
+                t(f"{service} 服务没有数据集 {dataset!r}", f"{service} has no dataset {dataset!r}")
+            )
         if end < start:
             raise ValidationFailed(
-                "the range ends before it starts",
-                errors=[FieldError(field="query.to", code="period_reversed", message="to < from")],
+                t("结束日期早于开始日期", "the range ends before it starts"),
+                errors=[
+                    FieldError(
+                        field="query.to",
+                        code="period_reversed",
+                        message=t("结束日期（to）早于开始日期（from）", "to < from"),
+                    )
+                ],
             )
         sub = source().subquery()
         month = cast(func.date_trunc("month", sub.c.day), Date)

@@ -28,6 +28,7 @@ from fastapi import Depends, Request
 
 from shared_kit.context import principal_token_var
 from shared_kit.errors import Forbidden, Unauthorized
+from shared_kit.i18n import t
 
 PRINCIPAL_HEADER = "x-principal"
 # RFC 8176-style authentication-method reference the gateway's bank path sets.
@@ -35,7 +36,10 @@ SIGNED_REQUEST_AMR = "rfc9421"
 
 
 class BankSignatureRequired(Forbidden):
-    code, title = "bank_signature_required", "银行接口须使用签名请求"
+    code, title = (
+        "bank_signature_required",
+        t("银行接口须使用签名请求", "Bank calls must be signed requests"),
+    )
 
 
 # Reporting alone also receives a token of its own (role ``service``): the period locks
@@ -155,14 +159,24 @@ class PrincipalVerifier:
                 signed=_signed(claims.get("amr")),
             )
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
-            raise Unauthorized("invalid principal token", extra={"reason": str(exc)}) from exc
+            raise Unauthorized(
+                t("调用方身份令牌无效", "invalid principal token"), extra={"reason": str(exc)}
+            ) from exc
         if principal.role is Role.city_bureau and not principal.city:
-            raise Unauthorized("a city bureau principal must carry its city")
+            raise Unauthorized(
+                t("市级科技局身份必须带有所属地市", "a city bureau principal must carry its city")
+            )
         if principal.role is Role.bank and not principal.bank:
-            raise Unauthorized("a bank principal must carry its bank")
+            raise Unauthorized(
+                t("银行身份必须带有银行代码", "a bank principal must carry its bank")
+            )
         if principal.role is Role.bank and not principal.signed:
             raise BankSignatureRequired(
-                "银行只能通过网关 /bank/v1/ 以 RFC 9421 签名请求访问；此银行身份未经签名验证"
+                t(
+                    "银行只能通过网关 /bank/v1/ 以 RFC 9421 签名请求访问；此银行身份未经签名验证",
+                    "a bank may call only through the gateway's /bank/v1/ with RFC 9421 signed "
+                    "requests; this bank principal was not signature-verified",
+                )
             )
         if len(self._cache) > 10_000:
             self._cache.clear()
@@ -192,7 +206,12 @@ async def get_principal(request: Request) -> Principal:
     """Dependency: the verified principal of this request, or 401."""
     token = request.headers.get(PRINCIPAL_HEADER)
     if not token:
-        raise Unauthorized("missing principal: call the platform through the gateway")
+        raise Unauthorized(
+            t(
+                "缺少调用方身份：请通过网关调用平台",
+                "missing principal: call the platform through the gateway",
+            )
+        )
     verifier: PrincipalVerifier = request.app.state.principal_verifier
     principal = verifier.verify(token)
     principal_token_var.set(token)
@@ -217,7 +236,10 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     async def check(principal: CurrentPrincipal) -> Principal:
         if principal.role not in allowed:
             raise Forbidden(
-                f"role {principal.role.value!r} may not call this endpoint",
+                t(
+                    f"角色 {principal.role.value!r} 无权调用此接口",
+                    f"role {principal.role.value!r} may not call this endpoint",
+                ),
                 extra={"allowed_roles": sorted(r.value for r in allowed)},
             )
         return principal

@@ -9,6 +9,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
 
+from shared_kit.i18n import Text, t
+
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARSET)}
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -46,18 +48,31 @@ def uscc_check_char(first17: str) -> str:
     return USCC_CHARSET[0 if check == 31 else check]
 
 
-def uscc_problem(value: str) -> str | None:
-    """Why ``value`` is not a valid USCC, or None when it is."""
+def uscc_problem(value: str) -> Text | None:
+    """Why ``value`` is not a valid USCC (a whole sentence), or None when it is."""
     if len(value) != 18:
-        return "a USCC has 18 characters"
+        return t(
+            f"统一社会信用代码应为 18 位，实际为 {len(value)} 位",
+            f"invalid USCC: a USCC has 18 characters, not {len(value)}",
+        )
     bad = sorted({c for c in value if c not in _USCC_VALUE})
     if bad:
-        return f"characters not allowed in a USCC: {''.join(bad)} (I, O, S, V, Z are never used)"
+        chars = "".join(bad)
+        return t(
+            f"统一社会信用代码含有不允许的字符：{chars}（不使用 I、O、S、V、Z）",
+            f"invalid USCC: characters not allowed: {chars} (I, O, S, V, Z are never used)",
+        )
     if not value[2:8].isdigit():
-        return "positions 3-8 must be the registering authority's 6-digit region code"
+        return t(
+            "统一社会信用代码第 3–8 位应为登记管理机关的 6 位行政区划代码",
+            "invalid USCC: positions 3-8 must be the registering authority's 6-digit region code",
+        )
     expected = uscc_check_char(value[:17])
     if value[17] != expected:
-        return f"check digit is {value[17]}, expected {expected}"
+        return t(
+            f"统一社会信用代码校验位应为 {expected}，实际为 {value[17]}",
+            f"invalid USCC: check digit is {value[17]}, expected {expected}",
+        )
     return None
 
 
@@ -69,7 +84,7 @@ def _uscc(value: str) -> str:
     value = value.strip().upper()
     problem = uscc_problem(value)
     if problem:
-        raise ValueError(f"invalid USCC: {problem}")
+        raise ValueError(problem)
     return value
 
 
@@ -104,21 +119,33 @@ def in_region(code: str, region: str = DEFAULT_REGION) -> bool:
 def _region_code(value: str) -> str:
     value = value.strip()
     if not is_region_code(value):
-        raise ValueError("a region code is 6 digits (GB/T 2260)")
+        raise ValueError(
+            t("行政区划代码为 6 位数字（GB/T 2260）", "a region code is 6 digits (GB/T 2260)")
+        )
     return value
 
 
 def _city_code(value: str) -> str:
     value = value.strip()
     if value not in GUANGXI_CITIES:
-        raise ValueError("not one of the region's 14 prefecture-level city codes (e.g. 450100)")
+        raise ValueError(
+            t(
+                "不是自治区 14 个设区市的代码之一（如 450100）",
+                "not one of the region's 14 prefecture-level city codes (e.g. 450100)",
+            )
+        )
     return value
 
 
 def _county_code(value: str) -> str:
     value = _region_code(value)
     if city_of(value) not in GUANGXI_CITIES:
-        raise ValueError("not a county-level code inside one of the region's cities")
+        raise ValueError(
+            t(
+                "不是自治区各地市所辖的县级区划代码",
+                "not a county-level code inside one of the region's cities",
+            )
+        )
     return value
 
 

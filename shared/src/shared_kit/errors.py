@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import socket
+from http import HTTPStatus
 from typing import Any, ClassVar
 
 import asyncpg
@@ -24,7 +25,8 @@ from starlette.responses import Response
 
 from shared_kit.context import request_id_var
 from shared_kit.db import is_database_unavailable
-from shared_kit.i18n import CONTENT_LANGUAGE, Language, Text, language_var, localize, negotiate
+from shared_kit.i18n import CONTENT_LANGUAGE, Language, Text, language_var, localize, negotiate, t
+from shared_kit.validation_text import pydantic_message
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://errors.gxst.example/"
@@ -44,6 +46,11 @@ class FieldError(BaseModel):
         super().__init__(**data)
         if isinstance(message, Text):
             self._message_en = message.en
+
+    @property
+    def text(self) -> Text:
+        """The message with its English twin (to reuse it as a problem's detail)."""
+        return Text(self.message, self._message_en or self.message)
 
     def localized(self, language: Language) -> dict[str, Any]:
         body = self.model_dump(exclude_none=True)
@@ -70,7 +77,7 @@ class AppError(Exception):
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
-    title: ClassVar[str] = "Bad request"
+    title: ClassVar[str] = t("请求有误", "Bad request")
 
     def __init__(
         self,
@@ -88,19 +95,19 @@ class AppError(Exception):
 
 
 class Unauthorized(AppError):
-    status, code, title = 401, "unauthorized", "Authentication required"
+    status, code, title = 401, "unauthorized", t("需要身份认证", "Authentication required")
 
 
 class Forbidden(AppError):
-    status, code, title = 403, "forbidden", "Not allowed for this role"
+    status, code, title = 403, "forbidden", t("当前角色无权执行此操作", "Not allowed for this role")
 
 
 class NotFound(AppError):
-    status, code, title = 404, "not_found", "Not found"
+    status, code, title = 404, "not_found", t("未找到", "Not found")
 
 
 class Conflict(AppError):
-    status, code, title = 409, "conflict", "Conflict"
+    status, code, title = 409, "conflict", t("与现有数据冲突", "Conflict")
     # Unique constraints (by name) whose violation this conflict stands for: a race past a
     # service's check-first answers with the same code as the check (see unique_conflict).
     unique_constraints: ClassVar[tuple[str, ...]] = ()
@@ -112,7 +119,7 @@ class Conflict(AppError):
 
 
 class AlreadyExists(Conflict):
-    status, code, title = 409, "already_exists", "记录已存在"
+    status, code, title = 409, "already_exists", t("记录已存在", "Record already exists")
 
 
 _UNIQUE_CONFLICTS: dict[str, type[Conflict]] = {}
@@ -146,24 +153,31 @@ def unique_conflict(exc: BaseException) -> Conflict | None:
     kind = _UNIQUE_CONFLICTS.get(str(getattr(error, "constraint_name", "") or ""), AlreadyExists)
     fields = "、".join(columns) or "唯一键"
     return kind(
-        f"{fields} 与已有记录重复",
+        t(
+            f"{fields} 与已有记录重复",
+            f"{', '.join(columns) or 'the unique key'} duplicates an existing record",
+        ),
         errors=[
-            FieldError(field=f"body.{column}", code="already_exists", message="该值已被占用")
+            FieldError(
+                field=f"body.{column}",
+                code="already_exists",
+                message=t("该值已被占用", "this value is taken"),
+            )
             for column in columns
         ],
     )
 
 
 class ValidationFailed(AppError):
-    status, code, title = 422, "validation_error", "Invalid input"
+    status, code, title = 422, "validation_error", t("输入有误", "Invalid input")
 
 
 class MethodNotAllowed(AppError):
-    status, code, title = 405, "method_not_allowed", "不支持该请求方法"
+    status, code, title = 405, "method_not_allowed", t("不支持该请求方法", "Method not allowed")
 
 
 class ServiceUnavailable(AppError):
-    status, code, title = 503, "service_unavailable", "Service unavailable"
+    status, code, title = 503, "service_unavailable", t("服务暂不可用", "Service unavailable")
 
 
 # How long a client should wait before retrying while the database is away.
@@ -219,19 +233,24 @@ def request_language(request: Request) -> Language:
     return negotiate(request.headers.get("accept-language"))
 
 
-_HTTP_CODES = {
-    400: ("bad_request", "Bad request"),
-    401: ("unauthorized", "Authentication required"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not_found", "Not found"),
-    405: ("method_not_allowed", "Method not allowed"),
-    406: ("not_acceptable", "Not acceptable"),
-    409: ("conflict", "Conflict"),
-    413: ("payload_too_large", "Payload too large"),
-    415: ("unsupported_media_type", "Unsupported media type"),
-    422: ("validation_error", "Invalid input"),
-    429: ("rate_limited", "Too many requests"),
-    503: ("service_unavailable", "Service unavailable"),
+_HTTP_CODES: dict[int, tuple[str, Text]] = {
+    400: ("bad_request", t("请求有误", "Bad request")),
+    401: ("unauthorized", t("需要身份认证", "Authentication required")),
+    403: ("forbidden", t("无权访问", "Forbidden")),
+    404: ("not_found", t("未找到", "Not found")),
+    405: ("method_not_allowed", t("不支持该请求方法", "Method not allowed")),
+    406: ("not_acceptable", t("无法提供所要求的格式", "Not acceptable")),
+    409: ("conflict", t("与现有数据冲突", "Conflict")),
+    413: ("payload_too_large", t("请求体过大", "Payload too large")),
+    415: ("unsupported_media_type", t("不支持的内容类型", "Unsupported media type")),
+    422: ("validation_error", ValidationFailed.title),
+    429: ("rate_limited", t("请求过于频繁", "Too many requests")),
+    503: ("service_unavailable", t("服务暂不可用", "Service unavailable")),
+}
+# The framework's own details, which only repeat the status phrase in English.
+_HTTP_DETAILS: dict[int, Text] = {
+    404: t("请求的路径不存在", "Not Found"),
+    405: t("此路径不支持该请求方法", "Method Not Allowed"),
 }
 
 
@@ -240,17 +259,14 @@ def _loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def validation_errors(exc: RequestValidationError) -> list[FieldError]:
-    out = []
-    for err in exc.errors():
-        msg = str(err.get("msg", "invalid"))
-        out.append(
-            FieldError(
-                field=_loc_to_field(err.get("loc", ())),
-                code=str(err.get("type", "invalid")),
-                message=msg,
-            )
+    return [
+        FieldError(
+            field=_loc_to_field(err.get("loc", ())),
+            code=str(err.get("type", "invalid")),
+            message=pydantic_message(err),
         )
-    return out
+        for err in exc.errors()
+    ]
 
 
 def unreadable_body(exc: StarletteHTTPException) -> FieldError | None:
@@ -264,9 +280,17 @@ def unreadable_body(exc: StarletteHTTPException) -> FieldError | None:
         return None
     cause = exc.__cause__ or exc.__context__
     if isinstance(cause, UnicodeDecodeError):
-        return FieldError(field="body", code="json_invalid", message="the body is not UTF-8")
+        return FieldError(
+            field="body",
+            code="json_invalid",
+            message=t("请求体不是 UTF-8 编码", "the body is not UTF-8"),
+        )
     if isinstance(cause, MultiPartException):
-        return FieldError(field="body", code="multipart_invalid", message=cause.message)
+        return FieldError(
+            field="body",
+            code="multipart_invalid",
+            message=t(f"表单数据格式有误（{cause.message}）", cause.message),
+        )
     return None
 
 
@@ -291,8 +315,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(
             422,
             "validation_error",
-            "Invalid input",
-            detail=f"{len(errors)} field(s) failed validation",
+            ValidationFailed.title,
+            detail=t(
+                f"{len(errors)} 个字段未通过校验", f"{len(errors)} field(s) failed validation"
+            ),
             instance=request.url.path,
             language=request_language(request),
             errors=errors,
@@ -305,14 +331,23 @@ def install_error_handlers(app: FastAPI) -> None:
             return problem_response(
                 422,
                 "validation_error",
-                "Invalid input",
-                detail="the body could not be parsed",
+                ValidationFailed.title,
+                detail=t("无法解析请求体", "the body could not be parsed"),
                 instance=request.url.path,
                 language=request_language(request),
                 errors=[unreadable],
             )
-        code, title = _HTTP_CODES.get(exc.status_code, (f"http_{exc.status_code}", "Error"))
-        detail = exc.detail if isinstance(exc.detail, str) else None
+        code, title = _HTTP_CODES.get(
+            exc.status_code, (f"http_{exc.status_code}", t("错误", "Error"))
+        )
+        detail: str | None = exc.detail if isinstance(exc.detail, str) else None
+        if detail is not None and not isinstance(detail, Text):
+            # Starlette's detail is the status phrase (or a library's English): say it in Chinese.
+            detail = _HTTP_DETAILS.get(exc.status_code) or (
+                title
+                if detail == HTTPStatus(exc.status_code).phrase
+                else t(f"{title}：{detail}", detail)
+            )
         return problem_response(
             exc.status_code,
             code,
@@ -334,8 +369,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(
             500,
             "internal_error",
-            "Internal server error",
-            detail="The error has been logged; quote the request id when reporting it.",
+            t("服务器内部错误", "Internal server error"),
+            detail=t(
+                "错误已记录；反馈问题时请提供请求编号（request_id）",
+                "The error has been logged; quote the request id when reporting it.",
+            ),
             instance=request.url.path,
             language=request_language(request),
             request_id=rid,
@@ -356,8 +394,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(
             503,
             "database_unavailable",
-            "Database unavailable",
-            detail="the database cannot be reached right now; retry shortly",
+            t("数据库暂不可用", "Database unavailable"),
+            detail=t(
+                "暂时无法连接数据库，请稍后重试",
+                "the database cannot be reached right now; retry shortly",
+            ),
             instance=request.url.path,
             language=request_language(request),
             headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},

@@ -13,6 +13,7 @@ picks the wording when the answer is written.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Final, Literal
 
@@ -43,6 +44,30 @@ class Text(str):
 def t(zh: str, en: str) -> Text:
     """A bilingual message: ``t(f"合同 {no} 不存在", f"contract {no} does not exist")``."""
     return Text(zh, en)
+
+
+# The services by their Chinese names, for messages that name one (an outage, a lock);
+# the dashboard's words.js names them the same way.
+SERVICE_NAMES: Final[dict[str, str]] = {
+    "projects": "项目管理服务",
+    "enterprise": "企业服务",
+    "talent": "人才服务",
+    "transfer": "成果转化服务",
+    "reporting": "报告服务",
+    "gateway": "网关",
+}
+
+
+def service_label(service: str) -> str:
+    """A service as a Chinese message names it: ``人才服务（talent）``."""
+    name = SERVICE_NAMES.get(service)
+    return f"{name}（{service}）" if name else f"{service} 服务"
+
+
+def one_of(values: Iterable[str]) -> Text:
+    """The message for a value outside a closed list: ``应为以下取值之一：a、b``."""
+    listed = list(values)
+    return t(f"应为以下取值之一：{'、'.join(listed)}", f"one of {', '.join(listed)}")
 
 
 def localize(message: str | None, language: Language | None = None) -> str | None:

@@ -9,6 +9,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, NotFound, Problem
+from shared_kit.i18n import t
 from shared_kit.indicators import (
     IndicatorSpec,
     IndicatorsResponse,
@@ -66,7 +67,12 @@ def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter
         """The records behind one figure: counting or summing them gives the figure."""
         spec = by_code.get(code)
         if spec is None:
-            raise NotFound(f"no indicator {code!r} in the {service} service")
+            raise NotFound(
+                t(
+                    f"{service} 服务没有指标 {code!r}",
+                    f"no indicator {code!r} in the {service} service",
+                )
+            )
         period = scoped_period(principal, period)
         stmt, id_col = records_select(spec, period)
         rows = (await session.execute(keyset(stmt, [id_col], page))).mappings().all()

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import t
 
 Number = int | Decimal
 BaseUnit = Literal["count", "yuan", "percent"]
@@ -71,17 +72,25 @@ def period_query(
 ) -> PeriodQuery:
     if from_ > to:
         raise ValidationFailed(
-            "the period ends before it starts",
-            errors=[FieldError(field="query.to", code="period_reversed", message="to < from")],
+            t("期间的结束早于开始", "the period ends before it starts"),
+            errors=[
+                FieldError(
+                    field="query.to",
+                    code="period_reversed",
+                    message=t("结束日期（to）早于开始日期（from）", "to < from"),
+                )
+            ],
         )
     if city is not None and city not in GUANGXI_CITIES:
         raise ValidationFailed(
-            "unknown city",
+            t("未知的地市", "unknown city"),
             errors=[
                 FieldError(
                     field="query.city",
                     code="invalid_city",
-                    message="not one of the region's 14 city codes",
+                    message=t(
+                        "不是自治区 14 个地市的代码之一", "not one of the region's 14 city codes"
+                    ),
                 )
             ],
         )

@@ -12,10 +12,13 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared_kit.errors import FieldError, problem_response
+from shared_kit.errors import FieldError, ValidationFailed, problem_response
+from shared_kit.i18n import t
 
 NUL_CODE = "nul_character"
-NUL_MESSAGE = "text may not contain the NUL character (U+0000)"
+NUL_MESSAGE = t(
+    "文本不能包含 NUL 字符（U+0000）", "text may not contain the NUL character (U+0000)"
+)
 _JSON_NUL = b"\\u0000"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -86,7 +89,7 @@ class InputGuardMiddleware:
         response = problem_response(
             422,
             "validation_error",
-            "Invalid input",
+            ValidationFailed.title,
             detail=NUL_MESSAGE,
             instance=scope.get("path"),
             errors=[FieldError(field=field, code=NUL_CODE, message=NUL_MESSAGE)],

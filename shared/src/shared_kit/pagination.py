@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select, tuple_
 
 from shared_kit.errors import ValidationFailed
+from shared_kit.i18n import t
 
 T = TypeVar("T")
 MAX_LIMIT = 1000
@@ -77,10 +78,12 @@ def decode_cursor(cursor: str) -> list[Any]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = orjson.loads(raw)
         if not isinstance(data, list):
-            raise ValueError("cursor is not a list")
+            raise ValueError(t("分页游标不是列表", "cursor is not a list"))
         return [_dec(v) for v in data]
     except Exception as exc:
-        raise ValidationFailed("malformed cursor", extra={"cursor": cursor}) from exc
+        raise ValidationFailed(
+            t("分页游标格式有误", "malformed cursor"), extra={"cursor": cursor}
+        ) from exc
 
 
 def keyset(stmt: Select[Any], order_by: Sequence[Any], params: PageParams) -> Select[Any]:
@@ -88,7 +91,9 @@ def keyset(stmt: Select[Any], order_by: Sequence[Any], params: PageParams) -> Se
     if params.cursor:
         values = decode_cursor(params.cursor)
         if len(values) != len(order_by):
-            raise ValidationFailed("cursor does not match this listing")
+            raise ValidationFailed(
+                t("分页游标与本列表不匹配", "cursor does not match this listing")
+            )
         stmt = stmt.where(tuple_(*order_by) > tuple_(*values))
     return stmt.order_by(*order_by).limit(params.limit + 1)
 

@@ -13,12 +13,14 @@ from typing import Annotated, TypeVar, Union
 from pydantic import AfterValidator
 from pydantic.json_schema import SkipJsonSchema
 
+from shared_kit.i18n import t
+
 T = TypeVar("T")
 
 
 def _present(value: T | None) -> T:
     if value is None:
-        raise ValueError("may be left out, but not set to null")
+        raise ValueError(t("可以省略，但不能设为 null", "may be left out, but not set to null"))
     return value
 
 

@@ -40,6 +40,7 @@ from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import GUANGXI_CITIES, CityCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Conflict, FieldError, Problem
+from shared_kit.i18n import Text, t
 
 TABLE = "period_locks"
 # A refusal lists at most this many locked rows of a file or batch (and says how many in all).
@@ -67,12 +68,20 @@ def city_name(city: str) -> str:
 
 class PeriodLocked(Conflict):
     code = "period_locked"
-    title = "该地市该期间的数据已上报或已审核，已锁定，不能修改"
+    title = t(
+        "该地市该期间的数据已上报或已审核，已锁定，不能修改",
+        "The city's data for this period is submitted or approved and locked; it cannot be changed",
+    )
 
 
-def _locked_detail(locks: Iterable[tuple[str, str]]) -> str:
-    named = "、".join(f"{city_name(city)}{period}" for city, period in sorted(set(locks)))
-    return f"{named}的数据已上报或已审核并锁定；如需修改，请由科技厅退回或解锁后再提交"
+def _locked_detail(locks: Iterable[tuple[str, str]]) -> Text:
+    listed = sorted(set(locks))
+    named = "、".join(f"{city_name(city)}{period}" for city, period in listed)
+    return t(
+        f"{named}的数据已上报或已审核并锁定；如需修改，请由科技厅退回或解锁后再提交",
+        f"the data of {', '.join(f'{city} {period}' for city, period in listed)} is submitted "
+        "or approved and locked; to change it, the department must return or unlock it first",
+    )
 
 
 async def assert_unlocked(
@@ -126,17 +135,26 @@ async def assert_rows_unlocked(
         FieldError(
             field=f"rows.{r.ref}",
             code="period_locked",
-            message=f"第{r.row_no}{what}（{r.ref}）属于已锁定的{city_name(r.city)}{r.period}"
+            message=t(
+                f"第{r.row_no}{what}（{r.ref}）属于已锁定的{city_name(r.city)}{r.period}",
+                f"row {r.row_no} ({r.ref}) lies in the locked {r.city} {r.period}",
+            )
             if r.row_no is not None
-            else f"{r.ref}属于已锁定的{city_name(r.city)}{r.period}",
+            else t(
+                f"{r.ref}属于已锁定的{city_name(r.city)}{r.period}",
+                f"{r.ref} lies in the locked {r.city} {r.period}",
+            ),
             row=r.row_no,
         )
         for r in rows[:MAX_LISTED_ROWS]
     ]
     refs = {r.ref for r in rows}
+    locked = _locked_detail((r.city, r.period) for r in rows)
     raise PeriodLocked(
-        f"共{len(refs)}{what}落在已锁定的期间内，整批未保存。"
-        + _locked_detail((r.city, r.period) for r in rows),
+        t(
+            f"共{len(refs)}{what}落在已锁定的期间内，整批未保存。{locked}",
+            f"{len(refs)} row(s) lie in locked periods; nothing was saved. {locked.en}",
+        ),
         errors=errors,
     )
 
@@ -149,7 +167,7 @@ class PeriodLockPut(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> "PeriodLockPut":
         if self.end < self.start:
-            raise ValueError("end is before start")
+            raise ValueError(t("结束日期早于开始日期", "end is before start"))
         return self
 
 

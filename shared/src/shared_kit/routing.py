@@ -23,6 +23,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared_kit.errors import MethodNotAllowed, problem_response
+from shared_kit.i18n import t
 
 _LITERAL, _PARAMETER, _REST = 0, 1, 2
 Key = tuple[tuple[int, str], ...]
@@ -113,7 +114,10 @@ class MethodGuardMiddleware:
             MethodNotAllowed.status,
             MethodNotAllowed.code,
             MethodNotAllowed.title,
-            detail=f"此路径不支持 {scope['method']}，可用方法：{owner.allow}",
+            detail=t(
+                f"此路径不支持 {scope['method']}，可用方法：{owner.allow}",
+                f"{scope['method']} is not supported on this path; allowed: {owner.allow}",
+            ),
             instance=scope.get("path"),
             headers={"Allow": owner.allow},
         )

@@ -21,13 +21,14 @@ from sqlalchemy import Select, false, or_
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.errors import Forbidden
+from shared_kit.i18n import t
 
 S = TypeVar("S", bound=Select[Any])
 
 
 class CityNotAllowed(Forbidden):
     code = "city_not_allowed"
-    title = "市级科技局只能写入本市的记录"
+    title = t("市级科技局只能写入本市的记录", "A city bureau may write only its own city's records")
 
 
 def _name(city: str) -> str:
@@ -54,7 +55,9 @@ def own_city(principal: Principal) -> str | None:
     if cities is None:
         return None
     if len(cities) != 1:
-        raise Forbidden("该角色不能访问按地市划分的记录")
+        raise Forbidden(
+            t("该角色不能访问按地市划分的记录", "this role may not read city-scoped records")
+        )
     return next(iter(cities))
 
 
@@ -91,8 +94,15 @@ def check_write(principal: Principal, city: str) -> None:
         return
     if visible:
         (own,) = visible
-        raise CityNotAllowed(f"本账号只能写入{_name(own)}的记录，不能写入{_name(city)}的记录")
-    raise CityNotAllowed("该角色不能写入按地市划分的记录")
+        raise CityNotAllowed(
+            t(
+                f"本账号只能写入{_name(own)}的记录，不能写入{_name(city)}的记录",
+                f"this account may write only records of {own}, not of {city}",
+            )
+        )
+    raise CityNotAllowed(
+        t("该角色不能写入按地市划分的记录", "this role may not write city-scoped records")
+    )
 
 
 def read_city(principal: Principal, city: str | None) -> str | None:
@@ -106,5 +116,7 @@ def read_city(principal: Principal, city: str | None) -> str | None:
     if own is None:
         return city
     if city not in (None, own):
-        raise Forbidden(f"本账号只能查看{_name(own)}的数据")
+        raise Forbidden(
+            t(f"本账号只能查看{_name(own)}的数据", f"this account may read only the data of {own}")
+        )
     return own

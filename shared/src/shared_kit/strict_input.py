@@ -26,6 +26,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import t
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The date part of an ISO 8601 date-time; pydantic checks the rest (a number is not one).
@@ -35,16 +36,22 @@ _SEQUENCES = (list, set, frozenset, tuple, Sequence)
 
 # The code of every other 422 (clients handle one); errors[].code says what was wrong.
 class QueryInvalid(ValidationFailed):
-    title = "查询参数无效"
+    title = t("查询参数无效", "Invalid query parameters")
 
 
 class BodyTypeInvalid(ValidationFailed):
-    title = "字段类型与接口声明不符"
+    title = t("字段类型与接口声明不符", "Field types do not match the API")
 
 
-DATE_MESSAGE = "日期须为 ISO 8601 格式 YYYY-MM-DD"
-DATETIME_MESSAGE = "时间须为 ISO 8601 格式 YYYY-MM-DDTHH:MM:SS（可带时区）"
-TYPE_MESSAGE = "值的 JSON 类型与接口文档声明的类型不符"
+DATE_MESSAGE = t("日期须为 ISO 8601 格式 YYYY-MM-DD", "a date is ISO 8601: YYYY-MM-DD")
+DATETIME_MESSAGE = t(
+    "时间须为 ISO 8601 格式 YYYY-MM-DDTHH:MM:SS（可带时区）",
+    "a time is ISO 8601: YYYY-MM-DDTHH:MM:SS (a time zone may follow)",
+)
+TYPE_MESSAGE = t(
+    "值的 JSON 类型与接口文档声明的类型不符",
+    "the value's JSON type is not the one the API declares",
+)
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,10 @@ def query_problems(
                 FieldError(
                     field=f"query.{name}",
                     code="repeated_parameter",
-                    message=f"参数只能出现一次，实际出现 {count} 次",
+                    message=t(
+                        f"参数只能出现一次，实际出现 {count} 次",
+                        f"the parameter may appear once; it appears {count} times",
+                    ),
                 )
             )
     for name, value in items:
@@ -181,7 +191,10 @@ async def strict_input(request: Request) -> None:
             setattr(route, _CACHE, declared)  # once per route: the walk is not free
         errors = query_problems(declared, list(request.query_params.multi_items()))
         if errors:
-            raise QueryInvalid(f"{len(errors)} 个查询参数无效", errors=errors)
+            raise QueryInvalid(
+                t(f"{len(errors)} 个查询参数无效", f"{len(errors)} query parameter(s) are invalid"),
+                errors=errors,
+            )
     body = route.body_field
     if body is None or not _is_json(request.headers.get("content-type", "")):
         return
@@ -191,7 +204,10 @@ async def strict_input(request: Request) -> None:
         return  # not JSON: the route's own validation says so
     errors = body_problems(body.field_info.annotation, value, ("body",))
     if errors:
-        raise BodyTypeInvalid(f"{len(errors)} 个字段类型不符", errors=errors)
+        raise BodyTypeInvalid(
+            t(f"{len(errors)} 个字段类型不符", f"{len(errors)} field(s) have the wrong type"),
+            errors=errors,
+        )
 
 
 def _is_json(content_type: str) -> bool:

@@ -42,6 +42,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from shared_kit.errors import AppError, FieldError, ValidationFailed
+from shared_kit.i18n import t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
@@ -60,7 +61,7 @@ Rows = Generator[tuple[int, list[Any]], None, None]
 
 class UnreadableFile(ValidationFailed):
     code = "unreadable_file"
-    title = "上传的文件无法读取"
+    title = t("上传的文件无法读取", "The uploaded file cannot be read")
 
     @classmethod
     def because(cls, reason: str, detail: str) -> UnreadableFile:
@@ -70,7 +71,7 @@ class UnreadableFile(ValidationFailed):
 
 class NoRows(ValidationFailed):
     code = "no_rows"
-    title = "文件中没有数据行"
+    title = t("文件中没有数据行", "The file has no data rows")
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, errors=[FieldError(field="file", code=self.code, message=detail)])
@@ -78,22 +79,26 @@ class NoRows(ValidationFailed):
 
 class TooManyRows(ValidationFailed):
     code = "too_many_rows"
-    title = "一次导入的数据行过多"
+    title = t("一次导入的数据行过多", "Too many data rows in one import")
 
     def __init__(self, max_rows: int) -> None:
-        detail = f"每个文件最多 {max_rows} 行数据"
+        detail = t(f"每个文件最多 {max_rows} 行数据", f"at most {max_rows} data rows per file")
         super().__init__(detail, errors=[FieldError(field="file", code=self.code, message=detail)])
 
 
 class FileTooLarge(AppError):
-    status, code, title = 413, "payload_too_large", "文件过大"
+    status, code, title = 413, "payload_too_large", t("文件过大", "File too large")
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(f"每个文件最多 {max_bytes} 字节")
+        super().__init__(t(f"每个文件最多 {max_bytes} 字节", f"at most {max_bytes} bytes per file"))
 
 
 class UnsupportedUpload(AppError):
-    status, code, title = 415, "unsupported_media_type", "请上传 CSV 或 XLSX 文件"
+    status, code, title = (
+        415,
+        "unsupported_media_type",
+        t("请上传 CSV 或 XLSX 文件", "Upload a CSV or XLSX file"),
+    )
 
 
 # --- cells and headers --------------------------------------------------------------
@@ -173,11 +178,18 @@ def csv_encoding(f: IO[bytes]) -> str:
     if _looks_utf16(head):
         raise UnreadableFile.because(
             "unsupported_encoding",
-            "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或 XLSX 后上传",
+            t(
+                "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或 XLSX 后上传",
+                "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or XLSX",
+            ),
         )
     if head.startswith(_OLE2):
         raise UnreadableFile.because(
-            "unsupported_format", "这是旧版 Excel（.xls）文件；请另存为 XLSX 或 CSV 后上传"
+            "unsupported_format",
+            t(
+                "这是旧版 Excel（.xls）文件；请另存为 XLSX 或 CSV 后上传",
+                "this is an old Excel (.xls) file; save it as XLSX or CSV",
+            ),
         )
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8, bad_line = True, 0
@@ -191,7 +203,13 @@ def csv_encoding(f: IO[bytes]) -> str:
         nul = chunk.find(b"\x00")
         if nul >= 0:  # PostgreSQL cannot store it; a binary file read as text has it
             at = line + chunk.count(b"\n", 0, nul)
-            raise UnreadableFile.because("nul_character", f"第 {at} 行含有 NUL 字符（U+0000）")
+            raise UnreadableFile.because(
+                "nul_character",
+                t(
+                    f"第 {at} 行含有 NUL 字符（U+0000）",
+                    f"line {at} holds a NUL character (U+0000)",
+                ),
+            )
         if is_utf8:
             try:
                 widened += len(chunk) - len(utf8.decode(chunk))
@@ -212,7 +230,10 @@ def csv_encoding(f: IO[bytes]) -> str:
     if widened >= 32:
         raise UnreadableFile.because(
             "unsupported_encoding",
-            f"文件是 UTF-8 编码，但第 {bad_line} 行有无效的字节（文件已损坏？）",
+            t(
+                f"文件是 UTF-8 编码，但第 {bad_line} 行有无效的字节（文件已损坏？）",
+                f"the file is UTF-8 but line {bad_line} holds invalid bytes (damaged file?)",
+            ),
         )
     gb = codecs.getincrementaldecoder("gb18030")()
     try:
@@ -221,7 +242,11 @@ def csv_encoding(f: IO[bytes]) -> str:
         gb.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         raise UnreadableFile.because(
-            "unsupported_encoding", "文件既不是 UTF-8 也不是 GB18030（GBK）编码的文本"
+            "unsupported_encoding",
+            t(
+                "文件既不是 UTF-8 也不是 GB18030（GBK）编码的文本",
+                "the file is neither UTF-8 nor GB18030 (GBK) text",
+            ),
         ) from exc
     finally:
         f.seek(0)
@@ -242,7 +267,10 @@ def csv_records(f: IO[bytes], *, max_cell_chars: int = MAX_CELL_CHARS) -> Record
                     raise _too_long(reader.line_num, max_cell_chars) from exc
                 raise UnreadableFile.because(
                     "malformed_csv",
-                    f"CSV 第 {reader.line_num} 行格式错误（引号不成对？）：{exc}",
+                    t(
+                        f"CSV 第 {reader.line_num} 行格式错误（引号不成对？）：{exc}",
+                        f"CSV line {reader.line_num} is malformed (unbalanced quote?): {exc}",
+                    ),
                 ) from exc
             if record is None:
                 return
@@ -259,16 +287,29 @@ def csv_records(f: IO[bytes], *, max_cell_chars: int = MAX_CELL_CHARS) -> Record
 
 
 def _too_long(line: int, limit: int) -> UnreadableFile:
-    return UnreadableFile.because("field_too_long", f"第 {line} 行有单元格超过 {limit} 个字符")
+    return UnreadableFile.because(
+        "field_too_long",
+        t(
+            f"第 {line} 行有单元格超过 {limit} 个字符",
+            f"line {line} has a cell longer than {limit} characters",
+        ),
+    )
 
 
 def _too_wide(line: int) -> UnreadableFile:
-    return UnreadableFile.because("too_many_columns", f"第 {line} 行超过 {MAX_COLUMNS} 列")
+    return UnreadableFile.because(
+        "too_many_columns",
+        t(f"第 {line} 行超过 {MAX_COLUMNS} 列", f"line {line} has more than {MAX_COLUMNS} columns"),
+    )
 
 
 def _formula(line: int) -> UnreadableFile:
     return UnreadableFile.because(
-        "formula_cell", f"第 {line} 行有以“=”开头的单元格（公式）；请先粘贴为数值再导入"
+        "formula_cell",
+        t(
+            f"第 {line} 行有以“=”开头的单元格（公式）；请先粘贴为数值再导入",
+            f"line {line} has a cell starting with '=' (a formula); paste it as values first",
+        ),
     )
 
 
@@ -281,10 +322,15 @@ def xlsx_records(f: IO[bytes], *, max_cell_chars: int = MAX_CELL_CHARS) -> Recor
         # read_only streams the sheet XML row by row instead of building the workbook.
         book = load_workbook(f, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UnreadableFile.because("unreadable_xlsx", f"不是可读取的 XLSX 工作簿：{exc}") from exc
+        raise UnreadableFile.because(
+            "unreadable_xlsx",
+            t(f"不是可读取的 XLSX 工作簿：{exc}", f"not a readable XLSX workbook: {exc}"),
+        ) from exc
     try:
         if not book.worksheets:
-            raise UnreadableFile.because("unreadable_xlsx", "工作簿中没有工作表")
+            raise UnreadableFile.because(
+                "unreadable_xlsx", t("工作簿中没有工作表", "the workbook has no sheet")
+            )
         rows = book.worksheets[0].iter_rows(values_only=True)
         line = 0
         while True:
@@ -292,7 +338,11 @@ def xlsx_records(f: IO[bytes], *, max_cell_chars: int = MAX_CELL_CHARS) -> Recor
                 values = next(rows, None)
             except Exception as exc:  # a damaged sheet fails only when it is read
                 raise UnreadableFile.because(
-                    "unreadable_xlsx", f"工作表在第 {line + 1} 行之后损坏：{exc}"
+                    "unreadable_xlsx",
+                    t(
+                        f"工作表在第 {line + 1} 行之后损坏：{exc}",
+                        f"the sheet is damaged after line {line + 1}: {exc}",
+                    ),
                 ) from exc
             if values is None:
                 return
@@ -358,7 +408,7 @@ def _data_rows(records: Iterator[list[Any]], max_rows: int) -> Rows:
             raise TooManyRows(max_rows)
         yield number, values
     if not count:
-        raise NoRows("文件只有表头，没有数据行")
+        raise NoRows(t("文件只有表头，没有数据行", "the file has a header row and no data rows"))
 
 
 def open_table(
@@ -379,7 +429,7 @@ def open_table(
         raise
     if header is None:
         records.close()
-        raise NoRows("文件是空的")
+        raise NoRows(t("文件是空的", "the file is empty"))
     return Table([cell_text(h) or "" for h in header], _data_rows(records, max_rows), records)
 
 
@@ -416,12 +466,22 @@ async def received_file(
         async with request.form(max_files=1, max_fields=10) as form:
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
-                raise UnsupportedUpload("请在名为 file 的表单字段中上传文件")
+                raise UnsupportedUpload(
+                    t(
+                        "请在名为 file 的表单字段中上传文件",
+                        "upload the file in a form field named file",
+                    )
+                )
             check_size(upload, max_bytes)
             yield upload.file, upload.filename, upload.content_type or ""
         return
     if media_type not in (CSV, XLSX):
-        raise UnsupportedUpload(f"不支持的内容类型 {media_type or '（未声明）'}")
+        raise UnsupportedUpload(
+            t(
+                f"不支持的内容类型 {media_type or '（未声明）'}",
+                f"unsupported content type {media_type or '(none)'}",
+            )
+        )
     with tempfile.SpooledTemporaryFile(max_size=_CHUNK) as spool:
         size = 0
         async for chunk in request.stream():

@@ -41,7 +41,12 @@ async function problemOf(resp) {
 
 export function createApi({ session, onUnauthorized }) {
   async function send(method, path, { query, body, accept } = {}) {
-    const headers = { Accept: accept || 'application/json', ...authHeaders(session()) };
+    // Problems come worded in the language asked for: the page speaks Chinese.
+    const headers = {
+      Accept: accept || 'application/json',
+      'Accept-Language': 'zh-CN',
+      ...authHeaders(session()),
+    };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     for (let attempt = 0; ; attempt++) {
       const resp = await fetch(url(path, query), {

@@ -3,6 +3,7 @@
 
 import { ApiError } from './api.js';
 import { h } from './dom.js';
+import { fieldWords } from './words.js';
 
 const STATUS_NAMES = {
   400: '请求有误',
@@ -40,7 +41,7 @@ export function errorBox(err, testid = 'error') {
           'ul',
           {},
           err.errors.map((e) =>
-            h('li', {}, `${e.field}${e.row ? `（第 ${e.row} 行）` : ''}：${e.message}（${e.code}）`),
+            h('li', {}, `${fieldWords(e.field)}${e.row ? `（第 ${e.row} 行）` : ''}：${e.message}`),
           ),
         )
       : null,

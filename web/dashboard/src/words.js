@@ -205,14 +205,22 @@ export const SERVICE_WORDS = {
   reporting: '报告服务',
 };
 
-// Why a service's figures are missing, as reporting says it (clients/workstream.py).
+// Why a service's figures are missing, as reporting says it (clients/workstream.py),
+// in Chinese as the page asks for it (English from an older reporting).
 export function reasonWords(reason) {
   const r = String(reason || '');
-  if (/timed out|deadline/i.test(r)) return '响应超时';
-  if (/unreachable|refused|connect/i.test(r)) return '无法连接';
-  if (/answered\s+5\d\d/i.test(r)) return '服务内部错误';
-  if (/answered\s+4\d\d/i.test(r)) return '拒绝了请求';
+  if (/超时|时限|timed out|deadline/i.test(r)) return '响应超时';
+  if (/无法连接|unreachable|refused|connect/i.test(r)) return '无法连接';
+  if (/(答复|answered)\s+5\d\d/i.test(r)) return '服务内部错误';
+  if (/(答复|answered)\s+4\d\d/i.test(r)) return '拒绝了请求';
   return '暂不可用';
+}
+
+// A problem's field path (body.uscc, query.period, rows.3) in the documents' words.
+export function fieldWords(path) {
+  const parts = String(path || '').split('.');
+  const last = parts[parts.length - 1];
+  return FIELD_LABELS[last] || (last === 'file' ? '文件' : last);
 }
 
 // 审计日志: what a write did, from its method and the resource its path names.

@@ -9,6 +9,7 @@ from importlib.resources import files
 
 from gateway.web.exceptions import AssetNotFound
 from gateway.web.service import SECURITY_HEADERS
+from shared_kit.i18n import t
 
 # Swagger UI draws with element styles and data: images; nothing from another host.
 DOCS_HEADERS = {
@@ -63,5 +64,5 @@ def _load(name: str) -> Asset:
 
 def docs_asset(name: str) -> Asset:
     if name not in _ASSETS:
-        raise AssetNotFound(f"no asset {name!r}")
+        raise AssetNotFound(t(f"没有资源文件 {name!r}", f"no asset {name!r}"))
     return _load(name)

@@ -14,6 +14,7 @@ from gateway.identity.service import gateway_roles
 from shared_kit.auth import Principal, Role
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(prefix="/gateway/v1", tags=["audit"], responses=PROBLEM_RESPONSES)
@@ -67,8 +68,15 @@ async def get_caller_names(
     report's ``published_by``). Roles: admin, analyst."""
     if len(subject) > 100 or any(len(s) > 200 for s in subject):
         raise ValidationFailed(
-            "一次最多查询 100 个调用方，每个不超过 200 个字符",
-            errors=[FieldError(field="query.subject", code="too_many", message="at most 100")],
+            t(
+                "一次最多查询 100 个调用方，每个不超过 200 个字符",
+                "at most 100 callers per query, each at most 200 characters",
+            ),
+            errors=[
+                FieldError(
+                    field="query.subject", code="too_many", message=t("最多 100 个", "at most 100")
+                )
+            ],
         )
     found = await caller_names(session, subject)
     return CallerNames(

@@ -22,6 +22,7 @@ from gateway.bank.models import BankClient
 from shared_kit.auth import Principal
 from shared_kit.db import is_database_unavailable
 from shared_kit.errors import ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, decode_cursor, encode_cursor
 
 log = logging.getLogger("gateway.audit")
@@ -135,7 +136,9 @@ async def list_entries(
     if page.cursor:
         values = decode_cursor(page.cursor)
         if len(values) != 2:
-            raise ValidationFailed("cursor does not match this listing")
+            raise ValidationFailed(
+                t("分页游标与本列表不匹配", "cursor does not match this listing")
+            )
         stmt = stmt.where(tuple_(a.occurred_at, a.id) < tuple_(*values))
     stmt = stmt.order_by(a.occurred_at.desc(), a.id.desc()).limit(page.limit + 1)
     rows = (await session.execute(stmt)).all()

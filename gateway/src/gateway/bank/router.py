@@ -17,6 +17,7 @@ from gateway.bank.service import BankAuthenticator, BankClientStore, NonceLedger
 from gateway.config import Settings
 from gateway.proxy.router import METHODS, forward, read_body
 from shared_kit.errors import problem_response
+from shared_kit.i18n import t
 
 router = APIRouter(tags=["bank"])
 log = logging.getLogger("gateway.bank")
@@ -61,7 +62,12 @@ def target_uri(request: Request, public_base_url: str = "") -> str:
 async def bank_proxy(request: Request, path: str) -> Response:
     """Forward a signed bank request. Roles: a registered bank client (becomes role bank)."""
     if any(segment in (".", "..") for segment in path.split("/")):
-        return problem_response(404, "not_found", "Not found", detail="no such bank resource")
+        return problem_response(
+            404,
+            "not_found",
+            t("未找到", "Not found"),
+            detail=t("没有这个银行接口资源", "no such bank resource"),
+        )
     body = await read_body(request)
     if isinstance(body, Response):
         return body

@@ -47,6 +47,7 @@ from gateway.bank.exceptions import (
 )
 from gateway.bank.models import ALGORITHMS, BankClient
 from shared_kit.auth import Principal, Role
+from shared_kit.i18n import t
 
 # bank-api.md: `created` more than 300 s old or more than 30 s ahead is refused.
 MAX_AGE_SECONDS = 300
@@ -269,9 +270,19 @@ def _parse_dictionary(name: str, value: str) -> dict[str, Any]:
             value.encode("ascii"), tltype="dictionary", on_duplicate_key=_reject_duplicate
         )
     except (ValueError, TypeError, UnicodeEncodeError) as exc:
-        raise MalformedSignature(f"{name} is not a valid structured-field dictionary") from exc
+        raise MalformedSignature(
+            t(
+                f"{name} 不是有效的结构化字段字典",
+                f"{name} is not a valid structured-field dictionary",
+            )
+        ) from exc
     if not isinstance(parsed, dict):
-        raise MalformedSignature(f"{name} is not a valid structured-field dictionary")
+        raise MalformedSignature(
+            t(
+                f"{name} 不是有效的结构化字段字典",
+                f"{name} is not a valid structured-field dictionary",
+            )
+        )
     return parsed
 
 
@@ -280,43 +291,95 @@ def parse_signature(message: SignedRequest) -> ParsedSignature:
     sig_input = message.header("signature-input")
     signature = message.header("signature")
     if sig_input is None and signature is None:
-        raise MissingSignature("sign the request (RFC 9421): Signature-Input and Signature")
+        raise MissingSignature(
+            t(
+                "请对请求签名（RFC 9421）：Signature-Input 和 Signature",
+                "sign the request (RFC 9421): Signature-Input and Signature",
+            )
+        )
     if sig_input is None or signature is None:
-        raise MalformedSignature("both Signature-Input and Signature headers are required")
+        raise MalformedSignature(
+            t(
+                "Signature-Input 和 Signature 两个请求头都必须提供",
+                "both Signature-Input and Signature headers are required",
+            )
+        )
     inputs = _parse_dictionary("Signature-Input", sig_input)
     signatures = _parse_dictionary("Signature", signature)
     if len(inputs) != 1 or inputs.keys() != signatures.keys():
         raise MalformedSignature(
-            "send exactly one signature, with the same label in Signature-Input and Signature"
+            t(
+                "只能发送一个签名，Signature-Input 与 Signature 中的标签须一致",
+                "send exactly one signature, with the same label in Signature-Input and Signature",
+            )
         )
     label = next(iter(inputs))
     members, params = inputs[label]
     if not isinstance(members, list):
-        raise MalformedSignature("Signature-Input member must be an inner list of components")
+        raise MalformedSignature(
+            t(
+                "Signature-Input 的成员必须是组件的内部列表",
+                "Signature-Input member must be an inner list of components",
+            )
+        )
     sig_value = signatures[label][0]
     if not isinstance(sig_value, bytes) or not sig_value:
-        raise MalformedSignature("Signature member must be a byte sequence (:base64:)")
+        raise MalformedSignature(
+            t(
+                "Signature 的成员必须是字节序列（:base64:）",
+                "Signature member must be a byte sequence (:base64:)",
+            )
+        )
     components: list[tuple[str, dict[str, Any]]] = []
     for item, item_params in members:
         if not isinstance(item, str):
-            raise MalformedSignature("covered components must be strings")
+            raise MalformedSignature(
+                t("被覆盖的组件必须是字符串", "covered components must be strings")
+            )
         components.append((item, dict(item_params)))
     for name in REQUIRED_PARAMETERS:
         if name not in params:
-            raise MalformedSignature(f"signature parameter {name!r} is required")
+            raise MalformedSignature(
+                t(f"缺少签名参数 {name!r}", f"signature parameter {name!r} is required")
+            )
     unknown = set(params) - KNOWN_PARAMETERS
     if unknown:
-        raise MalformedSignature(f"unknown signature parameter(s): {', '.join(sorted(unknown))}")
+        raise MalformedSignature(
+            t(
+                f"未知的签名参数：{', '.join(sorted(unknown))}",
+                f"unknown signature parameter(s): {', '.join(sorted(unknown))}",
+            )
+        )
     for name in ("created", "expires"):
         if name in params and type(params[name]) is not int:
-            raise MalformedSignature(f"signature parameter {name!r} must be an integer")
+            raise MalformedSignature(
+                t(
+                    f"签名参数 {name!r} 必须是整数",
+                    f"signature parameter {name!r} must be an integer",
+                )
+            )
     for name in ("keyid", "nonce", "alg", "tag"):
         if name in params and (not isinstance(params[name], str) or not params[name]):
-            raise MalformedSignature(f"signature parameter {name!r} must be a non-empty string")
+            raise MalformedSignature(
+                t(
+                    f"签名参数 {name!r} 必须是非空字符串",
+                    f"signature parameter {name!r} must be a non-empty string",
+                )
+            )
     if len(params["nonce"]) > MAX_NONCE_LENGTH:
-        raise MalformedSignature(f"the nonce may have at most {MAX_NONCE_LENGTH} characters")
+        raise MalformedSignature(
+            t(
+                f"nonce 最多 {MAX_NONCE_LENGTH} 个字符",
+                f"the nonce may have at most {MAX_NONCE_LENGTH} characters",
+            )
+        )
     if params["alg"] not in ALGORITHMS:
-        raise MalformedSignature(f"alg must be one of {', '.join(ALGORITHMS)}")
+        raise MalformedSignature(
+            t(
+                f"alg 必须是 {', '.join(ALGORITHMS)} 之一",
+                f"alg must be one of {', '.join(ALGORITHMS)}",
+            )
+        )
     return ParsedSignature(label, components, dict(params))
 
 
@@ -336,7 +399,10 @@ def check_coverage(parsed: ParsedSignature, message: SignedRequest) -> None:
     missing = [c for c in required_components(message) if c not in covered]
     if missing:
         raise MissingCoveredComponent(
-            f"the signature must cover {', '.join(repr(c) for c in missing)}"
+            t(
+                f"签名必须覆盖 {', '.join(repr(c) for c in missing)}",
+                f"the signature must cover {', '.join(repr(c) for c in missing)}",
+            )
         )
 
 
@@ -344,22 +410,36 @@ def check_time(params: dict[str, Any], now: float) -> None:
     created: int = params["created"]
     if created > now + MAX_FUTURE_SECONDS:
         raise SignatureInFuture(
-            f"'created' is {created - int(now)} s ahead of the gateway's clock "
-            f"(at most {MAX_FUTURE_SECONDS} s allowed); check the client's clock"
+            t(
+                f"'created' 比网关时钟超前 {created - int(now)} 秒（最多允许 "
+                f"{MAX_FUTURE_SECONDS} 秒），请检查客户端时钟",
+                f"'created' is {created - int(now)} s ahead of the gateway's clock (at most "
+                f"{MAX_FUTURE_SECONDS} s allowed); check the client's clock",
+            )
         )
     if created < now - MAX_AGE_SECONDS:
         raise SignatureExpired(
-            f"'created' is {int(now) - created} s old (at most {MAX_AGE_SECONDS} s allowed)"
+            t(
+                f"'created' 已是 {int(now) - created} 秒前（最多允许 {MAX_AGE_SECONDS} 秒）",
+                f"'created' is {int(now) - created} s old (at most {MAX_AGE_SECONDS} s allowed)",
+            )
         )
     expires = params.get("expires")
     if expires is not None and expires < now:
-        raise SignatureExpired("the signature's 'expires' time has passed")
+        raise SignatureExpired(
+            t("签名的 'expires' 时间已过", "the signature's 'expires' time has passed")
+        )
 
 
 def verify_with_key(message: SignedRequest, parsed: ParsedSignature, key: BankKey) -> None:
     """Cryptographic check by the library with the algorithm registered for the key."""
     if parsed.params["alg"] != key.alg:
-        raise BadSignature(f"key {key.key_id!r} is registered for {key.alg}")
+        raise BadSignature(
+            t(
+                f"密钥 {key.key_id!r} 登记的算法是 {key.alg}",
+                f"key {key.key_id!r} is registered for {key.alg}",
+            )
+        )
     verifier = HTTPMessageVerifier(
         signature_algorithm=_ALGORITHM_CLASSES[key.alg],
         key_resolver=MappingKeyResolver(public_keys={key.key_id: key.key}, private_keys={}),
@@ -369,9 +449,14 @@ def verify_with_key(message: SignedRequest, parsed: ParsedSignature, key: BankKe
     try:
         results = verifier.verify(message, max_age=timedelta(seconds=MAX_AGE_SECONDS))
     except InvalidSignature as exc:
-        raise BadSignature("the signature does not verify for this request and key") from exc
+        raise BadSignature(
+            t(
+                "签名与此请求和密钥不符，验证未通过",
+                "the signature does not verify for this request and key",
+            )
+        ) from exc
     except HTTPMessageSignaturesException as exc:
-        raise MalformedSignature(str(exc)) from exc
+        raise MalformedSignature(t(f"请求签名格式有误（{exc}）", str(exc))) from exc
     covered = results[0].covered_components
     if any(c.startswith('"content-digest"') for c in covered):
         check_digest(message, covered)
@@ -383,13 +468,23 @@ def check_digest(message: SignedRequest, covered: dict[str, str]) -> None:
     try:
         members = http_sf.parse(value.encode("ascii"), tltype="dictionary")
     except (ValueError, TypeError, UnicodeEncodeError) as exc:
-        raise DigestMismatch("Content-Digest is not a valid structured-field dictionary") from exc
+        raise DigestMismatch(
+            t(
+                "Content-Digest 不是有效的结构化字段字典",
+                "Content-Digest is not a valid structured-field dictionary",
+            )
+        ) from exc
     if not isinstance(members, dict) or "sha-256" not in members:
-        raise DigestMismatch("Content-Digest must include a sha-256 member")
+        raise DigestMismatch(
+            t(
+                "Content-Digest 必须包含 sha-256 成员",
+                "Content-Digest must include a sha-256 member",
+            )
+        )
     try:
         ContentDigest.verify_components(covered, message.body)
     except (InvalidSignature, HTTPMessageSignaturesException) as exc:
-        raise DigestMismatch(str(exc)) from exc
+        raise DigestMismatch(t(f"Content-Digest 与请求体不符（{exc}）", str(exc))) from exc
 
 
 @dataclass(frozen=True)
@@ -428,8 +523,18 @@ class BankAuthenticator:
         key_id: str = parsed.params["keyid"]
         key = await self.clients.get(key_id)
         if key is None:
-            raise UnknownKey(f"no active bank client with key id {key_id!r}")
+            raise UnknownKey(
+                t(
+                    f"没有密钥编号为 {key_id!r} 的有效银行客户端",
+                    f"no active bank client with key id {key_id!r}",
+                )
+            )
         verify_with_key(message, parsed, key)
         if not await self.nonces.first_use(key_id, parsed.params["nonce"]):
-            raise ReplayedNonce("this nonce was already used with this key; use a fresh one")
+            raise ReplayedNonce(
+                t(
+                    "此 nonce 已与该密钥一起使用过，请使用新的 nonce",
+                    "this nonce was already used with this key; use a fresh one",
+                )
+            )
         return VerifiedBank(key_id, key.bank)

@@ -29,6 +29,7 @@ from gateway.identity.exceptions import (
 )
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.i18n import t
 
 log = logging.getLogger("gateway.identity")
 
@@ -106,7 +107,12 @@ class RemoteKeySource(KeySource):
                 # The provider is down: do not send every sign-in to wait on it again;
                 # keep serving the keys we have, if any.
                 if not self._loaded:
-                    raise KeysUnavailable("the identity provider's keys could not be fetched")
+                    raise KeysUnavailable(
+                        t(
+                            "无法获取身份提供方的签名密钥",
+                            "the identity provider's keys could not be fetched",
+                        )
+                    )
                 return
             try:
                 async with self.http.get(
@@ -119,7 +125,10 @@ class RemoteKeySource(KeySource):
                 self._failed_at = time.monotonic()
                 if not self._loaded:
                     raise KeysUnavailable(
-                        "the identity provider's keys could not be fetched"
+                        t(
+                            "无法获取身份提供方的签名密钥",
+                            "the identity provider's keys could not be fetched",
+                        )
                     ) from exc
                 return  # keep serving the keys we have
             self._keys, self._loaded, self._fetched_at = keys, True, time.monotonic()
@@ -153,25 +162,37 @@ class BearerAuthenticator:
         if hit and hit[0] > time.time():
             return hit[1]
         if not self.issuers:
-            raise InvalidToken("bearer tokens are not accepted here: no issuer is configured")
+            raise InvalidToken(
+                t(
+                    "此处不接受 Bearer 令牌：未配置身份提供方（issuer）",
+                    "bearer tokens are not accepted here: no issuer is configured",
+                )
+            )
         try:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})
         except jwt.PyJWTError as exc:
-            raise InvalidToken(f"not a well-formed JWT ({exc})") from exc
+            raise InvalidToken(
+                t(f"不是格式正确的 JWT（{exc}）", f"not a well-formed JWT ({exc})")
+            ) from exc
         alg = header.get("alg")
         if alg not in self.algorithms:
-            raise InvalidToken(f"algorithm {alg!r} is not accepted")
+            raise InvalidToken(t(f"不接受签名算法 {alg!r}", f"algorithm {alg!r} is not accepted"))
         issuer = unverified.get("iss")
         source = self.issuers.get(issuer) if isinstance(issuer, str) else None
         if source is None:
-            raise InvalidIssuer(f"issuer {issuer!r} is not trusted")
+            raise InvalidIssuer(t(f"不信任签发方 {issuer!r}", f"issuer {issuer!r} is not trusted"))
         kid = header.get("kid")
         key = await source.key(kid if isinstance(kid, str) else None)
         if key is None:
-            raise UnknownSigningKey(f"issuer {issuer!r} has no signing key {kid!r}")
+            raise UnknownSigningKey(
+                t(
+                    f"签发方 {issuer!r} 没有签名密钥 {kid!r}",
+                    f"issuer {issuer!r} has no signing key {kid!r}",
+                )
+            )
         if key.algorithm_name != alg:
-            raise InvalidToken(f"key {kid!r} is not for {alg}")
+            raise InvalidToken(t(f"密钥 {kid!r} 不适用于 {alg}", f"key {kid!r} is not for {alg}"))
         try:
             claims = jwt.decode(
                 token,
@@ -183,13 +204,20 @@ class BearerAuthenticator:
                 options={"require": ["exp", "iss", "aud", "sub"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise TokenExpired("the token has expired; sign in again") from exc
+            raise TokenExpired(
+                t("令牌已过期，请重新登录", "the token has expired; sign in again")
+            ) from exc
         except jwt.InvalidAudienceError as exc:
-            raise InvalidAudience(f"the token is not for {self.rules.audience!r}") from exc
+            raise InvalidAudience(
+                t(
+                    f"令牌的受众不是 {self.rules.audience!r}",
+                    f"the token is not for {self.rules.audience!r}",
+                )
+            ) from exc
         except jwt.InvalidIssuerError as exc:
-            raise InvalidIssuer(str(exc)) from exc
+            raise InvalidIssuer(t(f"令牌的签发方不受信任（{exc}）", str(exc))) from exc
         except jwt.PyJWTError as exc:
-            raise InvalidToken(str(exc)) from exc
+            raise InvalidToken(t(f"令牌无效（{exc}）", str(exc))) from exc
         principal = self.principal(claims)
         if len(self._cache) > 10_000:
             self._cache.clear()
@@ -208,17 +236,24 @@ class BearerAuthenticator:
             held.add(claims["role"])
         role = next((r for r in FRONTEND_ROLES if r.value in held), None)
         if role is None:
+            roles = [r.value for r in FRONTEND_ROLES]
             raise NoPlatformRole(
-                "the token carries none of the platform roles "
-                + ", ".join(r.value for r in FRONTEND_ROLES)
+                t(
+                    "令牌不含平台的任何角色（" + "、".join(roles) + "）",
+                    "the token carries none of the platform roles " + ", ".join(roles),
+                )
             )
         city = None
         if role is Role.city_bureau:
             city = claims.get(self.rules.city_claim)
             if not isinstance(city, str) or city not in GUANGXI_CITIES:
                 raise InvalidToken(
-                    f"a city_bureau token needs a {self.rules.city_claim!r} claim "
-                    "with one of the region's 14 city codes"
+                    t(
+                        f"city_bureau 令牌须带有 {self.rules.city_claim!r} 声明，取值为自治区 14 "
+                        "个地市代码之一",
+                        f"a city_bureau token needs a {self.rules.city_claim!r} claim with one "
+                        "of the region's 14 city codes",
+                    )
                 )
         sub = str(claims["sub"])
         return Principal(subject=f"user:{sub}", role=role, city=city, client_id=sub)

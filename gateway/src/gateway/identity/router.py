@@ -16,6 +16,7 @@ from shared_kit.auth import Role
 from shared_kit.codes import GUANGXI_CITIES, CityCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES
+from shared_kit.i18n import t
 
 router = APIRouter(prefix="/dev", tags=["dev-issuer"])
 
@@ -28,11 +29,23 @@ class DevTokenRequest(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> DevTokenRequest:
         if self.role not in FRONTEND_ROLES:
-            raise ValueError("role must be admin, analyst or city_bureau")
+            raise ValueError(
+                t(
+                    "角色只能是 admin、analyst 或 city_bureau",
+                    "role must be admin, analyst or city_bureau",
+                )
+            )
         if self.role is Role.city_bureau and self.city not in GUANGXI_CITIES:
-            raise ValueError("a city_bureau user needs city, one of the 14 city codes")
+            raise ValueError(
+                t(
+                    "city_bureau 用户须指定所属地市（14 个地市代码之一）",
+                    "a city_bureau user needs city, one of the 14 city codes",
+                )
+            )
         if self.role is not Role.city_bureau and self.city:
-            raise ValueError("only city_bureau users carry a city")
+            raise ValueError(
+                t("只有 city_bureau 用户带有地市", "only city_bureau users carry a city")
+            )
         return self
 
 

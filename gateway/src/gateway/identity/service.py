@@ -18,6 +18,7 @@ from gateway.identity.bearer import BearerAuthenticator
 from gateway.identity.exceptions import InvalidApiKey, MissingCredentials
 from shared_kit.auth import BankSignatureRequired, Principal, Role
 from shared_kit.errors import Forbidden
+from shared_kit.i18n import t
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer, ApiKey header="X-API-Key"'}
 
@@ -28,7 +29,12 @@ async def identify(request: Request) -> Principal:
     if principal.role is Role.bank:
         # Bank keys can no longer be made; one made before still must not work unsigned.
         raise BankSignatureRequired(
-            "银行身份不能使用 API 密钥或令牌访问 /api/…；请在 /bank/v1/… 使用 RFC 9421 签名请求"
+            t(
+                "银行身份不能使用 API 密钥或令牌访问 /api/…；请在 /bank/v1/… 使用 RFC 9421 签名"
+                "请求",
+                "a bank may not use an API key or token on /api/…; send RFC 9421 signed "
+                "requests to /bank/v1/…",
+            )
         )
     return principal
 
@@ -44,12 +50,16 @@ async def _credential(request: Request) -> Principal:
     key = request.headers.get("x-api-key")
     if not key:
         raise MissingCredentials(
-            "send Authorization: Bearer <token> or an API key in X-API-Key", headers=_CHALLENGE
+            t(
+                "请发送 Authorization: Bearer <令牌>，或在 X-API-Key 中提供 API 密钥",
+                "send Authorization: Bearer <token> or an API key in X-API-Key",
+            ),
+            headers=_CHALLENGE,
         )
     verifier: KeyVerifier = state.key_verifier
     principal = await verifier.resolve(key)
     if principal is None:
-        raise InvalidApiKey("unknown or revoked API key")
+        raise InvalidApiKey(t("API 密钥不存在或已吊销", "unknown or revoked API key"))
     return principal
 
 
@@ -63,7 +73,10 @@ def gateway_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     async def check(principal: Caller) -> Principal:
         if principal.role not in allowed:
             raise Forbidden(
-                f"role {principal.role.value!r} may not call this endpoint",
+                t(
+                    f"角色 {principal.role.value!r} 无权调用此接口",
+                    f"role {principal.role.value!r} may not call this endpoint",
+                ),
                 extra={"allowed_roles": sorted(r.value for r in allowed)},
             )
         return principal

@@ -32,6 +32,7 @@ from shared_kit.auth import (
 )
 from shared_kit.context import request_id_var
 from shared_kit.errors import problem_response
+from shared_kit.i18n import service_label, t
 
 router = APIRouter(tags=["proxy"])
 
@@ -84,14 +85,22 @@ async def proxy(request: Request, service: str, path: str) -> Response:
     its own roles."""
     if service not in request.app.state.upstreams:
         return problem_response(
-            404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
+            404,
+            "unknown_service",
+            t("未知的服务", "Unknown service"),
+            detail=t(f"没有名为 {service!r} 的服务", f"no service named {service!r}"),
         )
     segments = path.split("/")
     # Only a service's public API is forwarded: its /metrics, /readyz, /openapi.json and
     # /docs are for operators, not clients. Dot segments would be resolved upstream
     # (/api/x/v1/../metrics must not reach x's /metrics).
     if segments[0] != PUBLIC_PREFIX or any(segment in (".", "..") for segment in segments):
-        return problem_response(404, "not_found", "未找到", detail="网关不转发此路径")
+        return problem_response(
+            404,
+            "not_found",
+            t("未找到", "Not found"),
+            detail=t("网关不转发此路径", "the gateway does not forward this path"),
+        )
     principal = await identify(request)
     body = await read_body(request)
     if isinstance(body, Response):
@@ -107,7 +116,10 @@ async def read_body(request: Request) -> bytes | Response:
     """
     limit: int = request.app.state.settings.max_body_bytes
     too_large = problem_response(
-        413, "payload_too_large", "Payload too large", detail=f"the limit is {limit} bytes"
+        413,
+        "payload_too_large",
+        t("请求体过大", "Payload too large"),
+        detail=t(f"上限为 {limit} 字节", f"the limit is {limit} bytes"),
     )
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
@@ -136,7 +148,10 @@ async def forward(
     upstream = state.upstreams.get(service)
     if upstream is None:
         return problem_response(
-            404, "unknown_service", "Unknown service", detail=f"no service named {service!r}"
+            404,
+            "unknown_service",
+            t("未知的服务", "Unknown service"),
+            detail=t(f"没有名为 {service!r} 的服务", f"no service named {service!r}"),
         )
     limiter: Limiter = state.limiter
     wait = await limiter.take(principal.subject)
@@ -144,8 +159,11 @@ async def forward(
         return problem_response(
             429,
             "rate_limited",
-            "Too many requests",
-            detail=f"at most {limiter.rate:g} requests/s (bursts of {limiter.burst:g}) per client",
+            t("请求过于频繁", "Too many requests"),
+            detail=t(
+                f"每个调用方每秒最多 {limiter.rate:g} 次请求（突发不超过 {limiter.burst:g} 次）",
+                f"at most {limiter.rate:g} requests/s (bursts of {limiter.burst:g}) per client",
+            ),
             headers={"Retry-After": retry_after(wait)},
         )
     if request.method in WRITE_METHODS:
@@ -194,14 +212,22 @@ async def _send(
         )
     except TimeoutError:
         return problem_response(
-            504, "upstream_timeout", "Upstream timeout", detail=f"{service} did not answer in time"
+            504,
+            "upstream_timeout",
+            t("上游服务超时", "Upstream timeout"),
+            detail=t(
+                f"{service_label(service)}未在规定时间内答复", f"{service} did not answer in time"
+            ),
         )
     except aiohttp.ClientError as exc:
         return problem_response(
             502,
             "upstream_unavailable",
-            "Upstream unavailable",
-            detail=f"{service} could not be reached ({type(exc).__name__})",
+            t("上游服务不可用", "Upstream unavailable"),
+            detail=t(
+                f"无法连接{service_label(service)}（{type(exc).__name__}）",
+                f"{service} could not be reached ({type(exc).__name__})",
+            ),
         )
     out_headers = {
         k: v for k, v in upstream_resp.headers.items() if k.lower() not in _DROP_RESPONSE
@@ -213,7 +239,10 @@ async def _send(
         except (TimeoutError, aiohttp.ClientError):
             upstream_resp.release()
             return problem_response(
-                504, "upstream_timeout", "Upstream timeout", detail=f"{service} stalled"
+                504,
+                "upstream_timeout",
+                t("上游服务超时", "Upstream timeout"),
+                detail=t(f"{service_label(service)}答复中断", f"{service} stalled"),
             )
         finally:
             upstream_resp.release()

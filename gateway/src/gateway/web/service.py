@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from gateway.web.exceptions import AssetNotFound, DashboardNotBuilt
+from shared_kit.i18n import t
 
 # gateway/src/gateway/web/service.py → the repository (or /app in the image).
 REPO_DIST = Path(__file__).resolve().parents[4] / "web" / "dashboard" / "dist"
@@ -66,8 +67,12 @@ def index_file(root: Path) -> Path:
     index = root / "index.html"
     if not index.is_file():
         raise DashboardNotBuilt(
-            f"no dashboard in {root}: build it with `make web` (Node.js 20+) "
-            "or set GATEWAY_WEB_DIR to a built dashboard"
+            t(
+                f"{root} 中没有管理看板：请用 `make web` 构建（需要 Node.js 20+），或将 "
+                "GATEWAY_WEB_DIR 设为已构建的看板目录",
+                f"no dashboard in {root}: build it with `make web` (Node.js 20+) or set "
+                "GATEWAY_WEB_DIR to a built dashboard",
+            )
         )
     return index
 
@@ -75,11 +80,11 @@ def index_file(root: Path) -> Path:
 def asset_file(root: Path, name: str) -> Path:
     """A file directly under ``assets/``; anything else (paths, dot files) is 404."""
     if not _ASSET_NAME.match(name):
-        raise AssetNotFound(f"no asset {name!r}")
+        raise AssetNotFound(t(f"没有资源文件 {name!r}", f"no asset {name!r}"))
     folder = (root / "assets").resolve()
     path = (folder / name).resolve()
     if path.parent != folder or not path.is_file():
-        raise AssetNotFound(f"no asset {name!r}")
+        raise AssetNotFound(t(f"没有资源文件 {name!r}", f"no asset {name!r}"))
     return path
 
 

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field
 
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.errors import AppError, FieldError, Problem, ValidationFailed
+from shared_kit.i18n import localize, t
 
 Money = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
 MoneyOrZero = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
@@ -18,7 +19,7 @@ MoneyOrZero = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
 
 def _not_future(value: date) -> date:
     if value > date.today():
-        raise ValueError("date is in the future")
+        raise ValueError(t("日期不能晚于今天", "date is in the future"))
     return value
 
 
@@ -45,19 +46,38 @@ CONFLICT: dict[int | str, dict[str, Any]] = {404: {"model": Problem}, 409: {"mod
 
 class InvalidDates(ValidationFailed):
     code = "date_order"
-    title = "Dates out of order"
+    title = t("日期先后顺序有误", "Dates out of order")
 
 
 def not_before(later: date, earlier: date | None, field: str, what: str) -> None:
-    """422 ``date_order`` when ``later`` (body field ``field``) precedes ``earlier``."""
+    """422 ``date_order`` when ``later`` (body field ``field``) precedes ``earlier``
+    (``what``: a field name, or a bilingual description)."""
     if earlier is not None and later < earlier:
         raise InvalidDates(
-            f"{field} is before {what}",
-            errors=[FieldError(field=f"body.{field}", code="date_order", message=f"before {what}")],
+            t(f"{field} 早于 {what}", f"{field} is before {localize(what, 'en')}"),
+            errors=[
+                FieldError(
+                    field=f"body.{field}",
+                    code="date_order",
+                    message=t(f"早于 {what}", f"before {localize(what, 'en')}"),
+                )
+            ],
         )
+
+
+# The terminal states as a refusal names them.
+_ENDED = {
+    "cancelled": "取消",
+    "closed": "撤销",
+    "terminated": "终止",
+    "revoked": "撤销",
+    "withdrawn": "撤回",
+    "delisted": "移出名单",
+}
 
 
 def already(exc: type[AppError], what: str, when: date | None) -> None:
     """Raise ``exc`` when a terminal date (revoked_on, cancelled_on…) is already set."""
     if when is not None:
-        raise exc(f"already {what} on {when.isoformat()}")
+        day = when.isoformat()
+        raise exc(t(f"已于 {day} {_ENDED.get(what, what)}", f"already {what} on {day}"))

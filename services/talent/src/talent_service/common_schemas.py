@@ -8,10 +8,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from shared_kit.i18n import t
+
 
 def not_future(value: date) -> date:
     if value > date.today():
-        raise ValueError("the date is in the future")
+        raise ValueError(t("日期不能晚于今天", "the date is in the future"))
     return value
 
 

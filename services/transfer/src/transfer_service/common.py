@@ -32,7 +32,7 @@ def _uscc(value: str) -> str:
     value = value.strip().upper()
     problem = _uscc_problem(value)
     if problem:
-        raise ValueError(f"invalid USCC: {problem}")
+        raise ValueError(problem)
     return value
 
 

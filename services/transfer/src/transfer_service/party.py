@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from shared_kit.codes import GUANGXI_CITIES, RegionCode, city_of, in_region
+from shared_kit.i18n import t
 
 
 def party_city(region: str) -> str | None:
@@ -18,7 +19,12 @@ def _party_region(value: str) -> str:
     # An in-region party must resolve to one of the 14 cities, or its record would
     # count in the region total but in no city column.
     if in_region(value) and city_of(value) not in GUANGXI_CITIES:
-        raise ValueError("a code inside the region must lie in one of its 14 cities")
+        raise ValueError(
+            t(
+                "区内代码必须属于自治区 14 个地市之一",
+                "a code inside the region must lie in one of its 14 cities",
+            )
+        )
     return value
 
 

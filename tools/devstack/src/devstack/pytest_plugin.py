@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import DATABASE
 from devstack.pg import EmbeddedPostgres, RunningPostgres
+from devstack.problem_language import Recorder
 from shared_kit.auth import Principal, PrincipalSigner, Role
 from shared_kit.db import get_read_conn, get_session, make_engine
 from shared_kit.settings import normalise_dsn
@@ -225,3 +226,39 @@ def create_app_with(
         **overrides,
     )
     return create_app(settings)
+
+
+# Every problem answer of the run is checked for its language (see devstack.problem_language).
+_problems = Recorder()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "problem_language_exempt: the test fabricates problem answers of its own "
+        "(a fake upstream), which the language check must not judge",
+    )
+    _problems.install()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    _problems.test = item.nodeid
+    _problems.exempt = item.get_closest_marker("problem_language_exempt") is not None
+    try:
+        return (yield)
+    finally:
+        _problems.test, _problems.exempt = "(outside a test)", False
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _problems.uninstall()
+    if not _problems.violations:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [str(v) for v in _problems.violations]
+    if reporter is not None:
+        reporter.section("problem answers in one language only", sep="=", red=True)
+        for line in lines[:200]:
+            reporter.write_line(line)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -23,6 +23,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.metrics import count_import
 
 KINDS = ("training-sessions", "vouchers", "rd-subsidy-applications")
@@ -30,7 +31,10 @@ KINDS = ("training-sessions", "vouchers", "rd-subsidy-applications")
 
 class ImportInvalid(ValidationFailed):
     code = "import_invalid"
-    title = "The import has invalid rows; nothing was stored"
+    title = t(
+        "导入文件中有错误的数据行，未保存任何数据",
+        "The import has invalid rows; nothing was stored",
+    )
 
 
 def _parse(

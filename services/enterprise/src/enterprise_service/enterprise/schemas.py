@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from shared_kit.codes import CityCode
 from shared_kit.errors import FieldError
+from shared_kit.i18n import t
 
 # Checked in the service, not here: an admin may override a failing check digit.
 UsccText = Annotated[str, Field(min_length=1, max_length=40)]
@@ -16,7 +17,7 @@ Industry = Annotated[str, Field(min_length=1, max_length=100)]
 
 def not_future(value: date | None) -> date | None:
     if value is not None and value > date.today():
-        raise ValueError("date is in the future")
+        raise ValueError(t("日期不能晚于今天", "date is in the future"))
     return value
 
 
@@ -53,7 +54,12 @@ class EnterpriseUpdate(BaseModel):
     @model_validator(mode="after")
     def _something(self) -> EnterpriseUpdate:
         if self.name is None and self.city is None and self.industry is None:
-            raise ValueError("nothing to change: give name, city or industry")
+            raise ValueError(
+                t(
+                    "没有要修改的内容：请提供名称、地市或行业",
+                    "nothing to change: give name, city or industry",
+                )
+            )
         return self
 
 

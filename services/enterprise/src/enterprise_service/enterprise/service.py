@@ -20,6 +20,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import USCC_CHARSET, uscc_problem
 from shared_kit.errors import FieldError
+from shared_kit.i18n import Text, t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
@@ -33,9 +34,9 @@ def only_check_digit_fails(value: str) -> bool:
     )
 
 
-def invalid_uscc(value: str, problem: str, field: str = "body.uscc") -> InvalidUscc:
+def invalid_uscc(value: str, problem: Text, field: str = "body.uscc") -> InvalidUscc:
     return InvalidUscc(
-        f"invalid USCC {value}: {problem}",
+        t(f"{value}：{problem}", f"{value}: {problem.en}"),
         errors=[FieldError(field=field, code="invalid_uscc", message=problem)],
     )
 
@@ -48,7 +49,9 @@ def check_uscc(value: str, *, principal: Principal, override: bool) -> bool:
     if not override or not only_check_digit_fails(value):
         raise invalid_uscc(value, problem)
     if principal.role is not Role.admin:
-        raise OverrideNotAllowed("override_check=true is reserved to admins")
+        raise OverrideNotAllowed(
+            t("override_check=true 仅限管理员使用", "override_check=true is reserved to admins")
+        )
     return True
 
 
@@ -75,7 +78,7 @@ async def create_enterprise(
     scope.check_write(principal, data.city)
     exists = await session.scalar(select(Enterprise.id).where(Enterprise.uscc == data.uscc))
     if exists is not None:
-        raise EnterpriseExists(f"{data.uscc} is already registered")
+        raise EnterpriseExists(t(f"{data.uscc} 已登记", f"{data.uscc} is already registered"))
     enterprise = Enterprise(
         uscc=data.uscc,
         name=data.name,
@@ -97,7 +100,7 @@ async def get_enterprise(
     enterprise = await session.scalar(stmt)
     # Another city's enterprise answers exactly like a missing one: no existence leak.
     if enterprise is None or not scope.sees(principal, enterprise.city):
-        raise EnterpriseNotFound(f"no enterprise {uscc}")
+        raise EnterpriseNotFound(t(f"没有企业 {uscc}", f"no enterprise {uscc}"))
     return enterprise
 
 
@@ -122,9 +125,13 @@ async def require_registered(
         if problem is not None:
             raise invalid_uscc(uscc, problem, field)
         raise UnknownEnterprise(
-            f"{uscc} is not in the enterprise registry",
+            t(f"{uscc} 不在企业名录中", f"{uscc} is not in the enterprise registry"),
             errors=[
-                FieldError(field=field, code="unknown_enterprise", message="register it first")
+                FieldError(
+                    field=field,
+                    code="unknown_enterprise",
+                    message=t("请先登记该企业", "register it first"),
+                )
             ],
         )
     scope.check_write(principal, enterprise.city)

@@ -26,6 +26,7 @@ from enterprise_service.hte.schemas import (
     RecognitionRevoke,
 )
 from shared_kit.auth import Principal
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 RECOGNITION_YEARS = 3
@@ -68,7 +69,7 @@ async def get_pool_entry(
     )
     entry = await session.scalar(stmt)
     if entry is None:
-        raise PoolEntryNotFound(f"no pool entry {entry_id}")
+        raise PoolEntryNotFound(t(f"没有培育库记录 {entry_id}", f"no pool entry {entry_id}"))
     return entry
 
 
@@ -119,7 +120,12 @@ async def create_recognition(
         select(HteRecognition.id).where(HteRecognition.certificate_no == data.certificate_no)
     )
     if taken is not None:
-        raise CertificateExists(f"certificate {data.certificate_no} is already recorded")
+        raise CertificateExists(
+            t(
+                f"证书编号 {data.certificate_no} 已登记",
+                f"certificate {data.certificate_no} is already recorded",
+            )
+        )
     rec = HteRecognition(**data.model_dump(), valid_until=valid_until(data.issued_on))
     session.add(rec)
     await session.flush()
@@ -136,7 +142,9 @@ async def get_recognition(
     )
     rec = await session.scalar(stmt)
     if rec is None:
-        raise RecognitionNotFound(f"no recognition {recognition_id}")
+        raise RecognitionNotFound(
+            t(f"没有高新技术企业认定 {recognition_id}", f"no recognition {recognition_id}")
+        )
     return rec
 
 
@@ -190,7 +198,12 @@ async def create_award(
 ) -> HteRecognitionAward:
     rec = await get_recognition(session, principal=principal, recognition_id=recognition_id)
     already(AlreadyEnded, "revoked", rec.revoked_on)
-    not_before(data.awarded_on, rec.issued_on, "awarded_on", "the certificate's issue date")
+    not_before(
+        data.awarded_on,
+        rec.issued_on,
+        "awarded_on",
+        t("证书签发日期", "the certificate's issue date"),
+    )
     award = HteRecognitionAward(recognition_id=rec.id, **data.model_dump())
     session.add(award)
     await session.flush()
@@ -208,7 +221,7 @@ async def get_award(
     )
     award = await session.scalar(stmt)
     if award is None:
-        raise AwardNotFound(f"no award {award_id}")
+        raise AwardNotFound(t(f"没有认定奖励 {award_id}", f"no award {award_id}"))
     return award
 
 

@@ -13,22 +13,23 @@ from enterprise_service.kcd.models import LISTING_SYNC_SEQ, KcdListing
 from enterprise_service.kcd.schemas import ListingCreate, ListingDelist
 from shared_kit.auth import Principal
 from shared_kit.errors import Conflict, NotFound
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 class ListingNotFound(NotFound):
     code = "kcd_listing_not_found"
-    title = "科创贷 listing not found"
+    title = t("未找到科创贷名单记录", "Sci-tech loan listing not found")
 
 
 class AlreadyListed(Conflict):
     code = "already_listed"
-    title = "The enterprise is already on the 科创贷 list"
+    title = t("该企业已在科创贷名单中", "The enterprise is already on the sci-tech loan list")
 
 
 class AlreadyDelisted(Conflict):
     code = "already_ended"
-    title = "The listing is already closed"
+    title = t("该名单记录已关闭", "The listing is already closed")
 
 
 async def create_listing(
@@ -45,9 +46,19 @@ async def create_listing(
         .limit(1)
     )
     if last is not None and last.delisted_on is None:
-        raise AlreadyListed(f"{data.enterprise_uscc} is on the list since {last.listed_on}")
+        raise AlreadyListed(
+            t(
+                f"{data.enterprise_uscc} 自 {last.listed_on} 起已在名单中",
+                f"{data.enterprise_uscc} is on the list since {last.listed_on}",
+            )
+        )
     if last is not None and last.delisted_on is not None:
-        not_before(data.listed_on, last.delisted_on, "listed_on", "the previous delisting")
+        not_before(
+            data.listed_on,
+            last.delisted_on,
+            "listed_on",
+            t("上次移出名单的日期", "the previous delisting"),
+        )
     listing = KcdListing(enterprise_uscc=data.enterprise_uscc, listed_on=data.listed_on)
     session.add(listing)
     await session.flush()
@@ -65,7 +76,7 @@ async def get_listing(
     )
     listing = await session.scalar(stmt)
     if listing is None:
-        raise ListingNotFound(f"no listing {listing_id}")
+        raise ListingNotFound(t(f"没有名单记录 {listing_id}", f"no listing {listing_id}"))
     return listing
 
 

@@ -27,6 +27,7 @@ from enterprise_service.partner.service import require_active
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Forbidden, Problem
+from shared_kit.i18n import t
 from shared_kit.pagination import MAX_LIMIT
 
 router = APIRouter(prefix="/bank", tags=["bank"], responses=PROBLEM_RESPONSES)
@@ -84,7 +85,12 @@ async def partner_bank(
     bank = principal.bank
     # The verifier refuses bank principals without a bank; the length is our column's.
     if not bank or len(bank) > 64:
-        raise Forbidden("this bank principal carries no usable bank code (1–64 characters)")
+        raise Forbidden(
+            t(
+                "此银行身份没有可用的银行代码（1–64 个字符）",
+                "this bank principal carries no usable bank code (1–64 characters)",
+            )
+        )
     await require_active(session, code=bank)
     return bank
 
@@ -112,10 +118,20 @@ async def create_loan_batch(
 ) -> Response:
     """Push up to 10,000 loans (JSON or CSV), atomically, upserted by contract_no. Roles: bank."""
     if not idempotency_key or len(idempotency_key) > 255:
-        raise IdempotencyKeyRequired("send an Idempotency-Key header of 1–255 characters")
+        raise IdempotencyKeyRequired(
+            t(
+                "请发送 1–255 个字符的 Idempotency-Key 请求头",
+                "send an Idempotency-Key header of 1–255 characters",
+            )
+        )
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in MEDIA_TYPES:
-        raise UnsupportedBatchType(f"unsupported content type {media_type or '(none)'}")
+        raise UnsupportedBatchType(
+            t(
+                f"不支持的内容类型 {media_type or '（未声明）'}",
+                f"unsupported content type {media_type or '(none)'}",
+            )
+        )
     status, payload, replayed = await service.submit_batch(
         session,
         bank=bank,

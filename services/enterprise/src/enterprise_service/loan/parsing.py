@@ -20,6 +20,7 @@ from enterprise_service.enterprise.service import only_check_digit_fails
 from enterprise_service.loan.models import GUARANTEES, LOAN_STATUSES
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import one_of, t
 from shared_kit.tabular import (
     CSV,
     NoRows,
@@ -46,17 +47,19 @@ MAX_RATE = Decimal("100")
 
 class BatchInvalid(ValidationFailed):
     code = "batch_invalid"
-    title = "The batch has invalid rows; nothing was stored"
+    title = t(
+        "批次中有错误的数据行，未保存任何数据", "The batch has invalid rows; nothing was stored"
+    )
 
 
 class MalformedBatch(ValidationFailed):
     code = "malformed_batch"
-    title = "The batch body cannot be read"
+    title = t("无法读取批次内容", "The batch body cannot be read")
 
 
 class BatchTooLarge(ValidationFailed):
     code = "batch_too_large"
-    title = "Too many loans in one batch"
+    title = t("一个批次中的贷款过多", "Too many loans in one batch")
 
 
 @dataclass
@@ -81,12 +84,22 @@ def read_rows(
         try:
             doc = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
-            raise MalformedBatch(f"invalid JSON: {exc}") from exc
+            raise MalformedBatch(t(f"JSON 格式有误：{exc}", f"invalid JSON: {exc}")) from exc
         if not isinstance(doc, dict) or not isinstance(doc.get("loans"), list):
-            raise MalformedBatch('expected {"batch_ref": "...", "loans": [...]}')
+            raise MalformedBatch(
+                t(
+                    '应为 {"batch_ref": "...", "loans": [...]}',
+                    'expected {"batch_ref": "...", "loans": [...]}',
+                )
+            )
         ref = doc.get("batch_ref")
         if ref is not None and (not isinstance(ref, str) or len(ref) > 200):
-            raise MalformedBatch("batch_ref must be a string of at most 200 characters")
+            raise MalformedBatch(
+                t(
+                    "batch_ref 须为不超过 200 个字符的字符串",
+                    "batch_ref must be a string of at most 200 characters",
+                )
+            )
         return ref, "json", list(doc["loans"])
     return batch_ref, "csv", _csv_rows(body, max_rows)
 
@@ -100,9 +113,14 @@ def _csv_rows(body: bytes, max_rows: int) -> list[dict[str, str]]:
             missing = [c for c in COLUMNS if c not in header]
             if missing:
                 raise MalformedBatch(
-                    f"CSV header lacks {', '.join(missing)}",
+                    t(
+                        f"CSV 表头缺少 {', '.join(missing)}",
+                        f"CSV header lacks {', '.join(missing)}",
+                    ),
                     errors=[
-                        FieldError(field=c, code="missing_column", message="required column")
+                        FieldError(
+                            field=c, code="missing_column", message=t("必填列", "required column")
+                        )
                         for c in missing
                     ],
                 )
@@ -169,9 +187,14 @@ def validate_rows(
     goes through :func:`_check_row`, which names each failing field.
     """
     if len(rows) > max_rows:
-        raise BatchTooLarge(f"{len(rows)} loans; at most {max_rows} per batch")
+        raise BatchTooLarge(
+            t(
+                f"共 {len(rows)} 笔贷款；每批最多 {max_rows} 笔",
+                f"{len(rows)} loans; at most {max_rows} per batch",
+            )
+        )
     if not rows:
-        raise MalformedBatch("the batch holds no loans")
+        raise MalformedBatch(t("批次中没有贷款", "the batch holds no loans"))
     out = ParsedBatch(batch_ref=batch_ref, format=fmt)
     cols = out.columns
     seen: dict[str, int] = {}
@@ -243,14 +266,18 @@ def _check_row(
     errs: list[tuple[str, str, str]] = []
     bad = _collector(errs)
     if not isinstance(raw, dict):
-        bad("loan", "not_an_object", "each loan is an object")
+        bad("loan", "not_an_object", t("每笔贷款须为一个对象", "each loan is an object"))
         out.errors += [FieldError(field=f, code=c, message=m, row=n) for f, c, m in errs]
         return
     contract_no = _text(raw.get("contract_no"), 64)
     if contract_no is None:
-        bad("contract_no", "invalid_contract_no", "1–64 characters required")
+        bad("contract_no", "invalid_contract_no", t("须为 1–64 个字符", "1–64 characters required"))
     elif contract_no in seen:
-        bad("contract_no", "duplicate_contract_no", f"also in row {seen[contract_no]}")
+        bad(
+            "contract_no",
+            "duplicate_contract_no",
+            t(f"与第 {seen[contract_no]} 行重复", f"also in row {seen[contract_no]}"),
+        )
     else:
         seen[contract_no] = n
     uscc_raw = raw.get("uscc")
@@ -266,33 +293,52 @@ def _check_row(
             bad("uscc", "invalid_uscc", problem)
     name = _text(raw.get("enterprise_name"), 200)
     if name is None:
-        bad("enterprise_name", "invalid_name", "1–200 characters required")
+        bad("enterprise_name", "invalid_name", t("须为 1–200 个字符", "1–200 characters required"))
     amount = _decimal(raw.get("amount"), 2)
     if amount is None:
-        bad("amount", "invalid_amount", "a decimal string in yuan with at most 2 decimals")
+        bad(
+            "amount",
+            "invalid_amount",
+            t(
+                "以元为单位的十进制数字字符串，最多 2 位小数",
+                "a decimal string in yuan with at most 2 decimals",
+            ),
+        )
     elif not Decimal(0) < amount <= MAX_AMOUNT:
-        bad("amount", "invalid_amount", "must be > 0")
+        bad("amount", "invalid_amount", t("须大于 0", "must be > 0"))
     disbursed = _date(raw.get("disbursed_on"))
     if disbursed is None:
-        bad("disbursed_on", "invalid_date", "YYYY-MM-DD required")
+        bad("disbursed_on", "invalid_date", t("须为 YYYY-MM-DD 格式的日期", "YYYY-MM-DD required"))
     elif disbursed > today:
-        bad("disbursed_on", "date_in_future", "a loan cannot be disbursed in the future")
+        bad(
+            "disbursed_on",
+            "date_in_future",
+            t("放款日期不能晚于今天", "a loan cannot be disbursed in the future"),
+        )
     maturity = _date(raw.get("maturity_on"))
     if maturity is None:
-        bad("maturity_on", "invalid_date", "YYYY-MM-DD required")
+        bad("maturity_on", "invalid_date", t("须为 YYYY-MM-DD 格式的日期", "YYYY-MM-DD required"))
     elif disbursed is not None and maturity <= disbursed:
-        bad("maturity_on", "maturity_before_disbursement", "must be after disbursed_on")
+        bad(
+            "maturity_on",
+            "maturity_before_disbursement",
+            t("须晚于放款日期（disbursed_on）", "must be after disbursed_on"),
+        )
     rate = _decimal(raw.get("annual_rate"), 4)
     if rate is None or not Decimal(0) <= rate <= MAX_RATE:
-        bad("annual_rate", "invalid_rate", "a percentage 0–100 with at most 4 decimals")
+        bad(
+            "annual_rate",
+            "invalid_rate",
+            t("0–100 之间的百分数，最多 4 位小数", "a percentage 0–100 with at most 4 decimals"),
+        )
     guarantee = raw.get("guarantee")
     guarantee = guarantee.strip() if isinstance(guarantee, str) else guarantee
     if guarantee not in GUARANTEES:
-        bad("guarantee", "invalid_guarantee", "one of " + ", ".join(GUARANTEES))
+        bad("guarantee", "invalid_guarantee", one_of(GUARANTEES))
     status = raw.get("status")
     status = status.strip() if isinstance(status, str) else status
     if status not in LOAN_STATUSES:
-        bad("status", "invalid_status", "one of " + ", ".join(LOAN_STATUSES))
+        bad("status", "invalid_status", one_of(LOAN_STATUSES))
     if errs:
         out.errors += [FieldError(field=f, code=c, message=m, row=n) for f, c, m in errs]
         return
@@ -313,7 +359,7 @@ def reject_legacy(batch: ParsedBatch, registered_legacy: set[str]) -> None:
     for uscc, rows in batch.legacy_uscc_rows.items():
         if uscc in registered_legacy:
             continue
-        problem = uscc_problem(uscc) or "invalid"
+        problem = uscc_problem(uscc) or t("统一社会信用代码无效", "invalid USCC")
         batch.errors += [
             FieldError(field="uscc", code="invalid_uscc", message=problem, row=n) for n in rows
         ]

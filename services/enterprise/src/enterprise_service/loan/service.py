@@ -33,6 +33,7 @@ from enterprise_service.loan.schemas import (
     StatusFigures,
 )
 from shared_kit.auth import Principal
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, decode_cursor, encode_cursor, keyset, page_from_rows
 from shared_kit.period_lock import assert_rows_unlocked
 
@@ -177,7 +178,10 @@ async def _acquire_key(session: AsyncSession, lock_id: int, wait_seconds: float)
             return
         if time.monotonic() >= deadline:
             raise IdempotencyInFlight(
-                "the first request with this Idempotency-Key is still in flight; retry later",
+                t(
+                    "使用此 Idempotency-Key 的第一个请求仍在处理中，请稍后重试",
+                    "the first request with this Idempotency-Key is still in flight; retry later",
+                ),
                 headers={"Retry-After": "1"},
             )
         await asyncio.sleep(0.05)
@@ -308,7 +312,10 @@ async def submit_batch(
         if seen is not None:
             if seen.request_hash != fingerprint:
                 raise IdempotencyKeyReused(
-                    "this Idempotency-Key was used with a different body; use a new key"
+                    t(
+                        "此 Idempotency-Key 已用于内容不同的请求，请换用新的密钥",
+                        "this Idempotency-Key was used with a different body; use a new key",
+                    )
                 )
             loan_metrics.BATCHES.labels(bank, "replayed").inc()
             return seen.response_status, seen.response_body.encode(), True
@@ -328,7 +335,10 @@ async def submit_batch(
         failing = len({e.row for e in batch.errors})
         loan_metrics.count_refused(bank, received)
         raise parsing.BatchInvalid(
-            f"{failing} of {received} loans are invalid; nothing was stored",
+            t(
+                f"{received} 笔贷款中有 {failing} 笔有误，未保存任何数据",
+                f"{failing} of {received} loans are invalid; nothing was stored",
+            ),
             errors=batch.errors,
         )
     answer = await _store(session, bank=bank, batch=batch, dry_run=dry_run)
@@ -359,7 +369,7 @@ async def get_batch(session: AsyncSession, *, bank: str, batch_id: uuid.UUID) ->
     )
     # Another bank's batch answers exactly like a missing one.
     if record is None:
-        raise LoanBatchNotFound(f"no batch {batch_id}")
+        raise LoanBatchNotFound(t(f"没有贷款批次 {batch_id}", f"no batch {batch_id}"))
     return batch_read(record)
 
 
@@ -371,7 +381,9 @@ async def listed_enterprises(
     if cursor:
         values = decode_cursor(cursor)
         if len(values) != 1 or not isinstance(values[0], int):
-            raise parsing.MalformedBatch("cursor does not belong to this listing")
+            raise parsing.MalformedBatch(
+                t("分页游标不属于本列表", "cursor does not belong to this listing")
+            )
         after = values[0]
     k, e = KcdListing, Enterprise
     stmt = (
@@ -437,7 +449,7 @@ async def get_loan(session: AsyncSession, *, principal: Principal, loan_id: uuid
     )
     loan = await session.scalar(stmt)
     if loan is None:
-        raise LoanNotFound(f"no loan {loan_id}")
+        raise LoanNotFound(t(f"没有贷款 {loan_id}", f"no loan {loan_id}"))
     return loan
 
 

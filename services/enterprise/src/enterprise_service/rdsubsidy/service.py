@@ -14,6 +14,7 @@ from enterprise_service.rdsubsidy.models import RdSubsidyApplication
 from enterprise_service.rdsubsidy.schemas import RdApplicationCreate
 from shared_kit.auth import Principal
 from shared_kit.errors import Conflict, FieldError, NotFound, ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -26,17 +27,20 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 class RdApplicationNotFound(NotFound):
     code = "rd_application_not_found"
-    title = "R&D subsidy application not found"
+    title = t("未找到研发费用补助申请", "R&D subsidy application not found")
 
 
 class IllegalTransition(Conflict):
     code = "illegal_transition"
-    title = "This status change is not allowed from the application's current status"
+    title = t(
+        "申请的当前状态不允许此变更",
+        "This status change is not allowed from the application's current status",
+    )
 
 
 class ApprovedOverRequested(ValidationFailed):
     code = "exceeds_requested_amount"
-    title = "The approved amount exceeds the requested amount"
+    title = t("核定金额超过申请金额", "The approved amount exceeds the requested amount")
 
 
 async def create_application(
@@ -61,7 +65,9 @@ async def get_application(
     )
     app = await session.scalar(stmt.with_for_update(of=RdSubsidyApplication))
     if app is None:
-        raise RdApplicationNotFound(f"no application {application_id}")
+        raise RdApplicationNotFound(
+            t(f"没有申请 {application_id}", f"no application {application_id}")
+        )
     return app
 
 
@@ -78,18 +84,23 @@ async def decide(
     allowed = TRANSITIONS[app.status]
     if target not in allowed:
         raise IllegalTransition(
-            f"a {app.status} application cannot become {target}",
+            t(
+                f"状态为 {app.status} 的申请不能转为 {target}",
+                f"a {app.status} application cannot become {target}",
+            ),
             extra={"current_status": app.status, "allowed": list(allowed)},
         )
     not_before(decided_on, app.submitted_on, "decided_on", "submitted_on")
     if approved_amount is not None and approved_amount > app.requested_amount:
         raise ApprovedOverRequested(
-            f"at most {app.requested_amount}",
+            t(f"不能超过 {app.requested_amount} 元", f"at most {app.requested_amount}"),
             errors=[
                 FieldError(
                     field="body.approved_amount",
                     code="exceeds_requested_amount",
-                    message=f"at most {app.requested_amount}",
+                    message=t(
+                        f"不能超过 {app.requested_amount} 元", f"at most {app.requested_amount}"
+                    ),
                 )
             ],
         )

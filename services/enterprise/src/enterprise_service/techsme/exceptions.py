@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 from shared_kit.errors import Conflict, NotFound
+from shared_kit.i18n import t
 
 
 class RegistrationNotFound(NotFound):
     code = "tech_sme_registration_not_found"
-    title = "Tech-SME registration not found"
+    title = t("未找到科技型中小企业入库登记", "Tech-SME registration not found")
 
 
 class RegistrationExists(Conflict):
     code = "tech_sme_registration_exists"
-    title = "The enterprise is already registered that year, or the number is taken"
+    title = t(
+        "该企业当年已入库登记，或登记编号已被使用",
+        "The enterprise is already registered that year, or the number is taken",
+    )
     unique_constraints = (
         "uq_tech_sme_registrations_enterprise_uscc_year",
         "uq_tech_sme_registrations_registration_no",
@@ -19,4 +23,4 @@ class RegistrationExists(Conflict):
 
 class RegistrationRevoked(Conflict):
     code = "tech_sme_registration_revoked"
-    title = "The registration is already revoked"
+    title = t("入库登记已撤销", "The registration is already revoked")

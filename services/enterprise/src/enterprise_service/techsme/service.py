@@ -19,6 +19,7 @@ from enterprise_service.techsme.exceptions import (
 from enterprise_service.techsme.models import TechSmeRegistration
 from enterprise_service.techsme.schemas import TechSmeRegistrationCreate, TechSmeRevoke
 from shared_kit.auth import Principal
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
 
@@ -41,8 +42,12 @@ async def create_registration(
     )
     if clash is not None:
         raise RegistrationExists(
-            f"{data.enterprise_uscc} already has a {data.year} registration, "
-            f"or {data.registration_no} is taken"
+            t(
+                f"{data.enterprise_uscc} 已有 {data.year} 年的入库登记，或登记编号 "
+                f"{data.registration_no} 已被使用",
+                f"{data.enterprise_uscc} already has a {data.year} registration, or "
+                f"{data.registration_no} is taken",
+            )
         )
     reg = TechSmeRegistration(**data.model_dump())
     session.add(reg)
@@ -60,7 +65,12 @@ async def get_registration(
     )
     reg = await session.scalar(stmt)
     if reg is None:
-        raise RegistrationNotFound(f"no tech-SME registration {registration_id}")
+        raise RegistrationNotFound(
+            t(
+                f"没有科技型中小企业入库登记 {registration_id}",
+                f"no tech-SME registration {registration_id}",
+            )
+        )
     return reg
 
 

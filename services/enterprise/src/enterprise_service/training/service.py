@@ -13,17 +13,18 @@ from enterprise_service.training.schemas import TrainingSessionCancel, TrainingS
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import Conflict, NotFound
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 class TrainingSessionNotFound(NotFound):
     code = "training_session_not_found"
-    title = "Training session not found"
+    title = t("未找到培训活动", "Training session not found")
 
 
 class TrainingSessionCancelled(Conflict):
     code = "already_ended"
-    title = "The training session is already cancelled"
+    title = t("培训活动已取消", "The training session is already cancelled")
 
 
 async def create_session(
@@ -41,7 +42,9 @@ async def get_session(
 ) -> TrainingSession:
     row = await session.get(TrainingSession, session_id)
     if row is None or not scope.sees(principal, row.city):
-        raise TrainingSessionNotFound(f"no training session {session_id}")
+        raise TrainingSessionNotFound(
+            t(f"没有培训活动 {session_id}", f"no training session {session_id}")
+        )
     return row
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from enterprise_service.enterprise.schemas import UsccText, not_future
 from shared_kit.codes import CityCode, Uscc
+from shared_kit.i18n import t
 
 Money = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=2)]
 Text100 = Annotated[str, Field(min_length=1, max_length=100)]
@@ -55,7 +56,9 @@ class VoucherRedeem(BaseModel):
     @model_validator(mode="after")
     def _provider(self) -> VoucherRedeem:
         if self.provider_id is None and self.provider_name is None:
-            raise ValueError("give provider_id or provider_name")
+            raise ValueError(
+                t("请提供 provider_id 或 provider_name", "give provider_id or provider_name")
+            )
         return self
 
 

@@ -30,14 +30,21 @@ from enterprise_service.voucher.schemas import (
 )
 from shared_kit.auth import Principal
 from shared_kit.errors import FieldError
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 def _not_before(later: date, earlier: date | None, field: str, what: str) -> None:
     if earlier is not None and later < earlier:
         raise VoucherInvalid(
-            f"{field} is before {what}",
-            errors=[FieldError(field=f"body.{field}", code="date_order", message=f"before {what}")],
+            t(f"{field} 早于{what}", f"{field} is before {what}"),
+            errors=[
+                FieldError(
+                    field=f"body.{field}",
+                    code="date_order",
+                    message=t(f"早于{what}", f"before {what}"),
+                )
+            ],
         )
 
 
@@ -45,7 +52,10 @@ def _transition(voucher: Voucher, target: str) -> None:
     allowed = TRANSITIONS[voucher.status]
     if target not in allowed:
         raise IllegalTransition(
-            f"a {voucher.status} voucher cannot become {target}",
+            t(
+                f"状态为 {voucher.status} 的创新券不能转为 {target}",
+                f"a {voucher.status} voucher cannot become {target}",
+            ),
             extra={"current_status": voucher.status, "allowed": list(allowed)},
         )
     voucher.status = target
@@ -81,7 +91,7 @@ async def get_voucher(
         stmt = stmt.with_for_update(of=Voucher)
     voucher = await session.scalar(stmt)
     if voucher is None:
-        raise VoucherNotFound(f"no voucher {voucher_id}")
+        raise VoucherNotFound(t(f"没有创新券 {voucher_id}", f"no voucher {voucher_id}"))
     return voucher
 
 
@@ -123,13 +133,20 @@ async def issue_voucher(
     )
     if already + data.face_amount > yearly_cap:
         raise VoucherCapExceeded(
-            f"{voucher.enterprise_uscc} already holds {already} yuan of vouchers issued in "
-            f"{year}; {data.face_amount} more exceeds the yearly cap of {yearly_cap}",
+            t(
+                f"{voucher.enterprise_uscc} 在 {year} 年已获发创新券 {already} 元，再发 "
+                f"{data.face_amount} 元将超过年度上限 {yearly_cap} 元",
+                f"{voucher.enterprise_uscc} already holds {already} yuan of vouchers issued in "
+                f"{year}; {data.face_amount} more exceeds the yearly cap of {yearly_cap}",
+            ),
             errors=[
                 FieldError(
                     field="body.face_amount",
                     code="voucher_cap_exceeded",
-                    message=f"at most {max(yearly_cap - already, Decimal('0.00'))} remains",
+                    message=t(
+                        f"最多还剩 {max(yearly_cap - already, Decimal('0.00'))} 元",
+                        f"at most {max(yearly_cap - already, Decimal('0.00'))} remains",
+                    ),
                 )
             ],
             extra={
@@ -156,12 +173,14 @@ async def redeem_voucher(
     assert voucher.face_amount is not None
     if data.redeemed_amount > voucher.face_amount:
         raise VoucherInvalid(
-            "the redeemed amount exceeds the face amount",
+            t("兑付金额超过创新券面额", "the redeemed amount exceeds the face amount"),
             errors=[
                 FieldError(
                     field="body.redeemed_amount",
                     code="exceeds_face_amount",
-                    message=f"at most {voucher.face_amount}",
+                    message=t(
+                        f"不能超过 {voucher.face_amount} 元", f"at most {voucher.face_amount}"
+                    ),
                 )
             ],
         )
@@ -171,12 +190,15 @@ async def redeem_voucher(
             provider.revoked_on is not None and provider.revoked_on <= data.redeemed_on
         ):
             raise ProviderNotUsable(
-                f"provider {data.provider_id} is unknown or was revoked",
+                t(
+                    f"服务机构 {data.provider_id} 不存在或已撤销",
+                    f"provider {data.provider_id} is unknown or was revoked",
+                ),
                 errors=[
                     FieldError(
                         field="body.provider_id",
                         code="provider_not_usable",
-                        message="unknown or revoked provider",
+                        message=t("服务机构不存在或已撤销", "unknown or revoked provider"),
                     )
                 ],
             )
@@ -251,7 +273,9 @@ async def list_vouchers(
 
 async def create_provider(session: AsyncSession, *, data: ProviderCreate) -> VoucherProvider:
     if await session.scalar(select(VoucherProvider.id).where(VoucherProvider.name == data.name)):
-        raise ProviderExists(f"provider {data.name} is registered")
+        raise ProviderExists(
+            t(f"服务机构 {data.name} 已登记", f"provider {data.name} is registered")
+        )
     provider = VoucherProvider(**data.model_dump())
     session.add(provider)
     await session.flush()
@@ -261,7 +285,7 @@ async def create_provider(session: AsyncSession, *, data: ProviderCreate) -> Vou
 async def get_provider(session: AsyncSession, *, provider_id: uuid.UUID) -> VoucherProvider:
     provider = await session.get(VoucherProvider, provider_id)
     if provider is None:
-        raise ProviderNotFound(f"no provider {provider_id}")
+        raise ProviderNotFound(t(f"没有服务机构 {provider_id}", f"no provider {provider_id}"))
     return provider
 
 
@@ -271,7 +295,7 @@ async def revoke_provider(
     provider = await get_provider(session, provider_id=provider_id)
     if provider.revoked_on is not None:
         raise IllegalTransition(
-            f"already revoked on {provider.revoked_on}",
+            t(f"已于 {provider.revoked_on} 撤销", f"already revoked on {provider.revoked_on}"),
             extra={"current_status": "revoked", "allowed": []},
         )
     _not_before(data.revoked_on, provider.registered_on, "revoked_on", "registered_on")

@@ -13,28 +13,31 @@ from enterprise_service.zone.schemas import QuarterStatPut, ZoneClose, ZoneCreat
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import Conflict, FieldError, NotFound, ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
 class ZoneNotFound(NotFound):
     code = "hitech_zone_not_found"
-    title = "High-tech zone not found"
+    title = t("未找到高新区", "High-tech zone not found")
 
 
 class ZoneExists(Conflict):
     code = "hitech_zone_exists"
-    title = "A zone with this name exists"
+    title = t("已有同名高新区", "A zone with this name exists")
     unique_constraints = ("uq_hitech_zones_name",)
 
 
 class ZoneClosed(Conflict):
     code = "already_ended"
-    title = "The zone is already closed"
+    title = t("高新区已撤销", "The zone is already closed")
 
 
 class QuarterNotOver(ValidationFailed):
     code = "quarter_not_over"
-    title = "Statistics are reported for quarters that have ended"
+    title = t(
+        "只能填报已结束季度的统计数据", "Statistics are reported for quarters that have ended"
+    )
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
@@ -55,7 +58,7 @@ def first_whole_quarter(start: date, end: date) -> tuple[date, date] | None:
 
 async def create_zone(session: AsyncSession, *, data: ZoneCreate) -> HitechZone:
     if await session.scalar(select(HitechZone.id).where(HitechZone.name == data.name)):
-        raise ZoneExists(f"zone {data.name} exists")
+        raise ZoneExists(t(f"高新区 {data.name} 已存在", f"zone {data.name} exists"))
     zone = HitechZone(**data.model_dump())
     session.add(zone)
     await session.flush()
@@ -67,7 +70,7 @@ async def get_zone(
 ) -> HitechZone:
     zone = await session.get(HitechZone, zone_id)
     if zone is None or not scope.sees(principal, zone.city):
-        raise ZoneNotFound(f"no zone {zone_id}")
+        raise ZoneNotFound(t(f"没有高新区 {zone_id}", f"no zone {zone_id}"))
     return zone
 
 
@@ -76,7 +79,12 @@ async def close_zone(
 ) -> HitechZone:
     zone = await get_zone(session, principal=principal, zone_id=zone_id)
     already(ZoneClosed, "closed", zone.closed_on)
-    not_before(data.closed_on, zone.established_on + timedelta(days=1), "closed_on", "opening")
+    not_before(
+        data.closed_on,
+        zone.established_on + timedelta(days=1),
+        "closed_on",
+        t("设立次日", "opening"),
+    )
     zone.closed_on = data.closed_on
     await session.flush()
     await session.refresh(zone)
@@ -117,8 +125,14 @@ async def put_quarter(
     q_start, q_end = quarter_bounds(year, quarter)
     if q_end >= date.today():
         raise QuarterNotOver(
-            f"{year}Q{quarter} has not ended",
-            errors=[FieldError(field="path.quarter", code="quarter_not_over", message="not over")],
+            t(f"{year} 年第 {quarter} 季度尚未结束", f"{year}Q{quarter} has not ended"),
+            errors=[
+                FieldError(
+                    field="path.quarter",
+                    code="quarter_not_over",
+                    message=t("该季度尚未结束", "not over"),
+                )
+            ],
         )
     stat = await session.scalar(
         select(ZoneQuarterStat).where(

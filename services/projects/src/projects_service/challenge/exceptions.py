@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from shared_kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shared_kit.i18n import t
 
 __all__ = [
     "ChallengeDemandNotFound",
@@ -13,24 +14,27 @@ __all__ = [
 
 class ChallengeDemandNotFound(NotFound):
     code = "challenge_demand_not_found"
-    title = "Challenge demand not found"
+    title = t("未找到揭榜挂帅需求", "Challenge demand not found")
 
 
 class ExternalRefTaken(Conflict):
     code = "external_ref_taken"
-    title = "Another demand has this external reference"
+    title = t("已有需求使用此外部编号", "Another demand has this external reference")
 
 
 class IllegalTransition(Conflict):
     code = "illegal_transition"
-    title = "This transition is not allowed from the demand's current status"
+    title = t(
+        "需求的当前状态不允许此变更",
+        "This transition is not allowed from the demand's current status",
+    )
 
 
 class TransitionNotAllowedForRole(Forbidden):
     code = "transition_not_allowed_for_role"
-    title = "This role may not make this transition"
+    title = t("当前角色不能进行此变更", "This role may not make this transition")
 
 
 class TransitionInvalid(ValidationFailed):
     code = "transition_invalid"
-    title = "The transition's stage fields are invalid"
+    title = t("变更的阶段字段有误", "The transition's stage fields are invalid")

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared_kit.codes import CityCode, Uscc
+from shared_kit.i18n import t
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
 
@@ -41,7 +42,9 @@ class ChallengeDemandCreate(BaseModel):
     @classmethod
     def _not_future(cls, value: date) -> date:
         if value > date.today():
-            raise ValueError("submitted_on is in the future")
+            raise ValueError(
+                t("提交日期（submitted_on）不能晚于今天", "submitted_on is in the future")
+            )
         return value
 
 

@@ -24,6 +24,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.db import compile_sql
 from shared_kit.errors import FieldError
+from shared_kit.i18n import Text, t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
 
@@ -60,7 +61,12 @@ async def create_demand(
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:  # external_ref is the only unique column
-        raise ExternalRefTaken(f"external_ref {data.external_ref!r} already exists") from exc
+        raise ExternalRefTaken(
+            t(
+                f"外部编号 {data.external_ref!r} 已存在",
+                f"external_ref {data.external_ref!r} already exists",
+            )
+        ) from exc
     # Submission is the workflow's first step and is recorded like every other one.
     session.add(
         ChallengeDemandTransition(
@@ -86,7 +92,9 @@ async def get_demand(
     demand = (await session.execute(stmt)).scalar_one_or_none()
     # Another city's record answers exactly like a missing one: no existence leak.
     if demand is None or not scope.sees(principal, demand.city):
-        raise ChallengeDemandNotFound(f"no challenge demand {demand_id}")
+        raise ChallengeDemandNotFound(
+            t(f"没有揭榜挂帅需求 {demand_id}", f"no challenge demand {demand_id}")
+        )
     return demand
 
 
@@ -101,7 +109,9 @@ async def read_demand(
     """The fast read of one demand: one statement on a pooled connection, no ORM objects."""
     row = await conn.fetchrow(_READ_DEMAND, demand_id)
     if row is None or not scope.sees(principal, row["city"]):
-        raise ChallengeDemandNotFound(f"no challenge demand {demand_id}")
+        raise ChallengeDemandNotFound(
+            t(f"没有揭榜挂帅需求 {demand_id}", f"no challenge demand {demand_id}")
+        )
     return dict(row)
 
 
@@ -136,7 +146,9 @@ def _check_stage_fields(data: TransitionRequest, required: tuple[str, ...]) -> N
                 FieldError(
                     field=f"body.{name}",
                     code="missing",
-                    message=f"a transition to {data.to} needs {name}",
+                    message=t(
+                        f"转为 {data.to} 须填写 {name}", f"a transition to {data.to} needs {name}"
+                    ),
                 )
             )
     for name in STAGE_FIELDS:
@@ -145,27 +157,52 @@ def _check_stage_fields(data: TransitionRequest, required: tuple[str, ...]) -> N
                 FieldError(
                     field=f"body.{name}",
                     code="field_not_applicable",
-                    message=f"{name} does not belong to a transition to {data.to}",
+                    message=t(
+                        f"{name} 不属于转为 {data.to} 的字段",
+                        f"{name} does not belong to a transition to {data.to}",
+                    ),
                 )
             )
     if errors:
-        raise TransitionInvalid(f"stage fields of {data.to} are invalid", errors=errors)
+        raise TransitionInvalid(
+            t(f"转为 {data.to} 所需的阶段字段有误", f"stage fields of {data.to} are invalid"),
+            errors=errors,
+        )
 
 
 def _check_dates(demand: ChallengeDemand, data: TransitionRequest, on: date) -> None:
-    def fail(field: str, code: str, message: str) -> TransitionInvalid:
+    def fail(field: str, code: str, message: Text) -> TransitionInvalid:
         return TransitionInvalid(
             message, errors=[FieldError(field=field, code=code, message=message)]
         )
 
     if on > date.today():
-        raise fail("body.on", "date_in_future", "the event date is in the future")
+        raise fail(
+            "body.on",
+            "date_in_future",
+            t("事件日期不能晚于今天", "the event date is in the future"),
+        )
     if on < demand.submitted_on:
-        raise fail("body.on", "date_before_submission", "the event predates the submission")
+        raise fail(
+            "body.on",
+            "date_before_submission",
+            t("事件日期早于需求提交日期", "the event predates the submission"),
+        )
     if data.to == "listed" and data.deadline is not None and data.deadline < on:
-        raise fail("body.deadline", "deadline_before_listing", "the deadline precedes listing")
+        raise fail(
+            "body.deadline",
+            "deadline_before_listing",
+            t("揭榜截止日期早于发榜日期", "the deadline precedes listing"),
+        )
     if data.to == "claimed" and demand.deadline is not None and on > demand.deadline:
-        raise fail("body.on", "deadline_passed", f"the claim deadline was {demand.deadline}")
+        raise fail(
+            "body.on",
+            "deadline_passed",
+            t(
+                f"揭榜截止日期为 {demand.deadline}，已过期",
+                f"the claim deadline was {demand.deadline}",
+            ),
+        )
 
 
 async def transition_demand(
@@ -181,12 +218,18 @@ async def transition_demand(
     if rule is None or demand.status not in rule.sources:
         allowed = allowed_from(demand.status)
         raise IllegalTransition(
-            f"a {demand.status} demand cannot become {data.to}",
+            t(
+                f"状态为 {demand.status} 的需求不能转为 {data.to}",
+                f"a {demand.status} demand cannot become {data.to}",
+            ),
             extra={"from": demand.status, "to": data.to, "allowed": allowed},
         )
     if principal.role not in rule.roles:
         raise TransitionNotAllowedForRole(
-            f"role {principal.role.value!r} may not move a demand to {data.to}",
+            t(
+                f"角色 {principal.role.value!r} 不能将需求转为 {data.to}",
+                f"role {principal.role.value!r} may not move a demand to {data.to}",
+            ),
             extra={"allowed_roles": sorted(r.value for r in rule.roles)},
         )
     scope.check_write(principal, demand.city)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared_kit.codes import CityCode, Uscc
+from shared_kit.i18n import t
 from shared_kit.patch import Patch
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
@@ -17,7 +18,7 @@ ProjectStatus = Literal["approved", "in_progress", "completed", "cancelled"]
 
 def _not_future(value: date | None) -> date | None:
     if value is not None and value > date.today():
-        raise ValueError("the date is in the future")
+        raise ValueError(t("日期不能晚于今天", "the date is in the future"))
     return value
 
 

@@ -23,6 +23,7 @@ from projects_service.funded_project.schemas import (
 )
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
 
@@ -38,7 +39,12 @@ async def create_project(
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:
-        raise ProjectCodeTaken(f"project code {data.project_code!r} already exists") from exc
+        raise ProjectCodeTaken(
+            t(
+                f"项目编号 {data.project_code!r} 已存在",
+                f"project code {data.project_code!r} already exists",
+            )
+        ) from exc
     return project
 
 
@@ -47,7 +53,9 @@ async def get_project(
 ) -> FundedProject:
     project = await session.get(FundedProject, project_id)
     if project is None or not scope.sees(principal, project.city):
-        raise FundedProjectNotFound(f"no funded project {project_id}")
+        raise FundedProjectNotFound(
+            t(f"没有立项项目 {project_id}", f"no funded project {project_id}")
+        )
     return project
 
 
@@ -123,7 +131,12 @@ async def update_milestone(
     scope.check_write(principal, project.city)
     milestone = await session.get(ProjectMilestone, milestone_id)
     if milestone is None or milestone.project_id != project.id:
-        raise MilestoneNotFound(f"no milestone {milestone_id} in project {project_id}")
+        raise MilestoneNotFound(
+            t(
+                f"项目 {project_id} 中没有节点 {milestone_id}",
+                f"no milestone {milestone_id} in project {project_id}",
+            )
+        )
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(milestone, key, value)
     await session.flush()

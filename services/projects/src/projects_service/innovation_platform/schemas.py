@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared_kit.codes import CityCode, Uscc
+from shared_kit.i18n import t
 from shared_kit.patch import Patch
 
 Level = Literal["national", "regional"]
@@ -25,7 +26,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 def _not_future(value: date | None) -> date | None:
     if value is not None and value > date.today():
-        raise ValueError("the date is in the future")
+        raise ValueError(t("日期不能晚于今天", "the date is in the future"))
     return value
 
 

@@ -23,6 +23,7 @@ from projects_service.innovation_platform.schemas import (
 )
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
@@ -41,7 +42,7 @@ async def get_platform(
 ) -> Platform:
     platform = await session.get(Platform, platform_id)
     if platform is None or not scope.sees(principal, platform.city):
-        raise PlatformNotFound(f"no platform {platform_id}")
+        raise PlatformNotFound(t(f"没有创新平台 {platform_id}", f"no platform {platform_id}"))
     return platform
 
 
@@ -83,7 +84,9 @@ async def create_batch(session: AsyncSession, *, data: KeyLabBatchCreate) -> Key
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:
-        raise BatchNumberTaken(f"batch {data.number} already exists") from exc
+        raise BatchNumberTaken(
+            t(f"批次 {data.number} 已存在", f"batch {data.number} already exists")
+        ) from exc
     return batch
 
 
@@ -100,7 +103,9 @@ async def create_application(
 ) -> KeyLabApplication:
     scope.check_write(principal, data.city)
     if await session.get(KeyLabBatch, data.batch_id) is None:
-        raise KeyLabBatchNotFound(f"no key-lab batch {data.batch_id}")
+        raise KeyLabBatchNotFound(
+            t(f"没有重点实验室申报批次 {data.batch_id}", f"no key-lab batch {data.batch_id}")
+        )
     application = KeyLabApplication(**data.model_dump())
     session.add(application)
     await session.flush()
@@ -116,7 +121,9 @@ async def update_application(
 ) -> KeyLabApplication:
     application = await session.get(KeyLabApplication, application_id)
     if application is None or not scope.sees(principal, application.city):
-        raise KeyLabApplicationNotFound(f"no key-lab application {application_id}")
+        raise KeyLabApplicationNotFound(
+            t(f"没有重点实验室申报 {application_id}", f"no key-lab application {application_id}")
+        )
     scope.check_write(principal, application.city)
     application.status = data.status
     await session.flush()

@@ -6,6 +6,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shared_kit.i18n import Text, t
 from shared_kit.patch import Patch
 
 TaskStatus = Literal["planned", "in_progress", "completed", "cancelled"]
@@ -16,16 +17,21 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 def _not_future(value: date | None) -> date | None:
     if value is not None and value > date.today():
-        raise ValueError("the date is in the future")
+        raise ValueError(t("日期不能晚于今天", "the date is in the future"))
     return value
 
 
-def completion_problem(status: str, completed_on: date | None, done: str) -> str | None:
+def completion_problem(status: str, completed_on: date | None, done: str) -> Text | None:
     """Why a (status, completed_on) pair is inconsistent, or None."""
     if status == done and completed_on is None:
-        return f"status {done} needs completed_on"
+        return t(
+            f"状态为 {done} 时须填写完成日期（completed_on）", f"status {done} needs completed_on"
+        )
     if status != done and completed_on is not None:
-        return f"completed_on is only set when status is {done}"
+        return t(
+            f"只有状态为 {done} 时才能填写完成日期（completed_on）",
+            f"completed_on is only set when status is {done}",
+        )
     return None
 
 
@@ -39,7 +45,9 @@ class ActionPlanCreate(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end_year < self.start_year:
-            raise ValueError("end_year precedes start_year")
+            raise ValueError(
+                t("结束年份（end_year）早于开始年份（start_year）", "end_year precedes start_year")
+            )
         return self
 
 

@@ -25,6 +25,7 @@ from projects_service.plan.schemas import (
     completion_problem,
 )
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
@@ -34,7 +35,9 @@ async def _insert(session: AsyncSession, obj: Any, what: str) -> None:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:
-        raise DuplicateName(f"{what} {obj.name!r} already exists") from exc
+        raise DuplicateName(
+            t(f"{what} {obj.name!r} 已存在", f"{what} {obj.name!r} already exists")
+        ) from exc
 
 
 async def create_plan(session: AsyncSession, *, data: ActionPlanCreate) -> ActionPlan:
@@ -46,7 +49,7 @@ async def create_plan(session: AsyncSession, *, data: ActionPlanCreate) -> Actio
 async def get_plan(session: AsyncSession, *, plan_id: uuid.UUID) -> ActionPlan:
     plan = await session.get(ActionPlan, plan_id)
     if plan is None:
-        raise ActionPlanNotFound(f"no action plan {plan_id}")
+        raise ActionPlanNotFound(t(f"没有行动计划 {plan_id}", f"no action plan {plan_id}"))
     return plan
 
 
@@ -86,7 +89,7 @@ def _raise_inconsistent(problem: str | None, field: str) -> None:
 
 async def create_task(session: AsyncSession, *, data: TaskCreate) -> ActionPlanTask:
     if await session.get(Program, data.program_id) is None:
-        raise ProgramNotFound(f"no program {data.program_id}")
+        raise ProgramNotFound(t(f"没有项目计划 {data.program_id}", f"no program {data.program_id}"))
     task = ActionPlanTask(**data.model_dump())
     session.add(task)
     await session.flush()
@@ -98,7 +101,7 @@ async def update_task(
 ) -> ActionPlanTask:
     task = await session.get(ActionPlanTask, task_id)
     if task is None:
-        raise TaskNotFound(f"no task {task_id}")
+        raise TaskNotFound(t(f"没有任务 {task_id}", f"no task {task_id}"))
     changes = data.model_dump(exclude_unset=True)
     # Leaving 'completed' clears the completion date unless the caller sets one.
     if changes.get("status") not in (None, "completed") and "completed_on" not in changes:
@@ -140,7 +143,7 @@ async def update_special_field(
 ) -> SpecialField:
     item = await session.get(SpecialField, field_id)
     if item is None:
-        raise SpecialFieldNotFound(f"no special field {field_id}")
+        raise SpecialFieldNotFound(t(f"没有专项领域 {field_id}", f"no special field {field_id}"))
     changes = data.model_dump(exclude_unset=True)
     if changes.get("plan_status") not in (None, "completed") and "completed_on" not in changes:
         changes["completed_on"] = None

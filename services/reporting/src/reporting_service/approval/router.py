@@ -20,6 +20,7 @@ from shared_kit.auth import SERVICE_PRINCIPAL_HEADER, Principal, Role, require_r
 from shared_kit.codes import CityCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.i18n import t
 
 router = APIRouter(prefix="/approvals", tags=["approvals"], responses=PROBLEM_RESPONSES)
 Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
@@ -37,7 +38,13 @@ DECISION: dict[int | str, dict[str, object]] = {
 def _token(request: Request) -> str:
     token = request.headers.get(SERVICE_PRINCIPAL_HEADER)
     if not token:
-        raise ServicePrincipalMissing("请求未经网关转发，报表服务无法以自身身份通知各业务服务")
+        raise ServicePrincipalMissing(
+            t(
+                "请求未经网关转发，报表服务无法以自身身份通知各业务服务",
+                "the request did not come through the gateway, so reporting cannot notify the "
+                "services as itself",
+            )
+        )
     return token
 
 

@@ -34,6 +34,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import localize, service_label, t
 from shared_kit.period_lock import city_name
 
 STATE_TITLES = {"open": "未上报", "submitted": "已上报", "returned": "已退回", "approved": "已审核"}
@@ -49,8 +50,8 @@ class Transition:
 
 
 TRANSITIONS = {
-    t.action: t
-    for t in (
+    move.action: move
+    for move in (
         Transition("submit", "上报", frozenset({"open", "returned"}), "submitted", True),
         Transition("approve", "审核通过", frozenset({"submitted"}), "approved", True),
         Transition("return", "退回", frozenset({"submitted"}), "returned", False),
@@ -64,9 +65,16 @@ def approval_period(name: str) -> Period:
     period = named_period(name)
     if not is_approval_period(period):
         raise ValidationFailed(
-            "只能按半年或全年上报（如 2023-H1、2023-H2、2023）",
+            t(
+                "只能按半年或全年上报（如 2023-H1、2023-H2、2023）",
+                "submit by half-year or year only (e.g. 2023-H1, 2023-H2, 2023)",
+            ),
             errors=[
-                FieldError(field="path.period", code="invalid_period", message="YYYY-H1/H2 或 YYYY")
+                FieldError(
+                    field="path.period",
+                    code="invalid_period",
+                    message=t("YYYY-H1/H2 或 YYYY", "YYYY-H1/H2 or YYYY"),
+                )
             ],
         )
     return period
@@ -108,15 +116,27 @@ async def _set_locks(
     if not failed:
         return
     _, stuck = await _each({n: clients[n] for n in done}, undo[0], *undo[1], token=token)
-    verb = "锁定" if lock else "解锁"
-    detail = (
-        f"{'、'.join(sorted(failed))}服务未能{verb}{city_name(city)}{name}，操作未生效，请稍后重试"
+    verb, verb_en = ("锁定", "lock") if lock else ("解锁", "unlock")
+    services = "、".join(service_label(n) for n in sorted(failed))
+    detail = t(
+        f"{services}未能{verb}{city_name(city)}{name}，操作未生效，请稍后重试",
+        f"{', '.join(sorted(failed))} could not {verb_en} {city} {name}; nothing changed, retry "
+        "later",
     )
     if stuck:
-        detail += f"；{'、'.join(sorted(stuck))}服务未能撤回已完成的{verb}，重试即可恢复一致"
+        detail = t(
+            f"{detail}；{'、'.join(service_label(n) for n in sorted(stuck))}"
+            f"未能撤回已完成的{verb}，重试即可恢复一致",
+            f"{detail.en}; {', '.join(sorted(stuck))} could not undo the {verb_en} done, "
+            "a retry restores agreement",
+        )
     raise LocksUnavailable(
         detail,
-        extra={"service": sorted(failed)[0], "services": sorted(failed), "reasons": failed},
+        extra={
+            "service": sorted(failed)[0],
+            "services": sorted(failed),
+            "reasons": {n: localize(why) for n, why in failed.items()},
+        },
         headers={"Retry-After": "5"},
     )
 
@@ -145,12 +165,16 @@ async def current_state(session: AsyncSession, *, period: str, city: str) -> str
 
 
 def check_allowed(action: str, state: str, *, city: str, period: str) -> None:
-    t = TRANSITIONS[action]
-    if state not in t.sources:
-        allowed = "、".join(STATE_TITLES[s] for s in sorted(t.sources))
+    move = TRANSITIONS[action]
+    if state not in move.sources:
+        allowed = "、".join(STATE_TITLES[s] for s in sorted(move.sources))
         raise ApprovalTransitionInvalid(
-            f"{city_name(city)}{period}当前为“{STATE_TITLES[state]}”，不能{t.title}"
-            f"（只有“{allowed}”时可以）",
+            t(
+                f"{city_name(city)}{period}当前为“{STATE_TITLES[state]}”，不能{move.title}"
+                f"（只有“{allowed}”时可以）",
+                f"{city} {period} is {state}: it cannot {action} "
+                f"(only when {' or '.join(sorted(move.sources))})",
+            ),
             extra={"state": state, "action": action},
         )
 
@@ -170,9 +194,9 @@ async def transition(
     name = period.name or ""
     row = await _locked_row(session, period=name, city=city)
     check_allowed(action, row.state, city=city, period=name)
-    t = TRANSITIONS[action]
+    move = TRANSITIONS[action]
     # Approving re-asserts the lock (idempotent): the approval holds only once every service does.
-    await _set_locks(clients, city=city, period=period, lock=t.lock, token=token)
+    await _set_locks(clients, city=city, period=period, lock=move.lock, token=token)
     now = datetime.now(UTC)
     session.add(
         ApprovalEvent(
@@ -180,7 +204,7 @@ async def transition(
             city=city,
             action=action,
             from_state=row.state,
-            to_state=t.target,
+            to_state=move.target,
             actor=principal.subject,
             actor_role=principal.role.value,
             comment=comment,
@@ -189,7 +213,7 @@ async def transition(
         )
     )
     row.state, row.changed_by, row.changed_at, row.comment = (
-        t.target,
+        move.target,
         principal.subject,
         now,
         comment,

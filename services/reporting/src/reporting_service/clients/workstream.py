@@ -11,7 +11,11 @@ from pydantic import TypeAdapter
 from shared_kit.arrivals import Arrival
 from shared_kit.auth import PRINCIPAL_HEADER
 from shared_kit.http import build_http_client
+from shared_kit.i18n import CONTENT_LANGUAGE, language_var, t
 from shared_kit.indicators import IndicatorsResponse
+
+# A service that did not answer within reporting's own deadline for the whole call.
+DEADLINE_EXCEEDED = t("超过时限未答复", "deadline exceeded")
 
 
 class WorkstreamCallFailed(Exception):
@@ -37,16 +41,31 @@ class WorkstreamClient:
 
     async def _call(self, method: str, path: str, ok: int, **kw: Any) -> httpx.Response:
         try:
-            resp = await self.http.request(method, path, **kw)
+            # The caller's language: a message of the service's that reporting relays
+            # reads as the caller asked.
+            headers = {
+                "Accept-Language": CONTENT_LANGUAGE[language_var.get()],
+                **kw.pop("headers", {}),
+            }
+            resp = await self.http.request(method, path, headers=headers, **kw)
         except httpx.TimeoutException as exc:
-            raise WorkstreamCallFailed(self.service, "timed out") from exc
+            raise WorkstreamCallFailed(self.service, t("超时未答复", "timed out")) from exc
         except httpx.HTTPError as exc:
-            raise WorkstreamCallFailed(self.service, f"unreachable ({type(exc).__name__})") from exc
+            name = type(exc).__name__
+            raise WorkstreamCallFailed(
+                self.service, t(f"无法连接（{name}）", f"unreachable ({name})")
+            ) from exc
         if resp.status_code != ok:
             code = ""
             if resp.headers.get("content-type", "").startswith("application/problem+json"):
                 code = resp.json().get("code", "")
-            raise WorkstreamCallFailed(self.service, f"answered {resp.status_code} {code}".strip())
+            raise WorkstreamCallFailed(
+                self.service,
+                t(
+                    f"答复 {resp.status_code} {code}".strip(),
+                    f"answered {resp.status_code} {code}".strip(),
+                ),
+            )
         return resp
 
     async def indicators(self, start: date, end: date, city: str | None) -> IndicatorsResponse:

@@ -14,7 +14,11 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from reporting_service.clients.workstream import WorkstreamCallFailed, WorkstreamClient
+from reporting_service.clients.workstream import (
+    DEADLINE_EXCEEDED,
+    WorkstreamCallFailed,
+    WorkstreamClient,
+)
 from reporting_service.completeness.expectations import DATASETS, Dataset
 from reporting_service.completeness.schemas import (
     CityDataset,
@@ -103,15 +107,11 @@ async def completeness(
         if isinstance(res, WorkstreamCallFailed):
             failures[ds.service] = res.reason
         elif isinstance(res, TimeoutError):
-            failures[ds.service] = "deadline exceeded"
+            failures[ds.service] = DEADLINE_EXCEEDED
         elif isinstance(res, BaseException):
             raise res
     if failures:
-        down = sorted(failures)[0]
-        raise UpstreamUnavailable(
-            f"service {down} is unavailable: {failures[down]}",
-            extra={"service": down, "services": sorted(failures), "reasons": failures},
-        )
+        raise UpstreamUnavailable.of(failures)
     rows: list[CityDataset] = []
     per_dataset: list[DatasetRates] = []
     for ds, arrived in zip(DATASETS, results, strict=True):

@@ -15,7 +15,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from reporting_service.catalogue.indicators import CATALOGUE, Indicator
-from reporting_service.clients.workstream import WorkstreamCallFailed, WorkstreamClient
+from reporting_service.clients.workstream import (
+    DEADLINE_EXCEEDED,
+    WorkstreamCallFailed,
+    WorkstreamClient,
+)
 from reporting_service.consolidated import metrics as report_metrics
 from reporting_service.consolidated.exceptions import UpstreamUnavailable
 from reporting_service.consolidated.schemas import (
@@ -25,6 +29,7 @@ from reporting_service.consolidated.schemas import (
     MissingIndicator,
 )
 from reporting_service.period.service import Period
+from shared_kit.i18n import localize
 from shared_kit.indicators import IndicatorFigure, IndicatorsResponse, Number
 
 CENT = Decimal("0.01")
@@ -114,7 +119,7 @@ async def fetch_all(
             async with asyncio.timeout(deadline):
                 return await calls[i]
         except TimeoutError as exc:
-            raise WorkstreamCallFailed(names[i % len(names)], "deadline exceeded") from exc
+            raise WorkstreamCallFailed(names[i % len(names)], DEADLINE_EXCEEDED) from exc
 
     results = await asyncio.gather(*(bounded(i) for i in range(len(calls))), return_exceptions=True)
     failures: dict[str, str] = {}
@@ -124,11 +129,7 @@ async def fetch_all(
         elif isinstance(res, BaseException):
             raise res
     if failures and not allow_partial:
-        first = sorted(failures)[0]
-        raise UpstreamUnavailable(
-            f"service {first} is unavailable: {failures[first]}",
-            extra={"service": first, "services": sorted(failures), "reasons": failures},
-        )
+        raise UpstreamUnavailable.of(failures)
     current: dict[str, IndicatorsResponse] = {}
     previous: dict[str, IndicatorsResponse] = {}
     for i, res in enumerate(results):
@@ -174,7 +175,7 @@ async def consolidated_report(
                     label=ind.label,
                     section=ind.section,
                     service=ind.service,
-                    reason=failures[ind.service],
+                    reason=localize(failures[ind.service]) or "",
                 )
             )
             continue

@@ -28,6 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 from reporting_service.export.exceptions import PdfRendererUnavailable, PdfRenderFailed
+from shared_kit.i18n import t
 
 # Renderings by DOCX hash: publishing right after a download renders once.
 _CACHE: OrderedDict[str, bytes] = OrderedDict()
@@ -83,8 +84,12 @@ async def docx_to_pdf(docx: bytes, *, soffice: str | None, deadline: float) -> b
     exe = find_soffice(soffice)
     if exe is None:
         raise PdfRendererUnavailable(
-            "未找到 LibreOffice（soffice），无法生成 PDF；请安装 libreoffice-writer-nogui"
-            "或设置 REPORTING_SOFFICE"
+            t(
+                "未找到 LibreOffice（soffice），无法生成 PDF；请安装 libreoffice-writer-nogui或"
+                "设置 REPORTING_SOFFICE",
+                "LibreOffice (soffice) not found, so no PDF can be made; install "
+                "libreoffice-writer-nogui or set REPORTING_SOFFICE",
+            )
         )
     key = hashlib.sha256(docx).hexdigest()
     cached = _CACHE.get(key)
@@ -140,12 +145,21 @@ async def _convert(exe: str, docx: bytes, deadline: float) -> bytes:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             await proc.wait()
-            raise PdfRenderFailed(f"LibreOffice 在 {deadline:g} 秒内未完成 PDF 转换") from None
+            raise PdfRenderFailed(
+                t(
+                    f"LibreOffice 在 {deadline:g} 秒内未完成 PDF 转换",
+                    f"LibreOffice did not finish the PDF within {deadline:g} s",
+                )
+            ) from None
         target = work / "report.pdf"
         if proc.returncode != 0 or not target.exists():
             detail = err.decode(errors="replace").strip().splitlines()[-1:] or ["无输出"]
             raise PdfRenderFailed(
-                f"LibreOffice 转换 PDF 失败（退出码 {proc.returncode}）：{detail[0]}"
+                t(
+                    f"LibreOffice 转换 PDF 失败（退出码 {proc.returncode}）：{detail[0]}",
+                    f"LibreOffice failed to convert to PDF (exit code {proc.returncode}): "
+                    f"{detail[0]}",
+                )
             )
         return target.read_bytes()
     finally:

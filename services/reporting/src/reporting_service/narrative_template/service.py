@@ -20,6 +20,7 @@ from reporting_service.narrative_template.exceptions import (
 from reporting_service.narrative_template.models import NarrativeDraft
 from reporting_service.period.service import Period
 from shared_kit.auth import Principal
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
@@ -88,7 +89,9 @@ async def list_drafts(
 async def get_draft(session: AsyncSession, *, draft_id: uuid.UUID) -> NarrativeDraft:
     row = await session.get(NarrativeDraft, draft_id)
     if row is None:
-        raise NarrativeDraftNotFound(f"没有编号为 {draft_id} 的文稿版本")
+        raise NarrativeDraftNotFound(
+            t(f"没有编号为 {draft_id} 的文稿版本", f"no narrative draft {draft_id}")
+        )
     return row
 
 

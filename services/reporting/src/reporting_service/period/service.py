@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import t
 
 _NAMED = re.compile(r"^(?P<y>\d{4})(?:-(?P<k>H[12]|Q[1-4]|M(?:0[1-9]|1[0-2])))?$")
 # Reports cover these years; outside them the year-earlier comparison may not even exist.
@@ -68,12 +69,15 @@ def named_period(name: str) -> Period:
     m = _NAMED.match(name.strip())
     if not m:
         raise ValidationFailed(
-            "unknown period name",
+            t("未知的期间名称", "unknown period name"),
             errors=[
                 FieldError(
                     field="query.period",
                     code="invalid_period",
-                    message="use YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-M01..M12",
+                    message=t(
+                        "请使用 YYYY、YYYY-H1/H2、YYYY-Q1..Q4 或 YYYY-M01..M12",
+                        "use YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-M01..M12",
+                    ),
                 )
             ],
         )
@@ -81,8 +85,10 @@ def named_period(name: str) -> Period:
     kind = m["k"]
     if year < FIRST_YEAR or year > LAST_YEAR:
         raise ValidationFailed(
-            "year out of range",
-            errors=[FieldError(field="query.period", code="invalid_period", message="year")],
+            t("年份超出范围", "year out of range"),
+            errors=[
+                FieldError(field="query.period", code="invalid_period", message=t("年份", "year"))
+            ],
         )
     if kind is None:
         return Period(date(year, 1, 1), date(year, 12, 31), name)
@@ -99,36 +105,56 @@ def named_period(name: str) -> Period:
 def resolve_period(name: str | None, start: date | None, end: date | None) -> Period:
     if name and (start or end):
         raise ValidationFailed(
-            "give either period or from/to, not both",
+            t(
+                "期间（period）与起止日期（from/to）只能给出一种",
+                "give either period or from/to, not both",
+            ),
             errors=[
-                FieldError(field="query", code="period_ambiguous", message="period xor from/to")
+                FieldError(
+                    field="query",
+                    code="period_ambiguous",
+                    message=t("期间与起止日期只能给出一种", "period xor from/to"),
+                )
             ],
         )
     if name:
         return named_period(name)
     if start is None or end is None:
         raise ValidationFailed(
-            "a period is required",
+            t("须指定期间", "a period is required"),
             errors=[
-                FieldError(field="query.period", code="period_missing", message="period or from+to")
+                FieldError(
+                    field="query.period",
+                    code="period_missing",
+                    message=t("期间，或起止日期（from 和 to）", "period or from+to"),
+                )
             ],
         )
     for field, day in (("from", start), ("to", end)):
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise ValidationFailed(
-                "date out of range",
+                t("日期超出范围", "date out of range"),
                 errors=[
                     FieldError(
                         field=f"query.{field}",
                         code="invalid_period",
-                        message=f"a date in {FIRST_YEAR}-{LAST_YEAR}",
+                        message=t(
+                            f"{FIRST_YEAR}-{LAST_YEAR} 年之间的日期",
+                            f"a date in {FIRST_YEAR}-{LAST_YEAR}",
+                        ),
                     )
                 ],
             )
     if start > end:
         raise ValidationFailed(
-            "the period ends before it starts",
-            errors=[FieldError(field="query.to", code="period_reversed", message="to < from")],
+            t("期间的结束早于开始", "the period ends before it starts"),
+            errors=[
+                FieldError(
+                    field="query.to",
+                    code="period_reversed",
+                    message=t("结束（to）早于开始（from）", "to < from"),
+                )
+            ],
         )
     return Period(start, end)
 
@@ -147,7 +173,13 @@ def half_year(name: str, field: str) -> Period:
     period = named_period(name)
     if period.name is None or not period.name.endswith(("-H1", "-H2")):
         raise ValidationFailed(
-            "只接受半年期，如 2023-H1",
-            errors=[FieldError(field=field, code="invalid_period", message="YYYY-H1 或 YYYY-H2")],
+            t("只接受半年期，如 2023-H1", "only half-years are accepted, e.g. 2023-H1"),
+            errors=[
+                FieldError(
+                    field=field,
+                    code="invalid_period",
+                    message=t("YYYY-H1 或 YYYY-H2", "YYYY-H1 or YYYY-H2"),
+                )
+            ],
         )
     return period

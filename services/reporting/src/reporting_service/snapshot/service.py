@@ -22,6 +22,7 @@ from reporting_service.snapshot.exceptions import (
 from reporting_service.snapshot.models import PublishedFile, PublishedReport
 from reporting_service.snapshot.schemas import FigureChange, ReportDiff
 from shared_kit.auth import Principal
+from shared_kit.i18n import service_label, t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
 
@@ -44,16 +45,25 @@ async def publish(
     """Freeze the figures with every file; without LibreOffice this refuses (503), so a
     published report always has its PDF."""
     if report.partial:
+        missing = sorted({m.service for m in report.missing})
         raise PartialReportNotPublishable(
-            "services missing: " + ", ".join(sorted({m.service for m in report.missing}))
+            t(
+                "缺少以下业务服务的数据：" + "、".join(service_label(m) for m in missing),
+                "services missing: " + ", ".join(missing),
+            )
         )
     states = {a.city: a.state for a in report.approvals}
     pending = [a for a in report.approvals if a.state != "approved"]
     if pending and not override:
         raise CitiesNotApproved(
-            "以下地市的数据尚未审核通过："
-            + "、".join(f"{a.city_name}（{a.state_title}）" for a in pending)
-            + "。请待全部审核通过后发布，或填写发布理由（approval_override）",
+            t(
+                "以下地市的数据尚未审核通过："
+                + "、".join(f"{a.city_name}（{a.state_title}）" for a in pending)
+                + "。请待全部审核通过后发布，或填写发布理由（approval_override）",
+                "not approved yet: "
+                + ", ".join(f"{a.city} ({a.state})" for a in pending)
+                + "; publish once all are approved, or give a reason (approval_override)",
+            ),
             extra={"cities": [a.city for a in pending]},
         )
     figures = report.model_dump(mode="json", by_alias=True)
@@ -94,7 +104,9 @@ async def publish(
 async def get_report(session: AsyncSession, *, report_id: uuid.UUID) -> PublishedReport:
     row = await session.get(PublishedReport, report_id)
     if row is None:
-        raise PublishedReportNotFound(f"no published report {report_id}")
+        raise PublishedReportNotFound(
+            t(f"没有已发布的报告 {report_id}", f"no published report {report_id}")
+        )
     return row
 
 
@@ -125,7 +137,12 @@ async def list_files(session: AsyncSession, *, report_id: uuid.UUID) -> list[Pub
 async def get_file(session: AsyncSession, *, report_id: uuid.UUID, fmt: str) -> PublishedFile:
     row = await session.get(PublishedFile, (report_id, fmt))
     if row is None:
-        raise PublishedReportNotFound(f"no {fmt} file for published report {report_id}")
+        raise PublishedReportNotFound(
+            t(
+                f"已发布的报告 {report_id} 没有 {fmt} 文件",
+                f"no {fmt} file for published report {report_id}",
+            )
+        )
     return row
 
 

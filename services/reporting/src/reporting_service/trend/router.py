@@ -15,6 +15,7 @@ from reporting_service.trend.schemas import LatestPeriod, Trend
 from shared_kit import scope
 from shared_kit.codes import CityCode
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, ValidationFailed
+from shared_kit.i18n import t
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 # Enough for ten years on one chart; more is not a trend anyone reads.
@@ -35,20 +36,33 @@ async def get_trend(
     ind = BY_CODE.get(code)
     if ind is None:
         raise ValidationFailed(
-            "没有这个指标",
+            t("没有这个指标", "no such indicator"),
             errors=[FieldError(field="query.code", code="unknown_indicator", message=code)],
         )
     first, last = half_year(from_, "query.from"), half_year(to, "query.to")
     if first.start > last.start:
         raise ValidationFailed(
-            "起始半年晚于结束半年",
-            errors=[FieldError(field="query.to", code="period_reversed", message="to < from")],
+            t("起始半年晚于结束半年", "the first half-year is after the last"),
+            errors=[
+                FieldError(
+                    field="query.to",
+                    code="period_reversed",
+                    message=t("结束（to）早于开始（from）", "to < from"),
+                )
+            ],
         )
     periods = service.half_years_between(first, last)
     if len(periods) > MAX_TREND_POINTS:
         raise ValidationFailed(
-            f"走势最多 {MAX_TREND_POINTS} 个半年",
-            errors=[FieldError(field="query.from", code="trend_too_long", message="at most 20")],
+            t(
+                f"走势最多 {MAX_TREND_POINTS} 个半年",
+                f"a trend spans at most {MAX_TREND_POINTS} half-years",
+            ),
+            errors=[
+                FieldError(
+                    field="query.from", code="trend_too_long", message=t("最多 20 个", "at most 20")
+                )
+            ],
         )
     settings: Settings = request.app.state.settings
     return await service.trend(

@@ -12,7 +12,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from reporting_service.catalogue.indicators import BY_CODE, WORKSTREAM_SERVICES, Indicator
-from reporting_service.clients.workstream import WorkstreamCallFailed, WorkstreamClient
+from reporting_service.clients.workstream import (
+    DEADLINE_EXCEEDED,
+    WorkstreamCallFailed,
+    WorkstreamClient,
+)
 from reporting_service.consolidated.exceptions import UpstreamUnavailable
 from reporting_service.consolidated.service import exact_value, to_display
 from reporting_service.period.service import Period, earlier_half_year, half_year_of
@@ -40,7 +44,7 @@ async def _ask(
         async with asyncio.timeout(deadline):
             return await client.indicators(period.start, period.end, city)
     except TimeoutError as exc:
-        raise WorkstreamCallFailed(client.service, "deadline exceeded") from exc
+        raise WorkstreamCallFailed(client.service, DEADLINE_EXCEEDED) from exc
 
 
 async def _gather(
@@ -59,10 +63,7 @@ async def _gather(
 
 
 def _unavailable(service: str, reason: str) -> UpstreamUnavailable:
-    return UpstreamUnavailable(
-        f"{service} 服务暂不可用（{reason}）",
-        extra={"service": service, "services": [service], "reasons": {service: reason}},
-    )
+    return UpstreamUnavailable.of({service: reason})
 
 
 async def trend(

@@ -12,6 +12,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, ValidationFailed
+from shared_kit.i18n import t
 
 router = APIRouter(prefix="/validation", tags=["validation"], responses=PROBLEM_RESPONSES)
 Reader = Annotated[
@@ -31,8 +32,12 @@ async def get_validation(
     target = scope.read_city(principal, city)
     if target is None:
         raise ValidationFailed(
-            "请指定地市",
-            errors=[FieldError(field="query.city", code="missing", message="city is required")],
+            t("请指定地市", "name the city"),
+            errors=[
+                FieldError(
+                    field="query.city", code="missing", message=t("须指定地市", "city is required")
+                )
+            ],
         )
     return await service.validate(
         request.app.state.workstreams, request.app.state.settings, named_period(period), target

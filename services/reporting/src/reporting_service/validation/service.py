@@ -11,7 +11,11 @@ from typing import Any
 from fastapi import Request
 
 from reporting_service.catalogue.indicators import CATALOGUE
-from reporting_service.clients.workstream import WorkstreamCallFailed, WorkstreamClient
+from reporting_service.clients.workstream import (
+    DEADLINE_EXCEEDED,
+    WorkstreamCallFailed,
+    WorkstreamClient,
+)
 from reporting_service.config import Settings
 from reporting_service.consolidated.exceptions import UpstreamUnavailable
 from reporting_service.consolidated.service import exact_value
@@ -20,6 +24,7 @@ from reporting_service.validation.exceptions import ValidationErrorsFound
 from reporting_service.validation.rules import RULES, Rule
 from reporting_service.validation.schemas import ValidationReport, Violation
 from shared_kit.errors import FieldError
+from shared_kit.i18n import t
 from shared_kit.indicators import IndicatorsResponse, Number
 
 Figures = dict[str, Number | None]
@@ -132,15 +137,11 @@ async def fetch_figures(
         if isinstance(res, WorkstreamCallFailed):
             failures.setdefault(n, res.reason)
         elif isinstance(res, TimeoutError):
-            failures.setdefault(n, "deadline exceeded")
+            failures.setdefault(n, DEADLINE_EXCEEDED)
         elif isinstance(res, BaseException):
             raise res
     if failures:
-        first = sorted(failures)[0]
-        raise UpstreamUnavailable(
-            f"service {first} is unavailable: {failures[first]}",
-            extra={"service": first, "services": sorted(failures), "reasons": failures},
-        )
+        raise UpstreamUnavailable.of(failures)
     out: list[Figures] = [{} for _ in periods]
     for i, res in enumerate(results):
         assert isinstance(res, IndicatorsResponse)  # every failure raised above
@@ -174,8 +175,19 @@ async def for_submission(request: Request, period: Period, city: str) -> list[di
     report = await validate(request.app.state.workstreams, request.app.state.settings, period, city)
     errors = [v for v in report.violations if v.importance == "error"]
     if errors:
+        # The rules are worded in Chinese; the English twin states the figures they compare.
+        messages = [
+            t(
+                v.message,
+                f"{v.left} = {v.left_value} breaks rule {v.rule} ({v.right} = {v.right_value})",
+            )
+            for v in errors
+        ]
         raise ValidationErrorsFound(
-            "；".join(v.message for v in errors),
-            errors=[FieldError(field=v.left, code=v.rule, message=v.message) for v in errors],
+            t("；".join(messages), "; ".join(m.en for m in messages)),
+            errors=[
+                FieldError(field=v.left, code=v.rule, message=m)
+                for v, m in zip(errors, messages, strict=True)
+            ],
         )
     return [v.model_dump(mode="json") for v in report.violations]

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from talent_service.academician.exceptions import (
     CandidateConflict,
@@ -34,7 +35,12 @@ async def create_candidate(
         )
     )
     if active is not None:
-        raise CandidateConflict(f"person {person.id} is already candidate {active}")
+        raise CandidateConflict(
+            t(
+                f"人员 {person.id} 已是后备人选 {active}",
+                f"person {person.id} is already candidate {active}",
+            )
+        )
     candidate = AcademicianCandidate(**data.model_dump(), city=person.city, status="active")
     session.add(candidate)
     await session.flush()
@@ -46,7 +52,12 @@ async def get_candidate(
 ) -> AcademicianCandidate:
     candidate = await session.get(AcademicianCandidate, candidate_id)
     if candidate is None or not scope.sees(principal, candidate.city):
-        raise CandidateNotFound(f"no academician reserve candidate {candidate_id}")
+        raise CandidateNotFound(
+            t(
+                f"没有院士后备人选 {candidate_id}",
+                f"no academician reserve candidate {candidate_id}",
+            )
+        )
     return candidate
 
 
@@ -96,12 +107,15 @@ async def create_grant(
     candidate = await session.get(AcademicianCandidate, data.candidate_id)
     if candidate is None or not scope.sees(principal, candidate.city):
         raise ValidationFailed(
-            "unknown candidate",
+            t("未知的后备人选", "unknown candidate"),
             errors=[
                 FieldError(
                     field="body.candidate_id",
                     code="unknown_candidate",
-                    message=f"no academician reserve candidate {data.candidate_id}",
+                    message=t(
+                        f"没有院士后备人选 {data.candidate_id}",
+                        f"no academician reserve candidate {data.candidate_id}",
+                    ),
                 )
             ],
         )
@@ -116,7 +130,7 @@ async def get_grant(
 ) -> AcademicianGrant:
     grant = await session.get(AcademicianGrant, grant_id)
     if grant is None or not scope.sees(principal, grant.city):
-        raise GrantNotFound(f"no academician grant {grant_id}")
+        raise GrantNotFound(t(f"没有院士资助 {grant_id}", f"no academician grant {grant_id}"))
     return grant
 
 
@@ -125,7 +139,7 @@ async def revoke_grant(
 ) -> AcademicianGrant:
     grant = await get_grant(session, principal=principal, grant_id=grant_id)
     if grant.status == "revoked":
-        raise GrantRevoked(f"grant {grant_id} is already revoked")
+        raise GrantRevoked(t(f"资助 {grant_id} 已撤销", f"grant {grant_id} is already revoked"))
     grant.status = "revoked"
     await session.flush()
     await session.refresh(grant)

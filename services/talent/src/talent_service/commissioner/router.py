@@ -11,6 +11,7 @@ from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode, CountyCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.i18n import t
 from shared_kit.pagination import Page, PageParams, page_params
 from shared_kit.tabular import check_size
 from talent_service.commissioner import importer, service
@@ -212,7 +213,10 @@ async def import_service_logs(
         importer.parse, file.file, file.filename, max_rows=settings.import_max_rows
     )
     if parsed.header_errors:
-        raise ImportRejected("the file's header or size is not usable", errors=parsed.header_errors)
+        raise ImportRejected(
+            t("文件的表头或大小不可用", "the file's header or size is not usable"),
+            errors=parsed.header_errors,
+        )
     outcome = await service.import_service_logs(
         session, principal=principal, rows=parsed.rows, dry_run=dry_run
     )
@@ -229,7 +233,10 @@ async def import_service_logs(
     )
     if outcome.errors and not dry_run:
         raise ImportRejected(
-            f"{outcome.failed} of {outcome.rows} rows failed; nothing was written",
+            t(
+                f"{outcome.rows} 行中有 {outcome.failed} 行有误，未写入任何数据",
+                f"{outcome.failed} of {outcome.rows} rows failed; nothing was written",
+            ),
             errors=outcome.errors,
             extra=summary.model_dump(exclude={"errors"}),
         )

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from shared_kit.codes import CityCode, CountyCode
+from shared_kit.i18n import t
 from shared_kit.trimmed import TrimmedModel
 
 CommissionerKind = Literal["individual", "legal_person", "team"]
@@ -16,7 +17,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 def not_future(value: date) -> date:
     if value > date.today():
-        raise ValueError("the date is in the future")
+        raise ValueError(t("日期不能晚于今天", "the date is in the future"))
     return value
 
 

@@ -13,8 +13,9 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import city_of
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import Text, t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
-from shared_kit.period_lock import assert_rows_unlocked, assert_unlocked
+from shared_kit.period_lock import assert_rows_unlocked, assert_unlocked, city_name
 from talent_service.commissioner.exceptions import (
     CommissionerNotFound,
     DispatchCancelled,
@@ -32,31 +33,42 @@ from talent_service.commissioner.schemas import (
 from talent_service.db import SCHEMA
 
 
-def county_problem(county: str, city: str) -> str | None:
+def county_problem(county: str, city: str) -> Text | None:
     """Why ``county`` is not a county-level code of ``city``, or None."""
     if city_of(county) != city or county == city:
-        return f"{county} is not a county-level code inside city {city}"
-    return None
-
-
-def village_problem(code: str, city: str) -> tuple[str, str] | None:
-    """(code, message) when ``code`` is not a village/community code inside ``city``."""
-    if not code.isdigit() or len(code) not in (9, 12):
-        return "invalid_village_code", "a village/community code has 9 or 12 digits"
-    county = code[:6]
-    if city_of(county) != city or county == city:
-        return (
-            "village_not_in_city",
-            f"its first six digits {county} are not a county of the dispatch city {city}",
+        return t(
+            f"{county} 不是{city_name(city)}所辖的县级区划代码",
+            f"{county} is not a county-level code inside city {city}",
         )
     return None
 
 
-def serve_problem(dispatch: Dispatch, served_on: date) -> tuple[str, str] | None:
+def village_problem(code: str, city: str) -> tuple[str, Text] | None:
+    """(code, message) when ``code`` is not a village/community code inside ``city``."""
+    if not code.isdigit() or len(code) not in (9, 12):
+        return "invalid_village_code", t(
+            "村（社区）代码应为 9 位或 12 位数字", "a village/community code has 9 or 12 digits"
+        )
+    county = code[:6]
+    if city_of(county) != city or county == city:
+        return (
+            "village_not_in_city",
+            t(
+                f"前 6 位 {county} 不是派驻地市{city_name(city)}所辖的县级区划",
+                f"its first six digits {county} are not a county of the dispatch city {city}",
+            ),
+        )
+    return None
+
+
+def serve_problem(dispatch: Dispatch, served_on: date) -> tuple[str, Text] | None:
     if served_on < dispatch.dispatched_on:
         return (
             "served_before_dispatch",
-            f"served_on is before the dispatch date {dispatch.dispatched_on.isoformat()}",
+            t(
+                f"服务日期早于派驻日期 {dispatch.dispatched_on.isoformat()}",
+                f"served_on is before the dispatch date {dispatch.dispatched_on.isoformat()}",
+            ),
         )
     return None
 
@@ -83,7 +95,9 @@ async def get_commissioner(session: AsyncSession, *, commissioner_id: uuid.UUID)
     # anywhere, so it must be able to look them up.
     commissioner = await session.get(Commissioner, commissioner_id)
     if commissioner is None:
-        raise CommissionerNotFound(f"no commissioner {commissioner_id}")
+        raise CommissionerNotFound(
+            t(f"没有科技特派员 {commissioner_id}", f"no commissioner {commissioner_id}")
+        )
     return commissioner
 
 
@@ -122,12 +136,15 @@ async def create_dispatch(
         )
     if await session.get(Commissioner, data.commissioner_id) is None:
         raise ValidationFailed(
-            "unknown commissioner",
+            t("未知的科技特派员", "unknown commissioner"),
             errors=[
                 FieldError(
                     field="body.commissioner_id",
                     code="unknown_commissioner",
-                    message=f"no commissioner {data.commissioner_id}",
+                    message=t(
+                        f"没有科技特派员 {data.commissioner_id}",
+                        f"no commissioner {data.commissioner_id}",
+                    ),
                 )
             ],
         )
@@ -144,7 +161,9 @@ async def get_dispatch(
     dispatch = await session.get(Dispatch, dispatch_id)
     # Another city's record answers exactly like a missing one: no existence leak.
     if dispatch is None or not scope.sees(principal, dispatch.city):
-        raise DispatchNotFound(f"no commissioner dispatch {dispatch_id}")
+        raise DispatchNotFound(
+            t(f"没有科技特派员派驻 {dispatch_id}", f"no commissioner dispatch {dispatch_id}")
+        )
     return dispatch
 
 
@@ -157,7 +176,9 @@ async def cancel_dispatch(
 ) -> Dispatch:
     dispatch = await get_dispatch(session, principal=principal, dispatch_id=dispatch_id)
     if dispatch.status == "cancelled":
-        raise DispatchCancelled(f"dispatch {dispatch_id} is already cancelled")
+        raise DispatchCancelled(
+            t(f"派驻 {dispatch_id} 已取消", f"dispatch {dispatch_id} is already cancelled")
+        )
     # Cancelling stops the dispatch and every log under it counting: none may be locked.
     await assert_rows_unlocked(
         session,
@@ -220,18 +241,26 @@ async def create_service_log(
     dispatch = await session.get(Dispatch, data.dispatch_id)
     if dispatch is None:
         raise ValidationFailed(
-            "unknown dispatch",
+            t("未知的派驻", "unknown dispatch"),
             errors=[
                 FieldError(
                     field="body.dispatch_id",
                     code="unknown_dispatch",
-                    message=f"no commissioner dispatch {data.dispatch_id}",
+                    message=t(
+                        f"没有科技特派员派驻 {data.dispatch_id}",
+                        f"no commissioner dispatch {data.dispatch_id}",
+                    ),
                 )
             ],
         )
     scope.check_write(principal, dispatch.city)
     if dispatch.status == "cancelled":
-        raise DispatchCancelled(f"dispatch {dispatch.id} is cancelled: no service can be logged")
+        raise DispatchCancelled(
+            t(
+                f"派驻 {dispatch.id} 已取消，不能登记服务",
+                f"dispatch {dispatch.id} is cancelled: no service can be logged",
+            )
+        )
     errors = []
     village = village_problem(data.village_code, dispatch.city)
     if village:
@@ -240,7 +269,10 @@ async def create_service_log(
     if served:
         errors.append(FieldError(field="body.served_on", code=served[0], message=served[1]))
     if errors:
-        raise ValidationFailed(f"{len(errors)} field(s) failed validation", errors=errors)
+        raise ValidationFailed(
+            t(f"{len(errors)} 个字段未通过校验", f"{len(errors)} field(s) failed validation"),
+            errors=errors,
+        )
     existing = await session.scalar(
         select(ServiceLog.id).where(
             ServiceLog.dispatch_id == dispatch.id,
@@ -249,7 +281,9 @@ async def create_service_log(
         )
     )
     if existing is not None:
-        raise ServiceLogConflict(f"already recorded as service log {existing}")
+        raise ServiceLogConflict(
+            t(f"已登记为服务记录 {existing}", f"already recorded as service log {existing}")
+        )
     await assert_unlocked(session, schema=SCHEMA, records=[(dispatch.city, data.served_on)])
     log = ServiceLog(**data.model_dump(), city=dispatch.city)
     session.add(log)
@@ -262,7 +296,9 @@ async def get_service_log(
 ) -> ServiceLog:
     log = await session.get(ServiceLog, log_id)
     if log is None or not scope.sees(principal, log.city):
-        raise ServiceLogNotFound(f"no commissioner service log {log_id}")
+        raise ServiceLogNotFound(
+            t(f"没有科技特派员服务记录 {log_id}", f"no commissioner service log {log_id}")
+        )
     return log
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from talent_service.expert.exceptions import ExpertConflictError, ExpertNotFound
 from talent_service.expert.models import Expert, ExpertConflict
@@ -30,7 +31,9 @@ async def create_expert(
     )
     taken = await session.scalar(select(Expert.id).where(Expert.person_id == person.id))
     if taken is not None:
-        raise ExpertConflictError(f"person {person.id} is already expert {taken}")
+        raise ExpertConflictError(
+            t(f"人员 {person.id} 已是专家 {taken}", f"person {person.id} is already expert {taken}")
+        )
     expert = Expert(
         id=uuid.uuid4(),
         person_id=person.id,
@@ -52,7 +55,7 @@ async def get_expert(
 ) -> Expert:
     expert = await session.get(Expert, expert_id)
     if expert is None or not scope.sees(principal, expert.city):
-        raise ExpertNotFound(f"no expert {expert_id}")
+        raise ExpertNotFound(t(f"没有专家 {expert_id}", f"no expert {expert_id}"))
     return expert
 
 

@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from shared_kit.codes import CityCode, Uscc
+from shared_kit.i18n import t
 from shared_kit.trimmed import TrimmedModel
 from talent_service.person.identifiers import IdKind, normalise_id_number, normalise_phone
 
@@ -41,7 +42,9 @@ class PersonCreate(TrimmedModel):
     @model_validator(mode="after")
     def _kind_goes_with_number(self) -> PersonCreate:
         if self.id_number is None and self.id_kind is not None:
-            raise ValueError("id_kind given without id_number")
+            raise ValueError(
+                t("提供了 id_kind 却没有 id_number", "id_kind given without id_number")
+            )
         if self.id_number is not None and self.id_kind is None:
             self.id_kind = "resident_id"
         return self

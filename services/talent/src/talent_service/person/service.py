@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from talent_service.person.crypto import PiiCipher
 from talent_service.person.exceptions import PersonConflict, PersonNotFound, PiiKeyMissing
@@ -41,7 +42,12 @@ async def create_person(
             digest = cipher.digest(f"{data.id_kind}:{data.id_number}", column="id_number")
             taken = await session.scalar(select(Person.id).where(Person.id_number_digest == digest))
             if taken is not None:
-                raise PersonConflict("a person with this identity document is already recorded")
+                raise PersonConflict(
+                    t(
+                        "已有使用此身份证件的人员",
+                        "a person with this identity document is already recorded",
+                    )
+                )
             person.id_kind = data.id_kind
             person.id_number_cipher = cipher.encrypt(
                 data.id_number, column="people.id_number", row_id=person.id
@@ -82,7 +88,7 @@ async def get_person(
     person = await session.get(Person, person_id)
     # Another city's person answers exactly like a missing one.
     if person is None or not scope.sees(principal, person.city):
-        raise PersonNotFound(f"no person {person_id}")
+        raise PersonNotFound(t(f"没有人员 {person_id}", f"no person {person_id}"))
     return person
 
 
@@ -94,12 +100,12 @@ async def person_for_record(
     person = await session.get(Person, person_id)
     if person is None:
         raise ValidationFailed(
-            "unknown person",
+            t("未知的人员", "unknown person"),
             errors=[
                 FieldError(
                     field="body.person_id",
                     code="unknown_person",
-                    message=f"no person {person_id}",
+                    message=t(f"没有人员 {person_id}", f"no person {person_id}"),
                 )
             ],
         )

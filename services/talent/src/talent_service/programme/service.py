@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import NotFound
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from talent_service.person import service as person_service
 from talent_service.programme.exceptions import (
@@ -55,7 +56,9 @@ async def get_record(
 ) -> Record:
     record = await session.get(model, record_id)
     if record is None or not scope.sees(principal, record.city):
-        raise NOT_FOUND[model](f"no {model.__tablename__[:-1].replace('_', ' ')} {record_id}")
+        missing = NOT_FOUND[model]
+        what = model.__tablename__[:-1].replace("_", " ")
+        raise missing(t(f"{missing.title}：{record_id}", f"no {what} {record_id}"))
     return record
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
 from transfer_service.achievement.exceptions import (
@@ -34,7 +35,10 @@ async def create_achievement(
             await session.flush()
     except IntegrityError as exc:
         raise AchievementRegistrationNoTaken(
-            f"registration number {data.registration_no} is already used"
+            t(
+                f"登记编号 {data.registration_no} 已被使用",
+                f"registration number {data.registration_no} is already used",
+            )
         ) from exc
     return achievement
 
@@ -44,7 +48,9 @@ async def get_achievement(
 ) -> Achievement:
     achievement = await session.get(Achievement, achievement_id)
     if achievement is None or not scope.sees(principal, achievement.city):
-        raise AchievementNotFound(f"no achievement {achievement_id}")
+        raise AchievementNotFound(
+            t(f"没有成果登记 {achievement_id}", f"no achievement {achievement_id}")
+        )
     return achievement
 
 
@@ -54,7 +60,12 @@ async def revoke_achievement(
     achievement = await get_achievement(session, principal=principal, achievement_id=achievement_id)
     scope.check_write(principal, achievement.city)
     if achievement.status == "revoked":
-        raise AchievementAlreadyRevoked(f"achievement {achievement.registration_no} is revoked")
+        raise AchievementAlreadyRevoked(
+            t(
+                f"成果 {achievement.registration_no} 已撤销",
+                f"achievement {achievement.registration_no} is revoked",
+            )
+        )
     await assert_unlocked(
         session, schema=SCHEMA, records=[(achievement.city, achievement.registered_on)]
     )

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import AppError, FieldError, ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
 from transfer_service.contract.file_rows import Rows, read_rows
@@ -75,7 +76,10 @@ CREATE TEMP TABLE {STAGE} (
 
 class ImportRowsInvalid(ValidationFailed):
     code = "import_rows_invalid"
-    title = "Some rows of the file are invalid; nothing was imported"
+    title = t(
+        "文件中有错误的数据行，未导入任何数据",
+        "Some rows of the file are invalid; nothing was imported",
+    )
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from shared_kit.codes import city_code_of
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.tabular import cell_text, normalise_header, open_table
 
 # Canonical field → accepted headers (English names and the usual Chinese ones).
@@ -60,7 +61,7 @@ Rows = Generator[tuple[int, dict[str, Any]], None, None]
 
 class BadHeader(ValidationFailed):
     code = "bad_header"
-    title = "The header row does not name the required columns"
+    title = t("表头没有列出所需的列", "The header row does not name the required columns")
 
 
 def map_header(raw: list[Any]) -> tuple[list[str | None], dict[str, str]]:

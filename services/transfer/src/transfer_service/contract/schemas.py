@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared_kit.codes import CityCode
 from shared_kit.errors import FieldError
+from shared_kit.i18n import t
 from transfer_service.common import Money, Name, Uscc
 from transfer_service.party import PartyRegion
 
@@ -60,7 +61,10 @@ def rule_errors(data: TechContractCreate, *, prefix: str = "body.") -> list[Fiel
             FieldError(
                 field=f"{prefix}tech_transaction_amount",
                 code="tech_amount_exceeds_contract",
-                message="the technology transaction amount exceeds the contract amount",
+                message=t(
+                    "技术交易额不能超过合同金额",
+                    "the technology transaction amount exceeds the contract amount",
+                ),
             )
         )
     if data.registered_on < data.signed_on:
@@ -68,7 +72,7 @@ def rule_errors(data: TechContractCreate, *, prefix: str = "body.") -> list[Fiel
             FieldError(
                 field=f"{prefix}registered_on",
                 code="registered_before_signed",
-                message="registered_on is before signed_on",
+                message=t("登记日期早于签订日期", "registered_on is before signed_on"),
             )
         )
     if data.registered_on > date.today():
@@ -76,7 +80,7 @@ def rule_errors(data: TechContractCreate, *, prefix: str = "body.") -> list[Fiel
             FieldError(
                 field=f"{prefix}registered_on",
                 code="date_in_future",
-                message="registered_on is in the future",
+                message=t("登记日期不能晚于今天", "registered_on is in the future"),
             )
         )
     return errors

@@ -13,6 +13,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.db import compile_select
 from shared_kit.errors import ValidationFailed
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
 from transfer_service.contract.exceptions import (
@@ -47,7 +48,7 @@ async def create_contract(
     errors = rule_errors(data)
     if errors:
         exc = _RULE_ERRORS.get(errors[0].code, ValidationFailed)
-        raise exc(errors[0].message, errors=errors)
+        raise exc(errors[0].text, errors=errors)
     contract = TechContract(
         **data.model_dump(),
         seller_city=party_city(data.seller_region),
@@ -63,7 +64,10 @@ async def create_contract(
         if "registration_no" not in str(exc.orig):
             raise
         raise RegistrationNoTaken(
-            f"registration number {data.registration_no} is already registered"
+            t(
+                f"登记编号 {data.registration_no} 已登记",
+                f"registration number {data.registration_no} is already registered",
+            )
         ) from exc
     return contract
 
@@ -76,7 +80,9 @@ async def get_contract(
     if contract is None or not scope.sees(
         principal, contract.city, contract.seller_city, contract.buyer_city
     ):
-        raise TechContractNotFound(f"no technology contract {contract_id}")
+        raise TechContractNotFound(
+            t(f"没有技术合同 {contract_id}", f"no technology contract {contract_id}")
+        )
     return contract
 
 
@@ -86,7 +92,12 @@ async def revoke_contract(
     contract = await get_contract(session, principal=principal, contract_id=contract_id)
     scope.check_write(principal, contract.city)
     if contract.status == "revoked":
-        raise ContractAlreadyRevoked(f"contract {contract.registration_no} is already revoked")
+        raise ContractAlreadyRevoked(
+            t(
+                f"合同 {contract.registration_no} 已撤销",
+                f"contract {contract.registration_no} is already revoked",
+            )
+        )
     await assert_unlocked(session, schema=SCHEMA, records=_lock_keys(contract))
     contract.status = "revoked"
     contract.revoked_on = revoked_on
@@ -103,7 +114,9 @@ async def read_contract(
     )
     row = await conn.fetchrow(sql, *params)
     if row is None or not scope.sees(principal, row["city"], row["seller_city"], row["buyer_city"]):
-        raise TechContractNotFound(f"no technology contract {contract_id}")
+        raise TechContractNotFound(
+            t(f"没有技术合同 {contract_id}", f"no technology contract {contract_id}")
+        )
     return dict(row)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from transfer_service.institution.exceptions import (
     InstitutionConflict,
@@ -31,7 +32,9 @@ async def create_institution(
             session.add(institution)
             await session.flush()
     except IntegrityError as exc:
-        raise InstitutionConflict(f"institution {data.name} already exists") from exc
+        raise InstitutionConflict(
+            t(f"机构 {data.name} 已存在", f"institution {data.name} already exists")
+        ) from exc
     return institution
 
 
@@ -40,7 +43,9 @@ async def get_institution(
 ) -> Institution:
     institution = await session.get(Institution, institution_id)
     if institution is None or not scope.sees(principal, institution.city):
-        raise InstitutionNotFound(f"no institution {institution_id}")
+        raise InstitutionNotFound(
+            t(f"没有机构 {institution_id}", f"no institution {institution_id}")
+        )
     return institution
 
 
@@ -67,7 +72,9 @@ async def create_transfer_record(
 ) -> TransferRecord:
     institution = await session.get(Institution, data.institution_id)
     if institution is None:
-        raise InstitutionNotFound(f"no institution {data.institution_id}")
+        raise InstitutionNotFound(
+            t(f"没有机构 {data.institution_id}", f"no institution {data.institution_id}")
+        )
     # The record belongs to the institution's city: another city's is a refused write.
     scope.check_write(principal, institution.city)
     record = TransferRecord(**data.model_dump())
@@ -94,7 +101,9 @@ async def get_transfer_record(
 ) -> TransferRecord:
     found = await _record_with_city(session, record_id)
     if found is None or not scope.sees(principal, found[1]):
-        raise TransferRecordNotFound(f"no transfer record {record_id}")
+        raise TransferRecordNotFound(
+            t(f"没有成果转化记录 {record_id}", f"no transfer record {record_id}")
+        )
     return found[0]
 
 
@@ -103,11 +112,15 @@ async def withdraw_transfer_record(
 ) -> TransferRecord:
     found = await _record_with_city(session, record_id)
     if found is None or not scope.sees(principal, found[1]):
-        raise TransferRecordNotFound(f"no transfer record {record_id}")
+        raise TransferRecordNotFound(
+            t(f"没有成果转化记录 {record_id}", f"no transfer record {record_id}")
+        )
     record, city = found
     scope.check_write(principal, city)
     if record.status == "withdrawn":
-        raise TransferRecordAlreadyWithdrawn(f"transfer record {record_id} is withdrawn")
+        raise TransferRecordAlreadyWithdrawn(
+            t(f"成果转化记录 {record_id} 已撤回", f"transfer record {record_id} is withdrawn")
+        )
     record.status = "withdrawn"
     await session.flush()
     return record

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from transfer_service.pilot.exceptions import AlreadyCancelled, PilotBaseNotFound, PilotNotFound
 from transfer_service.pilot.models import Pilot, PilotBase
@@ -26,7 +27,7 @@ async def create_pilot(session: AsyncSession, *, principal: Principal, data: Pil
 async def get_pilot(session: AsyncSession, *, principal: Principal, pilot_id: uuid.UUID) -> Pilot:
     pilot = await session.get(Pilot, pilot_id)
     if pilot is None or not scope.sees(principal, pilot.city):
-        raise PilotNotFound(f"no pilot {pilot_id}")
+        raise PilotNotFound(t(f"没有中试项目 {pilot_id}", f"no pilot {pilot_id}"))
     return pilot
 
 
@@ -36,7 +37,9 @@ async def cancel_pilot(
     pilot = await get_pilot(session, principal=principal, pilot_id=pilot_id)
     scope.check_write(principal, pilot.city)
     if pilot.status == "cancelled":
-        raise AlreadyCancelled(f"pilot {pilot_id} is already cancelled")
+        raise AlreadyCancelled(
+            t(f"中试项目 {pilot_id} 已取消", f"pilot {pilot_id} is already cancelled")
+        )
     pilot.status = "cancelled"
     await session.flush()
     return pilot
@@ -81,7 +84,7 @@ async def get_pilot_base(
 ) -> PilotBase:
     base = await session.get(PilotBase, base_id)
     if base is None or not scope.sees(principal, base.city):
-        raise PilotBaseNotFound(f"no pilot-scale base {base_id}")
+        raise PilotBaseNotFound(t(f"没有中试基地 {base_id}", f"no pilot-scale base {base_id}"))
     return base
 
 
@@ -91,7 +94,9 @@ async def cancel_pilot_base(
     base = await get_pilot_base(session, principal=principal, base_id=base_id)
     scope.check_write(principal, base.city)
     if base.status == "cancelled":
-        raise AlreadyCancelled(f"pilot-scale base {base_id} is already cancelled")
+        raise AlreadyCancelled(
+            t(f"中试基地 {base_id} 已取消", f"pilot-scale base {base_id} is already cancelled")
+        )
     base.status = "cancelled"
     await session.flush()
     return base

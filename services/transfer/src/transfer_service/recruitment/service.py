@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.errors import FieldError
+from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from transfer_service.recruitment.exceptions import (
     CooperationIntentionNotFound,
@@ -39,7 +40,9 @@ async def get_event(
 ) -> RecruitmentEvent:
     event = await session.get(RecruitmentEvent, event_id)
     if event is None or not scope.sees(principal, event.city):
-        raise RecruitmentEventNotFound(f"no recruitment event {event_id}")
+        raise RecruitmentEventNotFound(
+            t(f"没有招商活动 {event_id}", f"no recruitment event {event_id}")
+        )
     return event
 
 
@@ -71,7 +74,9 @@ async def create_intention(
     if data.event_id is not None:
         event = await session.get(RecruitmentEvent, data.event_id)
         if event is None:
-            raise RecruitmentEventNotFound(f"no recruitment event {data.event_id}")
+            raise RecruitmentEventNotFound(
+                t(f"没有招商活动 {data.event_id}", f"no recruitment event {data.event_id}")
+            )
         city = city or event.city
     if city is None:
         raise IntentionCityMissing(
@@ -79,7 +84,10 @@ async def create_intention(
                 FieldError(
                     field="body.city",
                     code="intention_city_missing",
-                    message="give the city, or the event it was signed at",
+                    message=t(
+                        "请提供地市，或签约时所在的活动",
+                        "give the city, or the event it was signed at",
+                    ),
                 )
             ]
         )
@@ -95,7 +103,9 @@ async def get_intention(
 ) -> CooperationIntention:
     intention = await session.get(CooperationIntention, intention_id)
     if intention is None or not scope.sees(principal, intention.city):
-        raise CooperationIntentionNotFound(f"no cooperation intention {intention_id}")
+        raise CooperationIntentionNotFound(
+            t(f"没有合作意向 {intention_id}", f"no cooperation intention {intention_id}")
+        )
     return intention
 
 
@@ -105,7 +115,9 @@ async def withdraw_intention(
     intention = await get_intention(session, principal=principal, intention_id=intention_id)
     scope.check_write(principal, intention.city)
     if intention.status == "withdrawn":
-        raise IntentionAlreadyWithdrawn(f"intention {intention_id} is already withdrawn")
+        raise IntentionAlreadyWithdrawn(
+            t(f"合作意向 {intention_id} 已撤回", f"intention {intention_id} is already withdrawn")
+        )
     intention.status = "withdrawn"
     await session.flush()
     return intention
