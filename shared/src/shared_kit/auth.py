@@ -38,8 +38,10 @@ class BankSignatureRequired(Forbidden):
     code, title = "bank_signature_required", "银行接口须使用签名请求"
 
 
-# Reporting alone also receives a token of its own (role ``service``): the period locks
-# it places in the workstream services are its decision, not its caller's.
+# Reporting and projects also receive a token of their own (role ``service``): the period
+# locks reporting places in the workstream services, and the expert draws projects asks
+# talent for (an expert's declared conflict re-draws too), are their decisions, not their
+# caller's.
 SERVICE_PRINCIPAL_HEADER = "x-service-principal"
 
 
@@ -49,6 +51,8 @@ class Role(StrEnum):
     city_bureau = "city_bureau"
     bank = "bank"
     service = "service"
+    # A reviewer from the expert database (揭榜挂帅 review): sees only its own assignments.
+    expert = "expert"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,8 @@ class Principal:
     city: str | None = None
     bank: str | None = None
     client_id: str | None = None
+    # The expert database entry an ``expert`` principal acts as (talent's expert id).
+    expert_id: str | None = None
     # True only when the gateway verified an RFC 9421 request signature (bank path).
     signed: bool = False
 
@@ -69,6 +75,8 @@ class Principal:
             claims["bank"] = self.bank
         if self.client_id:
             claims["cid"] = self.client_id
+        if self.expert_id:
+            claims["expert"] = self.expert_id
         if self.signed:
             claims["amr"] = [SIGNED_REQUEST_AMR]
         return claims
@@ -152,6 +160,7 @@ class PrincipalVerifier:
                 city=claims.get("city"),
                 bank=claims.get("bank"),
                 client_id=claims.get("cid"),
+                expert_id=claims.get("expert"),
                 signed=_signed(claims.get("amr")),
             )
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
@@ -160,6 +169,8 @@ class PrincipalVerifier:
             raise Unauthorized("a city bureau principal must carry its city")
         if principal.role is Role.bank and not principal.bank:
             raise Unauthorized("a bank principal must carry its bank")
+        if principal.role is Role.expert and not principal.expert_id:
+            raise Unauthorized("an expert principal must carry its expert id")
         if principal.role is Role.bank and not principal.signed:
             raise BankSignatureRequired(
                 "银行只能通过网关 /bank/v1/ 以 RFC 9421 签名请求访问；此银行身份未经签名验证"
@@ -202,6 +213,13 @@ async def get_principal(request: Request) -> Principal:
 
 # The principal reporting calls the workstream services with for its own decisions.
 REPORTING_PRINCIPAL = Principal(subject="reporting", role=Role.service)
+# The principal projects calls talent with to draw reviewers (揭榜挂帅 review rounds).
+PROJECTS_PRINCIPAL = Principal(subject="projects", role=Role.service)
+# The services the gateway hands their own service principal (SERVICE_PRINCIPAL_HEADER).
+SERVICE_PRINCIPALS: dict[str, Principal] = {
+    "reporting": REPORTING_PRINCIPAL,
+    "projects": PROJECTS_PRINCIPAL,
+}
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
