@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from projects_service.challenge import service as challenge_service
@@ -34,6 +34,7 @@ from projects_service.review.exceptions import (
     RoundNotDrawn,
     ScoresIncomplete,
     ScoresInvalid,
+    ServicePrincipalMissing,
 )
 from projects_service.review.models import (
     LIVE,
@@ -230,13 +231,20 @@ async def draw(
     principal: Principal,
     round_id: uuid.UUID,
     talent: TalentClient,
-    token: str,
+    token: str | None,
 ) -> list[AssignmentRead]:
     """Draw every demand's reviewers: talent's conflict-free experts, less the round's own
     exclusions, shuffled by a fresh seed that is stored with each pool."""
     rnd = await _round(session, round_id)
     if rnd.seed is not None:
         raise RoundAlreadyDrawn(t(f"轮次 {round_id} 已抽取", f"round {round_id} is drawn"))
+    if not token:
+        raise ServicePrincipalMissing(
+            t(
+                "请求未经网关转发，项目服务无法以自身身份向人才服务（talent）抽取专家",
+                "not forwarded by the gateway: projects cannot ask talent as itself",
+            )
+        )
     d, rd = ChallengeDemand, ReviewRoundDemand
     demands = (
         await session.execute(
@@ -280,12 +288,14 @@ async def draw(
             extra={"demand_ids": short},
         )
     rnd.seed, rnd.drawn_at = seed, _now()
-    for demand_id, pool in candidates.items():
-        await session.execute(
-            ReviewRoundDemand.__table__.update()
-            .where(rd.round_id == round_id, rd.demand_id == demand_id)
-            .values(candidates=pool)
-        )
+    # ORM bulk UPDATE by primary key: one executemany for every demand's pool.
+    await session.execute(
+        update(ReviewRoundDemand),
+        [
+            {"round_id": round_id, "demand_id": demand_id, "candidates": pool}
+            for demand_id, pool in candidates.items()
+        ],
+    )
     draws, assignments = [], []
     for demand_id, pool_ids in pools:
         draw_id = uuid.uuid4()
