@@ -272,3 +272,21 @@ class TestDrawFunction:
             for e in picked:
                 load[e] = load.get(e, 0) + 1
         assert max(load.values()) <= 2
+
+
+class TestTalentTimeout:
+    async def test_talent_timing_out_is_503_naming_talent(self, svc: Any) -> None:
+        def stall(request: httpx.Request) -> httpx.Response:
+            raise httpx.ReadTimeout("stalled", request=request)
+
+        svc.app.state.talent = TalentClient(
+            "http://talent.test", deadline=2, retries=0, transport=httpx.MockTransport(stall)
+        )
+        ids = await demands(svc, NANNING)
+        round_id = (await svc.as_("admin").post("/v1/review-rounds", json=rules(ids))).json()["id"]
+        r = await draw(svc, round_id)
+        assert r.status_code == 503
+        assert r.json()["code"] == "talent_unavailable"
+        assert "talent" in r.json()["detail"]
+        assigned = await svc.as_("admin").get(f"/v1/review-rounds/{round_id}/assignments")
+        assert assigned.json() == []

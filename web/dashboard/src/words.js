@@ -219,6 +219,8 @@ export function reasonWords(reason) {
 const RESOURCE_WORDS = [
   ['/api/reporting/v1/reports/published', '报告发布'],
   ['/api/projects/v1/challenge-demands', '揭榜挂帅需求'],
+  ['/api/projects/v1/review-rounds', '专家评审轮次'],
+  ['/api/projects/v1/my-reviews', '专家评分'],
   ['/api/projects/v1/funded-projects', '立项项目'],
   ['/api/projects/v1/action-plans', '行动方案'],
   ['/api/projects/v1/action-plan-tasks', '行动方案重点任务'],
