@@ -562,9 +562,7 @@ async def my_reviews(session: AsyncSession, *, principal: Principal) -> list[MyR
     except ValueError:  # a claim that names no expert has no assignments
         return []
     stmt = (
-        select(a)
-        .where(a.expert_id == expert_id, a.status.in_(LIVE))
-        .order_by(a.created_at, a.id)
+        select(a).where(a.expert_id == expert_id, a.status.in_(LIVE)).order_by(a.created_at, a.id)
     )
     return [await _my_review(session, x) for x in (await session.execute(stmt)).scalars()]
 
