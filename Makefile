@@ -96,8 +96,8 @@ migrate: install  ## run every component's migrations against the configured dat
 revision: install  ## make revision SERVICE=projects m="add things"
 	$(RUN) python -m devstack.cli revision $(SERVICE) "$(m)"
 
-key: install  ## make key ROLE=admin | make key ROLE=city_bureau CITY=450100 | make key ROLE=bank BANK=<code>
-	@$(RUN) python -m devstack.cli key --role "$(ROLE)" --city "$(CITY)" --bank "$(BANK)" --name "$(NAME)"
+key: install  ## make key ROLE=admin | ROLE=city_bureau CITY=450100 | ROLE=bank BANK=<code> | ROLE=expert EXPERT=<id>
+	@$(RUN) python -m devstack.cli key --role "$(ROLE)" --city "$(CITY)" --bank "$(BANK)" --name "$(NAME)" --expert "$(EXPERT)"
 
 demo: install  ## load synthetic 2022-2023 data through the running stack's API (DEMO_SCALE=0.002, GATEWAY_URL)
 	$(RUN) python -m devstack.demo

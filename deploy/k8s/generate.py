@@ -140,7 +140,7 @@ def deployment(name: str) -> Manifest:
                 },
             }
         )
-    if name in ("gateway", "reporting"):
+    if name in ("gateway", "reporting", "projects"):
         env_from.append({"configMapRef": {"name": "gxst-upstreams"}})
     # Tracing: the overlay's OTEL_* settings (off until it names an exporter endpoint).
     env_from.append({"configMapRef": {"name": "gxst-telemetry"}})
@@ -320,6 +320,8 @@ def bootstrap_job() -> Manifest:
 def upstreams() -> Manifest:
     data = {f"GATEWAY_UPSTREAM_{s.upper()}": f"http://{s}:{PORT}" for s in SERVICES}
     data |= {f"REPORTING_{s.upper()}_URL": f"http://{s}:{PORT}" for s in WORKSTREAMS}
+    # Projects draws review experts from talent.
+    data["PROJECTS_TALENT_URL"] = f"http://talent:{PORT}"
     # The URL banks call (their signatures cover it); each overlay sets its own.
     data["GATEWAY_PUBLIC_BASE_URL"] = ""
     return {

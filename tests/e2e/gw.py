@@ -94,8 +94,9 @@ def gateway_cli(stack: Stack, *args: str) -> str:
     return out.getvalue()
 
 
-def api_key(stack: Stack, role: str, *, city: str = "") -> str:
+def api_key(stack: Stack, role: str, *, city: str = "", expert: str = "") -> str:
     args = ["create-key", "--role", role] + (["--city", city] if city else [])
+    args += ["--expert", expert] if expert else []
     return gateway_cli(stack, *args).strip().splitlines()[-1]
 
 

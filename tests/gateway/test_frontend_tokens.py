@@ -318,6 +318,7 @@ class TestDevIssuer:
                 "city": NANNING,
                 "bank": None,
                 "client_id": "li",
+                "expert_id": None,
                 "signed": False,
             }
             admin = (await gw.post("/dev/token", json={"username": "w", "role": "admin"})).json()

@@ -28,6 +28,7 @@ PRINCIPALS: dict[Role, dict[str, str]] = {
     Role.city_bureau: {"city": "450100"},
     Role.bank: {"bank": "WALKBANK"},
     Role.service: {},
+    Role.expert: {"expert": str(uuid.uuid4())},
 }
 _PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
 

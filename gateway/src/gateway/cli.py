@@ -1,4 +1,5 @@
-"""``python -m gateway.cli create-key --role admin`` (used by ``make key``).
+"""``python -m gateway.cli create-key --role admin`` (used by ``make key``); an expert's
+key names its talent expert: ``create-key --role expert --expert <expert id>``.
 
 ``create-bank-client --bank CODE --alg hmac-sha256|ed25519 [--public-key-file F]``
 registers a partner bank's signing key (bank-api.md) and prints ``key_id=…`` and,
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import uuid
 
 from gateway.apikey.service import create_key
 from gateway.bank.service import check_registration, create_bank_client, deactivate_bank_client
@@ -30,6 +32,7 @@ async def _create(args: argparse.Namespace) -> str:
                 role=Role(args.role),
                 name=args.name,
                 city=args.city or None,
+                expert_id=uuid.UUID(args.expert) if args.expert else None,
             )
             print(f"created {args.role} key {new.id}", file=sys.stderr)
             return new.key
@@ -81,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     ck.add_argument("--role", required=True, choices=[r.value for r in Role])
     ck.add_argument("--city", default="")
     ck.add_argument("--name", default="")
+    ck.add_argument("--expert", default="", help="expert keys: the talent expert's id")
     bc = sub.add_parser(
         "create-bank-client",
         help="register a partner bank's signing key; prints key_id= (and secret= for hmac)",

@@ -42,8 +42,10 @@ class BankSignatureRequired(Forbidden):
     )
 
 
-# Reporting alone also receives a token of its own (role ``service``): the period locks
-# it places in the workstream services are its decision, not its caller's.
+# Reporting and projects also receive a token of their own (role ``service``): the period
+# locks reporting places in the workstream services, and the expert draws projects asks
+# talent for (an expert's declared conflict re-draws too), are their decisions, not their
+# caller's.
 SERVICE_PRINCIPAL_HEADER = "x-service-principal"
 
 
@@ -53,6 +55,8 @@ class Role(StrEnum):
     city_bureau = "city_bureau"
     bank = "bank"
     service = "service"
+    # A reviewer from the expert database (揭榜挂帅 review): sees only its own assignments.
+    expert = "expert"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,8 @@ class Principal:
     city: str | None = None
     bank: str | None = None
     client_id: str | None = None
+    # The expert database entry an ``expert`` principal acts as (talent's expert id).
+    expert_id: str | None = None
     # True only when the gateway verified an RFC 9421 request signature (bank path).
     signed: bool = False
 
@@ -73,6 +79,8 @@ class Principal:
             claims["bank"] = self.bank
         if self.client_id:
             claims["cid"] = self.client_id
+        if self.expert_id:
+            claims["expert"] = self.expert_id
         if self.signed:
             claims["amr"] = [SIGNED_REQUEST_AMR]
         return claims
@@ -156,6 +164,7 @@ class PrincipalVerifier:
                 city=claims.get("city"),
                 bank=claims.get("bank"),
                 client_id=claims.get("cid"),
+                expert_id=claims.get("expert"),
                 signed=_signed(claims.get("amr")),
             )
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
@@ -169,6 +178,10 @@ class PrincipalVerifier:
         if principal.role is Role.bank and not principal.bank:
             raise Unauthorized(
                 t("银行身份必须带有银行代码", "a bank principal must carry its bank")
+            )
+        if principal.role is Role.expert and not principal.expert_id:
+            raise Unauthorized(
+                t("评审专家身份必须带有专家编号", "an expert principal must carry its expert id")
             )
         if principal.role is Role.bank and not principal.signed:
             raise BankSignatureRequired(
@@ -221,6 +234,13 @@ async def get_principal(request: Request) -> Principal:
 
 # The principal reporting calls the workstream services with for its own decisions.
 REPORTING_PRINCIPAL = Principal(subject="reporting", role=Role.service)
+# The principal projects calls talent with to draw reviewers (揭榜挂帅 review rounds).
+PROJECTS_PRINCIPAL = Principal(subject="projects", role=Role.service)
+# The services the gateway hands their own service principal (SERVICE_PRINCIPAL_HEADER).
+SERVICE_PRINCIPALS: dict[str, Principal] = {
+    "reporting": REPORTING_PRINCIPAL,
+    "projects": PROJECTS_PRINCIPAL,
+}
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 

@@ -40,7 +40,8 @@ def visible_cities(principal: Principal) -> frozenset[str] | None:
     if principal.role is Role.city_bureau:
         # The verifier refuses a city bureau without its city; this keeps it closed anyway.
         return frozenset((principal.city,)) if principal.city else frozenset()
-    if principal.role is Role.bank:
+    if principal.role in (Role.bank, Role.expert):
+        # A bank's data is its own bank's, an expert's its own assignments: no city's records.
         return frozenset()
     return None
 

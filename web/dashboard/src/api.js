@@ -78,6 +78,7 @@ export function createApi({ session, onUnauthorized }) {
   return {
     get: (path, query) => json('GET', path, { query }),
     post: (path, body) => json('POST', path, { body }),
+    put: (path, body) => json('PUT', path, { body }),
     // Every item of a keyset-paginated listing, up to ``maxItems``.
     async all(path, query, maxItems = 20000) {
       const items = [];

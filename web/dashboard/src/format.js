@@ -24,6 +24,7 @@ export const ROLE_NAMES = {
   city_bureau: '市科技局',
   bank: '合作银行',
   service: '内部服务',
+  expert: '评审专家',
 };
 
 export const SERVICE_NAMES = {

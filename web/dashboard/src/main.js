@@ -18,6 +18,7 @@ import {
 import { clearSession, loadSession, saveSession } from './session.js';
 import { auditView } from './views/audit.js';
 import { challengeView } from './views/challenge.js';
+import { expertView } from './views/challenge_expert.js';
 import { governanceView } from './views/governance.js';
 import { loginView } from './views/login.js';
 import { narrativeView } from './views/narrative.js';
@@ -33,6 +34,7 @@ const TABS = [
   { id: 'governance', label: '数据治理', make: governanceView, filters: true, roles: ['admin', 'analyst', 'city_bureau'] },
   { id: 'publish', label: '发布', make: publishView, filters: true },
   { id: 'audit', label: '审计日志', make: auditView, filters: false, roles: ['admin'] },
+  { id: 'my-reviews', label: '我的评审', make: expertView, filters: false, roles: ['expert'] },
 ];
 
 let session = loadSession();
@@ -74,8 +76,10 @@ function renderLogin(message) {
   );
 }
 
+// A reviewing expert sees its own review page only: the figures are not its business.
 function allowedTabs() {
-  return TABS.filter((t) => !t.roles || t.roles.includes(session.who.role));
+  const role = session.who.role;
+  return TABS.filter((t) => (t.roles ? t.roles.includes(role) : role !== 'expert'));
 }
 
 function currentTab() {
@@ -203,6 +207,10 @@ window.addEventListener('hashchange', showTab);
 async function openOnLatest() {
   replace(app, h('div', { class: 'loading-box opening', testid: 'opening' }, h('span', { class: 'spinner' }), '正在查找有数据的最近一期…'));
   let message = '';
+  if (session.who.role === 'expert') {
+    renderShell();
+    return;
+  }
   try {
     const own = session.who.role === 'city_bureau' ? session.who.city : '';
     const latest = await api.get('/api/reporting/v1/reports/latest-period', { city: own });

@@ -227,6 +227,8 @@ export function fieldWords(path) {
 const RESOURCE_WORDS = [
   ['/api/reporting/v1/reports/published', '报告发布'],
   ['/api/projects/v1/challenge-demands', '揭榜挂帅需求'],
+  ['/api/projects/v1/review-rounds', '专家评审轮次'],
+  ['/api/projects/v1/my-reviews', '专家评分'],
   ['/api/projects/v1/funded-projects', '立项项目'],
   ['/api/projects/v1/action-plans', '行动方案'],
   ['/api/projects/v1/action-plan-tasks', '行动方案重点任务'],
@@ -266,3 +268,57 @@ export function actionWords(method, path) {
   const hit = RESOURCE_WORDS.find(([prefix]) => p.startsWith(prefix));
   return `${verb}${hit ? hit[1] : '数据'}`;
 }
+
+// 揭榜挂帅 review rounds (论证遴选): what the projects API names a reviewer's state, a
+// recommendation and a decision; the expert's own page and the round's progress use them.
+export const REVIEW_WORDS = {
+  assigned: '待评分',
+  scored: '已评分',
+  declined: '已谢绝',
+  unreachable: '无法联系',
+  conflict: '申明回避',
+  list: '建议张榜',
+  not_list: '建议不张榜',
+  listed: '决定张榜',
+  rejected: '决定不张榜',
+};
+
+export const REVIEW_TEXT = {
+  rounds: '专家评审轮次',
+  round: '评审轮次',
+  noRounds: '暂无评审轮次。',
+  notDrawn: '本轮尚未抽取评审专家。',
+  demand: '需求',
+  organisation: '发榜单位',
+  city: '城市',
+  reviewers: '评审专家',
+  scoresIn: '已评分',
+  conflicts: '申明回避',
+  replaced: '替换',
+  weighted: '加权得分',
+  recommendation: '推荐意见',
+  decision: '决定',
+  pending: '待定',
+  summary: (r) =>
+    `每项需求 ${r.reviewers_per_demand} 名专家 · 截止 ${r.deadline} · 张榜线 ${r.list_threshold} 分` +
+    (r.exclude_same_city ? ' · 回避同城专家' : '') +
+    ` · 每名专家至多 ${r.max_demands_per_expert} 项 · 随机种子 ${r.seed ?? '—'}`,
+  myTitle: '我的评审任务',
+  myNone: '目前没有分配给您的需求。',
+  myIntro: '请对每项评分指标打分（0–100），可附意见；截止日期前可修改。',
+  goal: '攻关目标',
+  budget: '预算（元）',
+  criterion: (c) => `${c.name}（权重 ${c.weight}%）`,
+  score: '分数',
+  comment: '意见',
+  overall: '总体意见',
+  submit: '提交评分',
+  submitting: '提交中…',
+  saved: '评分已提交。',
+  conflictReason: '回避理由',
+  declare: '申明利益冲突并回避',
+  declaring: '提交中…',
+  declared: '已申明回避，系统已重新抽取专家替换。',
+  deadline: '评审截止',
+  status: '状态',
+};

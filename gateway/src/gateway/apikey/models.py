@@ -16,10 +16,14 @@ class ApiKey(Timestamps, Base):
     __tablename__ = "api_keys"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('admin','analyst','city_bureau','bank','service')", name="role_known"
+            "role IN ('admin','analyst','city_bureau','bank','service','expert')",
+            name="role_known",
         ),
         CheckConstraint("role <> 'city_bureau' OR city IS NOT NULL", name="city_bureau_has_city"),
         CheckConstraint("role <> 'bank' OR bank IS NOT NULL", name="bank_has_bank"),
+        CheckConstraint(
+            "(role = 'expert') = (expert_id IS NOT NULL)", name="expert_key_has_expert"
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -29,4 +33,6 @@ class ApiKey(Timestamps, Base):
     role: Mapped[str] = mapped_column(String(20))
     city: Mapped[str | None] = mapped_column(String(6), nullable=True)
     bank: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The talent expert an ``expert`` key is bound to (a plain id: talent owns experts).
+    expert_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

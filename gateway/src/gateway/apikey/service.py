@@ -40,6 +40,7 @@ async def create_key(
     name: str = "",
     city: str | None = None,
     bank: str | None = None,
+    expert_id: uuid.UUID | None = None,
 ) -> NewKey:
     if role is Role.city_bureau and city not in GUANGXI_CITIES:
         raise ValueError(
@@ -56,6 +57,8 @@ async def create_key(
         )
     if bank:
         raise ValueError("only bank principals carry a bank")
+    if (role is Role.expert) != (expert_id is not None):
+        raise ValueError("an expert key needs EXPERT (the expert's id), and only it carries one")
     secret = secrets.token_urlsafe(32)
     key = KEY_PREFIX + secret
     row = ApiKey(
@@ -65,6 +68,7 @@ async def create_key(
         role=role.value,
         city=city,
         bank=bank or None,
+        expert_id=expert_id,
     )
     session.add(row)
     await session.flush()
@@ -86,7 +90,7 @@ class KeyVerifier:
         hit = self._cache.get(digest)
         if hit and hit[0] > now:
             return hit[1]
-        stmt = select(ApiKey.id, ApiKey.role, ApiKey.city, ApiKey.bank).where(
+        stmt = select(ApiKey.id, ApiKey.role, ApiKey.city, ApiKey.bank, ApiKey.expert_id).where(
             ApiKey.key_hash == digest, ApiKey.revoked_at.is_(None)
         )
         async with self.engine.connect() as conn:
@@ -98,6 +102,7 @@ class KeyVerifier:
                 city=row.city,
                 bank=row.bank,
                 client_id=str(row.id),
+                expert_id=str(row.expert_id) if row.expert_id else None,
             )
             if row
             else None

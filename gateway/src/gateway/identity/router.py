@@ -80,6 +80,9 @@ class WhoAmI(BaseModel):
     city_name: str | None
     bank: str | None
     client_id: str | None
+    expert_id: str | None = Field(
+        default=None, description="the talent expert an expert principal is bound to"
+    )
     name: str = Field(description="the API key's name, the bank, or the user's name")
 
 
@@ -95,5 +98,6 @@ async def who_am_i(principal: Caller, session: SessionDep) -> WhoAmI:
         city_name=GUANGXI_CITIES.get(principal.city or ""),
         bank=principal.bank,
         client_id=principal.client_id,
+        expert_id=principal.expert_id,
         name=(await caller_names(session, [principal.subject]))[0].name,
     )

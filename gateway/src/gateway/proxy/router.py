@@ -25,8 +25,8 @@ from gateway.identity.service import identify
 from gateway.limit.ratelimit import Limiter, retry_after
 from shared_kit.auth import (
     PRINCIPAL_HEADER,
-    REPORTING_PRINCIPAL,
     SERVICE_PRINCIPAL_HEADER,
+    SERVICE_PRINCIPALS,
     Principal,
     PrincipalSigner,
 )
@@ -190,9 +190,10 @@ async def _send(
     signer: PrincipalSigner = state.signer
     headers = {k: v for k, v in request.headers.items() if k not in _DROP_REQUEST}
     headers[PRINCIPAL_HEADER] = signer.sign(principal)
-    if service == "reporting":
-        # Reporting places and releases period locks in the workstream services as itself.
-        headers[SERVICE_PRINCIPAL_HEADER] = signer.sign(REPORTING_PRINCIPAL)
+    own = SERVICE_PRINCIPALS.get(service)
+    if own is not None:
+        # Reporting places period locks, projects draws reviewers from talent, as itself.
+        headers[SERVICE_PRINCIPAL_HEADER] = signer.sign(own)
     rid = request_id_var.get()
     if rid:
         headers["x-request-id"] = rid

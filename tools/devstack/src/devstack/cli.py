@@ -70,6 +70,7 @@ def _make_key(db: Database, args: argparse.Namespace) -> int:
         argv = ["create-key", "--role", args.role]
         argv += ["--city", args.city] if args.city else []
         argv += ["--name", args.name] if args.name else []
+        argv += ["--expert", args.expert] if args.expert else []
         return gateway.cli.main(argv)
     if args.city:
         print("error: CITY is for ROLE=city_bureau only", file=sys.stderr)
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     key.add_argument("--city", default="")
     key.add_argument("--bank", default="")
     key.add_argument("--name", default="")
+    key.add_argument("--expert", default="")
     key.set_defaults(fn=cmd_key)
     args = parser.parse_args(argv)
     return int(args.fn(args))

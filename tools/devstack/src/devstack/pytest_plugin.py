@@ -82,12 +82,15 @@ class Tokens:
         city: str | None = None,
         bank: str | None = None,
         signed: bool | None = None,
+        expert: str | None = None,
     ) -> str:
         """A principal token; a bank's carries the gateway's signature mark unless
         ``signed=False`` (the gateway's bank path is the only one that mints bank principals)."""
         role = Role(role)
         mark = role is Role.bank if signed is None else signed
-        principal = Principal(f"test-{role.value}", role, city=city, bank=bank, signed=mark)
+        principal = Principal(
+            f"test-{role.value}", role, city=city, bank=bank, signed=mark, expert_id=expert
+        )
         return self.signer.sign(principal)
 
     def headers(
@@ -97,8 +100,10 @@ class Tokens:
         city: str | None = None,
         bank: str | None = None,
         signed: bool | None = None,
+        expert: str | None = None,
     ) -> dict[str, str]:
-        return {"X-Principal": self.token(role, city=city, bank=bank, signed=signed)}
+        token = self.token(role, city=city, bank=bank, signed=signed, expert=expert)
+        return {"X-Principal": token}
 
 
 @pytest.fixture(scope="session")
@@ -120,9 +125,11 @@ class ServiceClient:
         city: str | None = None,
         bank: str | None = None,
         signed: bool | None = None,
+        expert: str | None = None,
     ) -> Any:
         """A client whose requests carry a principal of ``role``."""
-        return _AsRole(self.http, self.tokens.headers(role, city=city, bank=bank, signed=signed))
+        headers = self.tokens.headers(role, city=city, bank=bank, signed=signed, expert=expert)
+        return _AsRole(self.http, headers)
 
     @property
     def session_maker(self) -> async_sessionmaker[AsyncSession]:

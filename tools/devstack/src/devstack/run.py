@@ -88,6 +88,9 @@ def component_env(
     if comp.name == "reporting":
         for name in WORKSTREAMS:
             env[f"REPORTING_{name.upper()}_URL"] = urls[name]
+    if comp.name == "projects":
+        # Review rounds draw reviewers from talent's expert database.
+        env["PROJECTS_TALENT_URL"] = urls["talent"]
     return env
 
 

@@ -5,6 +5,8 @@ import { barOption, funnelOption, mountChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { cityName, fmtNumber, periodLabel, periodRange } from '../format.js';
 import { card, errorBox, table } from '../ui.js';
+import { REVIEW_TEXT } from '../words.js';
+import { REVIEW_ROLES, reviewPanel } from './challenge_review.js';
 
 const DEMANDS = '/api/projects/v1/challenge-demands';
 const LIST = '/api/projects/v1/challenge-list';
@@ -63,11 +65,15 @@ export function challengeView(ctx) {
     charts,
     card('当前榜单（张榜中）', listBox),
   );
+  // 论证遴选: the review rounds' progress, for the roles that may read it.
+  const review = REVIEW_ROLES.includes(ctx.who.role) ? reviewPanel(ctx) : null;
+  if (review) root.append(card(REVIEW_TEXT.rounds, review.el));
   let funnel = null;
   let bar = null;
   let seq = 0;
 
   async function load() {
+    review?.load();
     const f = ctx.filters();
     const mine = ++seq;
     root.dataset.state = 'loading';

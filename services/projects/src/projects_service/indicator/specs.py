@@ -18,6 +18,7 @@ from projects_service.challenge.models import ChallengeDemand
 from projects_service.funded_project.models import FundedProject
 from projects_service.innovation_platform.models import KeyLabApplication, KeyLabBatch, Platform
 from projects_service.plan.models import ActionPlan, ActionPlanTask, Program, SpecialField
+from projects_service.review.models import ReviewRoundDemand
 from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery, compute_figure
 
 # Reading rule 1: withdrawn, cancelled and revoked records never count; later statuses
@@ -107,9 +108,17 @@ def demands_collected(p: PeriodQuery) -> Select[Any]:
 
 
 def demands_listed(p: PeriodQuery) -> Select[Any]:
-    d = ChallengeDemand
-    return select(*_demand_columns()).where(
-        d.listed_on.between(p.start, p.end), d.status.not_in(_DEMAND_NEVER)
+    d, r = ChallengeDemand, ReviewRoundDemand
+    # The review round that argued the demand, and its weighted result (a demand is
+    # reviewed in one round at most, so the outer join adds no rows).
+    review: list[Any] = [
+        r.round_id.label("review_round_id"),
+        r.weighted_score.label("review_score"),
+    ]
+    return (
+        select(*_demand_columns(), *review)
+        .outerjoin(r, r.demand_id == d.id)
+        .where(d.listed_on.between(p.start, p.end), d.status.not_in(_DEMAND_NEVER))
     )
 
 
