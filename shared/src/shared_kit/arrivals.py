@@ -11,11 +11,11 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Date, Select, cast, func, select
 
-from shared_kit import scope
+from shared_kit import data_version, scope
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, NotFound, Problem, ValidationFailed
@@ -38,14 +38,17 @@ def arrivals_router(service: str, sources: Mapping[str, ArrivalSource]) -> APIRo
 
     @router.get("/{dataset}", response_model=list[Arrival], responses={404: {"model": Problem}})
     async def list_arrivals(
+        request: Request,
+        response: Response,
         session: SessionDep,
         principal: Reader,
         dataset: Annotated[str, Path(description=f"one of: {', '.join(sorted(sources))}")],
         start: Annotated[date, Query(alias="from")],
         end: Annotated[date, Query(alias="to")],
-    ) -> list[Arrival]:
+    ) -> list[Arrival] | Response:
         """Per city and month, when the first record of that month was stored.
-        Roles: admin, analyst, service, city_bureau (own city only)."""
+        Roles: admin, analyst, service, city_bureau (own city only). Strong ``ETag``;
+        ``If-None-Match`` with a current tag gets 304."""
         source = sources.get(dataset)
         if source is None:
             raise NotFound(f"{service} has no dataset {dataset!r}")
@@ -54,6 +57,13 @@ def arrivals_router(service: str, sources: Mapping[str, ArrivalSource]) -> APIRo
                 "the range ends before it starts",
                 errors=[FieldError(field="query.to", code="period_reversed", message="to < from")],
             )
+        version = await data_version.current(session, service)
+        etag = data_version.strong_etag(
+            service, version, request.url.path, start, end, scope.own_city(principal)
+        )
+        if data_version.matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers={"ETag": etag})
+        response.headers["ETag"] = etag
         sub = source().subquery()
         month = cast(func.date_trunc("month", sub.c.day), Date)
         stmt = (
