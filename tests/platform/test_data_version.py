@@ -157,10 +157,12 @@ async def test_report_revalidates_and_reflects_a_write_at_once(
             return next(r for r in report.indicators if r.code == "transfer.contracts_total")
 
         before = await total()
-        assert all(t.statuses == [200, 200] for t in transports.values())
+        # One call per service carries both periods.
+        assert all(t.statuses == [200] for t in transports.values())
+        assert before.raw_previous is not None
         assert (await total()).raw_value == before.raw_value
         # Nothing changed: every call was a revalidation answered 304.
-        assert all(t.statuses[2:] == [304, 304] for t in transports.values())
+        assert all(t.statuses[1:] == [304] for t in transports.values())
 
         created = await svcs["transfer"].as_("admin").post(
             "/v1/tech-contracts",
@@ -185,11 +187,29 @@ async def test_report_revalidates_and_reflects_a_write_at_once(
         after = await total()
         # One contract between two cities counts once as outflow and once as absorbed.
         assert after.raw_value == before.raw_value + 2
-        # transfer answered afresh for the current period (the year-ago one stays a 304 only
-        # if the tag ignores the period: it does not, both moved with the version).
-        assert transports["transfer"].statuses[4:] == [200, 200]
-        assert all(t.statuses[4:] == [304, 304] for n, t in transports.items() if n != "transfer")
+        assert after.raw_previous == before.raw_previous
+        # Only the service written to answered afresh; the others still revalidated.
+        assert transports["transfer"].statuses[2:] == [200]
+        assert all(t.statuses[2:] == [304] for n, t in transports.items() if n != "transfer")
     finally:
         principal_token_var.reset(reset)
         for client in clients.values():
             await client.aclose()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_one_call_answers_both_periods(service_client_factory: Any, service: str) -> None:
+    main = importlib.import_module(f"{service}_service.main")
+    svc = await service_client_factory(service, main.create_app)
+    reader = svc.as_("analyst")
+    year_ago = {"from": "2022-01-01", "to": "2022-06-30"}
+    both = await reader.get(
+        "/v1/indicators", params={**H1, "previous_from": "2022-01-01", "previous_to": "2022-06-30"}
+    )
+    assert both.status_code == 200, both.text
+    alone = [(await reader.get("/v1/indicators", params=p)).json() for p in (H1, year_ago)]
+    assert both.json()["indicators"] == alone[0]["indicators"]
+    assert both.json()["previous"] == {**year_ago, "indicators": alone[1]["indicators"]}
+    half = await reader.get("/v1/indicators", params={**H1, "previous_from": "2022-01-01"})
+    assert half.status_code == 422
+    assert half.json()["errors"][0]["code"] == "comparison_incomplete"

@@ -1,8 +1,9 @@
 """The two indicator endpoints every workstream service exposes, built from its specs."""
 
 import hashlib
+from dataclasses import replace
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -14,6 +15,8 @@ from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, NotFound, Problem
 from shared_kit.indicators import (
+    ComparisonFigures,
+    IndicatorFigure,
     IndicatorSpec,
     IndicatorsResponse,
     PeriodQuery,
@@ -29,7 +32,7 @@ READ_ROLES = (Role.admin, Role.analyst, Role.city_bureau, Role.service)
 def scoped_period(principal: Principal, period: PeriodQuery) -> PeriodQuery:
     """A city bureau sees its own city only: its scope is forced, another city is refused."""
     city = scope.read_city(principal, period.city)
-    return period if city == period.city else PeriodQuery(period.start, period.end, city)
+    return period if city == period.city else replace(period, city=city)
 
 
 def definitions_digest(specs: Sequence[IndicatorSpec]) -> str:
@@ -64,11 +67,33 @@ class IndicatorsEtag:
         self, request: Request, response: Response, session: AsyncSession, period: PeriodQuery
     ) -> Response | None:
         """Set ``ETag`` on ``response``; a 304 answer when the caller's copy is current."""
-        etag = await self.tag(session, request.url.path, period.start, period.end, period.city)
+        etag = await self.tag(session, request.url.path, period)
         if data_version.matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers={"ETag": etag})
         response.headers["ETag"] = etag
         return None
+
+
+async def indicators_response(
+    service: str,
+    period: PeriodQuery,
+    compute: Callable[[PeriodQuery], Awaitable[list[IndicatorFigure]]],
+) -> IndicatorsResponse:
+    """The answer for ``period`` and, when asked, its comparison period in the same call."""
+    comparison = period.comparison()
+    previous = None
+    if comparison is not None:
+        previous = ComparisonFigures(
+            **{"from": comparison.start}, to=comparison.end, indicators=await compute(comparison)
+        )
+    return IndicatorsResponse(
+        service=service,
+        **{"from": period.start},
+        to=period.end,
+        city=period.city,
+        indicators=await compute(period),
+        previous=previous,
+    )
 
 
 def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter:
@@ -89,14 +114,10 @@ def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter
         period = scoped_period(principal, period)
         if (unchanged := await etags.check(request, response, session, period)) is not None:
             return unchanged
-        figures = [await compute_figure(session, spec, period) for spec in specs]
-        return IndicatorsResponse(
-            service=service,
-            **{"from": period.start},
-            to=period.end,
-            city=period.city,
-            indicators=figures,
-        )
+        async def compute(p: PeriodQuery) -> list[IndicatorFigure]:
+            return [await compute_figure(session, spec, p) for spec in specs]
+
+        return await indicators_response(service, period, compute)
 
     @router.get(
         "/{code}/records",

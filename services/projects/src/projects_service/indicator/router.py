@@ -14,6 +14,7 @@ from shared_kit.errors import PROBLEM_RESPONSES
 from shared_kit.indicator_router import (
     READ_ROLES,
     IndicatorsEtag,
+    indicators_response,
     indicators_router,
     scoped_period,
 )
@@ -37,12 +38,8 @@ async def get_indicators(
     period = scoped_period(principal, period)
     if (unchanged := await ETAGS.check(request, response, session, period)) is not None:
         return unchanged
-    return IndicatorsResponse(
-        service="projects",
-        **{"from": period.start},
-        to=period.end,
-        city=period.city,
-        indicators=await compute_all(session, period),
+    return await indicators_response(
+        "projects", period, lambda p: compute_all(session, p)
     )
 
 

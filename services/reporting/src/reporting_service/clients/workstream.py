@@ -95,10 +95,19 @@ class WorkstreamClient:
             self.cache.put(key, etag, value)
         return value
 
-    async def indicators(self, start: date, end: date, city: str | None) -> IndicatorsResponse:
+    async def indicators(
+        self,
+        start: date,
+        end: date,
+        city: str | None,
+        previous: tuple[date, date] | None = None,
+    ) -> IndicatorsResponse:
+        """The figures of a period and, with ``previous``, of its comparison period too."""
         params = {"from": start.isoformat(), "to": end.isoformat()}
         if city:
             params["city"] = city
+        if previous is not None:
+            params["previous_from"], params["previous_to"] = (d.isoformat() for d in previous)
         answer: IndicatorsResponse = await self._get_revalidated(
             "/v1/indicators", params, IndicatorsResponse.model_validate_json
         )
