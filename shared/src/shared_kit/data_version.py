@@ -64,7 +64,7 @@ $fn$""",
 
 def attach_sql(schema: str, table: str) -> str:
     return (
-        f'CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE'
+        f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
         f' ON "{schema}"."{table}" FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".{FUNCTION}()'
     )
 

@@ -1,9 +1,9 @@
 """The two indicator endpoints every workstream service exposes, built from its specs."""
 
 import hashlib
-from dataclasses import replace
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -114,6 +114,7 @@ def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter
         period = scoped_period(principal, period)
         if (unchanged := await etags.check(request, response, session, period)) is not None:
             return unchanged
+
         async def compute(p: PeriodQuery) -> list[IndicatorFigure]:
             return [await compute_figure(session, spec, p) for spec in specs]
 

@@ -38,9 +38,7 @@ async def get_indicators(
     period = scoped_period(principal, period)
     if (unchanged := await ETAGS.check(request, response, session, period)) is not None:
         return unchanged
-    return await indicators_response(
-        "projects", period, lambda p: compute_all(session, p)
-    )
+    return await indicators_response("projects", period, lambda p: compute_all(session, p))
 
 
 # The provenance listing (/indicators/{code}/records) is shared_kit's, built from the specs.
