@@ -42,6 +42,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from bench import pyspy
 from bench.http_paths import PeakRss, uvicorn
 from bench.projects_indicators import load as load_projects
 from bench.talent_service_logs import seed as seed_talent
@@ -192,11 +193,49 @@ async def touch_all(dsn: str) -> None:
         await conn.close()
 
 
+def profile(
+    out: Path,
+    procs: dict[str, subprocess.Popen[bytes]],
+    c: httpx.Client,
+    consolidated: str,
+    admin: str,
+    seconds: float = 8,
+) -> None:
+    """Sample every process while cold reports run, then while unchanged ones run."""
+    out.mkdir(parents=True, exist_ok=True)
+    for phase in ("cold", "warm"):
+        spies = {
+            n: pyspy.record(p.pid, out / f"{n}-{phase}.txt", seconds) for n, p in procs.items()
+        }
+        if any(s is None for s in spies.values()):
+            print("py-spy not found: no profile")
+            return
+        time.sleep(1)  # let the samplers attach
+        until = time.monotonic() + seconds - 1.5
+        while time.monotonic() < until:
+            if phase == "cold":
+                asyncio.run(touch_all(admin))
+            c.get(consolidated, params={"period": "2023-H1"}).raise_for_status()
+        for spy in spies.values():
+            assert spy is not None
+            spy.wait(30)
+        for name in procs:
+            path = out / f"{name}-{phase}.txt"
+            if path.exists():
+                print("\n".join(pyspy.summary(path)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M contracts")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--enterprises", type=int, default=0, help="enterprises (default 100,000 × scale)"
+    )
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy every process, cold then warm, into DIR"
+    )
     args = parser.parse_args()
     s = args.scale
     root = Path(tempfile.mkdtemp(prefix="gxst-bench-report-"))
@@ -212,11 +251,13 @@ def main() -> int:
         async def load_all() -> None:
             await load_contracts(dsns["transfer"], int(1_000_000 * s))
             await seed_talent(plain(dsns["talent"]), int(1_000_000 * s))
-            await load_enterprise(dsns["enterprise"], int(100_000 * s), int(200_000 * s))
+            firms = args.enterprises or int(100_000 * s)
+            await load_enterprise(dsns["enterprise"], firms, int(200_000 * s))
             await load_projects(plain(dsns["projects"]), int(50_000 * s))
 
         asyncio.run(load_all())
-        print(f"loaded in {time.perf_counter() - t:.0f} s")
+        load_s = time.perf_counter() - t
+        print(f"loaded in {load_s:.0f} s")
         ports = {c.name: free_port() for c in ALL}
         urls = {n: f"http://{HOST}:{p}" for n, p in ports.items()}
         names = ("projects", "enterprise", "talent", "transfer", "reporting")
@@ -255,6 +296,8 @@ def main() -> int:
                 report += timed(c, consolidated, {"period": "2023-H1"}, 1)
                 # Nothing changed since: reporting only revalidates (304s).
                 warm += timed(c, consolidated, {"period": "2023-H1"}, 3)
+            if args.profile is not None:
+                profile(args.profile, procs, c, consolidated, admin)
         peaks = rss.stop()
     finally:
         for proc in procs.values():
@@ -287,7 +330,7 @@ def main() -> int:
     for name, mb in peaks.items():
         print(f"  peak RSS {name:<11}{mb:6.0f} MB")
     if args.json:  # the last line, for bench/run_all.py
-        print(json.dumps({"bench": "report", "scale": s, "indicators_ms": med,
+        print(json.dumps({"bench": "report", "scale": s, "load_s": load_s, "indicators_ms": med,
                           "report_ms": rep, "report_warm_ms": rep_warm,
                           "pair_ms": med_pair, "both_periods_ms": med_joint,
                           "slowest": slowest, "slowest_both": slowest_joint,

@@ -8,10 +8,12 @@ give ``"table": [[figure, value, goal], ...]`` to choose its own rows.
 
 Every script starts its own throwaway embedded PostgreSQL (and, where it measures HTTP,
 its own uvicorn processes), so nothing else is touched. The default arguments fit a
-2-core machine in a few minutes; ``--full`` uses each script's own (benchmark-size)
-defaults. Output of each script is kept in ``.data/bench/<name>.log``.
+2-core machine in a few minutes; ``--full`` is the national scale of issue 17 (10M
+contracts, 10M service logs, 2M loans, 2M enterprises; hours and tens of GB here), and
+``--full --factor 0.01`` the same shape a hundred times smaller, to try it. Output of
+each script is kept in ``.data/bench/<name>.log``.
 
-    uv run python bench/run_all.py [--full] [--only http_paths,report] [--json]
+    uv run python bench/run_all.py [--full [--factor F]] [--only http_paths,report] [--json]
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-HELPERS = {"__init__", "loadgen", "raw_baseline", "run_all"}
+HELPERS = {"__init__", "loadgen", "pyspy", "raw_baseline", "run_all"}
 # Arguments for a 2-core machine, a few minutes in all.
 QUICK: dict[str, list[str]] = {
     "http_paths": ["--seconds", "4", "--rounds", "3", "--concurrency", "32"],
@@ -41,6 +43,36 @@ QUICK: dict[str, list[str]] = {
     "bank_ingestion": ["--rounds", "3", "--loans", "50000"],
     "enterprise_import": ["--rows", "50000", "--files", "2"],
 }
+
+
+# National scale (issue 17): 10,000,000 technology contracts, 10,000,000 service logs,
+# 2,000,000 loans over 2,000,000 enterprises; every count is multiplied by --factor.
+NATIONAL: dict[str, list[tuple[str, int | float | str]]] = {
+    "http_paths": [("--seconds", "6"), ("--rounds", "3")],
+    "projects_indicators": [("--rows", 500_000), ("--runs", "9")],
+    "talent_service_logs": [("--logs", 10_000_000), ("--import-rows", 100_000), ("--runs", "5")],
+    "transfer_contracts": [
+        ("--contracts", 10_000_000),
+        ("--import-rows", 100_000),
+        ("--runs", "5"),
+    ],
+    "report": [("--scale", 10.0), ("--enterprises", 2_000_000), ("--runs", "5")],
+    "bank_ingestion": [("--rounds", "3"), ("--loans", 200_000)],
+    "enterprise_import": [("--rows", 200_000), ("--files", "5")],
+}
+
+
+def national(name: str, factor: float) -> list[str]:
+    """The national-scale arguments of one script, its counts multiplied by ``factor``."""
+    out: list[str] = []
+    for flag, value in NATIONAL.get(name, []):
+        if isinstance(value, str):
+            out += [flag, value]
+        elif isinstance(value, float):
+            out += [flag, f"{value * factor:g}"]
+        else:
+            out += [flag, str(max(1, int(value * factor)))]
+    return out
 
 
 @dataclass(frozen=True)
@@ -260,7 +292,12 @@ def run(name: str, args: list[str], log_dir: Path) -> tuple[dict[str, Any] | Non
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--full", action="store_true", help="each script's own defaults")
+    parser.add_argument(
+        "--full", action="store_true", help="national scale (10M contracts, 10M logs, 2M loans)"
+    )
+    parser.add_argument(
+        "--factor", type=float, default=1.0, help="with --full: multiply every count (e.g. 0.01)"
+    )
     parser.add_argument("--only", default="", help="comma-separated script names")
     parser.add_argument("--json", action="store_true", help="also print every figure as JSON")
     args = parser.parse_args(argv)
@@ -274,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     collected: dict[str, dict[str, Any]] = {}
     failed: list[str] = []
     for name in names:
-        extra = [] if args.full else QUICK.get(name, [])
+        extra = national(name, args.factor) if args.full else QUICK.get(name, [])
         print(f"running bench/{name}.py {' '.join(extra)}", file=sys.stderr, flush=True)
         figures, took = run(name, extra, log_dir)
         print(f"  {name}: {took:.0f} s", file=sys.stderr, flush=True)
@@ -294,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     w1 = max(len(r[0]) for r in rows) if rows else 10
     w2 = max(len(r[1]) for r in rows) if rows else 10
     print()
-    print(f"Benchmarks, {started:%Y-%m-%d %H:%M} UTC, {'full' if args.full else 'quick'} sizes")
+    sizes = f"national × {args.factor:g}" if args.full else "quick"
+    print(f"Benchmarks, {started:%Y-%m-%d %H:%M} UTC, {sizes} sizes, load {os.getloadavg()[0]:.1f}")
     print(f"machine: {machine()}")
     print()
     print(f"| {'figure':<{w1}} | {'measured':<{w2}} | goal |")
@@ -312,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
             "date": started.isoformat(),
             "machine": machine(),
             "load_average": list(os.getloadavg()),
-            "sizes": "full" if args.full else "quick",
+            "sizes": sizes,
             "figures": {f.key: f.value for f in figs if f.value is not None},
             "failed": failed,
             "runs": collected,

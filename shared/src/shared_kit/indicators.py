@@ -86,7 +86,7 @@ class PeriodQuery:
         return PeriodQuery(self.previous[0], self.previous[1], self.city)
 
 
-def period_query(
+async def period_query(
     from_: Annotated[date, Query(alias="from", description="first day, inclusive")],
     to: Annotated[date, Query(description="last day, inclusive")],
     city: Annotated[str | None, Query(description="restrict to one city code")] = None,
