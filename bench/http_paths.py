@@ -33,6 +33,7 @@ from pathlib import Path
 import httpx
 import psutil
 
+from bench import pyspy
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import ALL, DATABASE, REPO
 from devstack.pg import EmbeddedPostgres, free_port
@@ -88,6 +89,9 @@ def main() -> int:
     )
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy the service and the gateway into DIR"
+    )
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="gxst-bench-http-"))
@@ -159,6 +163,20 @@ def main() -> int:
             if args.also_at:
                 for name, (u, h) in targets.items():
                     low[name].append(load(u, args.seconds, args.also_at, h))
+        if args.profile is not None:  # sampled apart from the measured rounds
+            args.profile.mkdir(parents=True, exist_ok=True)
+            for name, (u, h) in targets.items():
+                proc = procs["projects" if name == "direct" else name]
+                out = args.profile / f"{name}.txt"
+                spy = pyspy.record(proc.pid, out, args.seconds + 2)
+                if spy is None:
+                    print("py-spy not found: no profile")
+                    break
+                time.sleep(1)
+                load(u, args.seconds, args.concurrency, h)
+                spy.wait(30)
+                if out.exists():
+                    print("\n".join(pyspy.summary(out)))
         peaks = rss.stop()
     finally:
         for proc in procs.values():
