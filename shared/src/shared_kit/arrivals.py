@@ -17,7 +17,7 @@ from sqlalchemy import Date, Select, cast, func, select
 
 from shared_kit import data_version, scope
 from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.db import SessionDep
+from shared_kit.db import ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, NotFound, Problem, ValidationFailed
 
 ArrivalSource = Callable[[], Select[Any]]
@@ -40,6 +40,7 @@ def arrivals_router(service: str, sources: Mapping[str, ArrivalSource]) -> APIRo
     async def list_arrivals(
         request: Request,
         response: Response,
+        conn: ReadConnDep,
         session: SessionDep,
         principal: Reader,
         dataset: Annotated[str, Path(description=f"one of: {', '.join(sorted(sources))}")],
@@ -57,7 +58,7 @@ def arrivals_router(service: str, sources: Mapping[str, ArrivalSource]) -> APIRo
                 "the range ends before it starts",
                 errors=[FieldError(field="query.to", code="period_reversed", message="to < from")],
             )
-        version = await data_version.current(session, service)
+        version = await data_version.current(conn, service)
         etag = data_version.strong_etag(
             service, version, request.url.path, start, end, scope.own_city(principal)
         )

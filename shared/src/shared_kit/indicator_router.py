@@ -7,12 +7,12 @@ from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import APIRouter, Depends, Path, Request, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit import data_version, scope
 from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.db import SessionDep
+from shared_kit.db import ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, NotFound, Problem
 from shared_kit.indicators import (
     ComparisonFigures,
@@ -57,17 +57,19 @@ class IndicatorsEtag:
     def __init__(self, schema: str, specs: Sequence[IndicatorSpec]) -> None:
         self.schema, self.definitions = schema, definitions_digest(specs)
 
-    async def tag(self, session: AsyncSession, *parts: object) -> str:
+    async def tag(self, conn: asyncpg.Connection, *parts: object) -> str:
         # Read the version before the figures: figures computed afterwards are at least as
         # new as the tag, so a tag never outlives the data it was given for.
-        version = await data_version.current(session, self.schema)
+        version = await data_version.current(conn, self.schema)
         return data_version.strong_etag(self.schema, self.definitions, version, *parts)
 
     async def check(
-        self, request: Request, response: Response, session: AsyncSession, period: PeriodQuery
+        self, request: Request, response: Response, conn: asyncpg.Connection, period: PeriodQuery
     ) -> Response | None:
-        """Set ``ETag`` on ``response``; a 304 answer when the caller's copy is current."""
-        etag = await self.tag(session, request.url.path, period)
+        """Set ``ETag`` on ``response``; a 304 answer when the caller's copy is current.
+
+        ``conn`` is a read connection: a 304 never opens the request's session."""
+        etag = await self.tag(conn, request.url.path, period)
         if data_version.matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers={"ETag": etag})
         response.headers["ETag"] = etag
@@ -106,13 +108,18 @@ def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter
 
     @router.get("", response_model=IndicatorsResponse, response_model_by_alias=True)
     async def get_indicators(
-        request: Request, response: Response, session: SessionDep, principal: Reader, period: Period
+        request: Request,
+        response: Response,
+        conn: ReadConnDep,
+        session: SessionDep,
+        principal: Reader,
+        period: Period,
     ) -> IndicatorsResponse | Response:
         """Every figure this service owns for an inclusive date range, by city and in total.
 
         Answers with a strong ``ETag``; ``If-None-Match`` with a current tag gets 304."""
         period = scoped_period(principal, period)
-        if (unchanged := await etags.check(request, response, session, period)) is not None:
+        if (unchanged := await etags.check(request, response, conn, period)) is not None:
             return unchanged
 
         async def compute(p: PeriodQuery) -> list[IndicatorFigure]:

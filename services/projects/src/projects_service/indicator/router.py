@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from projects_service.indicator.compute import compute_all
 from projects_service.indicator.specs import SPECS
 from shared_kit.auth import Principal, require_roles
-from shared_kit.db import SessionDep
+from shared_kit.db import ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES
 from shared_kit.indicator_router import (
     READ_ROLES,
@@ -28,7 +28,12 @@ ETAGS = IndicatorsEtag("projects", SPECS)
 
 @router.get("", response_model=IndicatorsResponse, response_model_by_alias=True)
 async def get_indicators(
-    request: Request, response: Response, session: SessionDep, principal: Reader, period: Period
+    request: Request,
+    response: Response,
+    conn: ReadConnDep,
+    session: SessionDep,
+    principal: Reader,
+    period: Period,
 ) -> IndicatorsResponse | Response:
     """Every projects.* figure for an inclusive date range, by city and in total.
 
@@ -36,7 +41,7 @@ async def get_indicators(
     ``ETag``; ``If-None-Match`` with a current tag gets 304.
     """
     period = scoped_period(principal, period)
-    if (unchanged := await ETAGS.check(request, response, session, period)) is not None:
+    if (unchanged := await ETAGS.check(request, response, conn, period)) is not None:
         return unchanged
     return await indicators_response("projects", period, lambda p: compute_all(session, p))
 
