@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import json
 import os
 import shutil
 import statistics
@@ -233,6 +234,7 @@ def main() -> int:
         help="another enterprise_service source tree (e.g. `git archive` of main's "
         "services/enterprise/src): also run it directly, side by side, as 'baseline'",
     )
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
 
     client_mod = load_client()
@@ -384,6 +386,19 @@ def main() -> int:
           "validate + store")  # fmt: skip
     for name, mb in peaks.items():
         print(f"peak RSS {name:<11}{mb:.0f} MB (goal ≤ 150 MB)")
+    if args.json:  # the last line, for bench/run_all.py
+        print(json.dumps({
+            "bench": "bank_ingestion", "loans": n, "batch": args.batch,
+            "concurrency": args.concurrency, "rounds": args.rounds,
+            "seconds": med, "best_seconds": best,
+            "rows_per_s": {k: n / v for k, v in med.items()},
+            "gateway_over_copy": statistics.median(per_round),
+            "gateway_over_copy_rounds": per_round,
+            "direct_over_copy": med["copy"] / med["direct"],
+            "store_over_copy": med["copy"] / med["store"],
+            "gateway_hop_ms_per_batch": (med["gateway"] - med["direct"]) / len(bodies) * 1000,
+            "peak_rss_mb": peaks,
+        }))  # fmt: skip
     return 0
 
 

@@ -200,6 +200,7 @@ def main() -> int:
             "rows_per_file": n,
             "files": len(files),
             "create_rows_per_s": create_rps,
+            "over_copy": create_rps * copy_s / n,
             "copy_rows_per_s": n / copy_s,
             "dry_run_rows_per_s": n / dry_s,
             "unchanged_rows_per_s": n / same_s,

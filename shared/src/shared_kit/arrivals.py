@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Date, Select, cast, func, select
 
-from shared_kit import scope
+from shared_kit import data_version, scope
 from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.db import SessionDep
+from shared_kit.db import ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, NotFound, Problem, ValidationFailed
 from shared_kit.i18n import t
 
@@ -39,14 +39,18 @@ def arrivals_router(service: str, sources: Mapping[str, ArrivalSource]) -> APIRo
 
     @router.get("/{dataset}", response_model=list[Arrival], responses={404: {"model": Problem}})
     async def list_arrivals(
+        request: Request,
+        response: Response,
+        conn: ReadConnDep,
         session: SessionDep,
         principal: Reader,
         dataset: Annotated[str, Path(description=f"one of: {', '.join(sorted(sources))}")],
         start: Annotated[date, Query(alias="from")],
         end: Annotated[date, Query(alias="to")],
-    ) -> list[Arrival]:
+    ) -> list[Arrival] | Response:
         """Per city and month, when the first record of that month was stored.
-        Roles: admin, analyst, service, city_bureau (own city only)."""
+        Roles: admin, analyst, service, city_bureau (own city only). Strong ``ETag``;
+        ``If-None-Match`` with a current tag gets 304."""
         source = sources.get(dataset)
         if source is None:
             raise NotFound(
@@ -63,6 +67,13 @@ def arrivals_router(service: str, sources: Mapping[str, ArrivalSource]) -> APIRo
                     )
                 ],
             )
+        version = await data_version.current(conn, service)
+        etag = data_version.strong_etag(
+            service, version, request.url.path, start, end, scope.own_city(principal)
+        )
+        if data_version.matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers={"ETag": etag})
+        response.headers["ETag"] = etag
         sub = source().subquery()
         month = cast(func.date_trunc("month", sub.c.day), Date)
         stmt = (

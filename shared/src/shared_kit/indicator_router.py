@@ -1,16 +1,23 @@
 """The two indicator endpoints every workstream service exposes, built from its specs."""
 
-from collections.abc import Sequence
+import hashlib
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+import asyncpg
+from fastapi import APIRouter, Depends, Path, Request, Response
 
-from shared_kit import scope
+from shared_kit import data_version, scope
 from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.db import SessionDep
+from shared_kit.db import ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, NotFound, Problem
 from shared_kit.i18n import t
 from shared_kit.indicators import (
+    ComparisonFigures,
+    IndicatorFigure,
     IndicatorSpec,
     IndicatorsResponse,
     PeriodQuery,
@@ -26,7 +33,70 @@ READ_ROLES = (Role.admin, Role.analyst, Role.city_bureau, Role.service)
 def scoped_period(principal: Principal, period: PeriodQuery) -> PeriodQuery:
     """A city bureau sees its own city only: its scope is forced, another city is refused."""
     city = scope.read_city(principal, period.city)
-    return period if city == period.city else PeriodQuery(period.start, period.end, city)
+    return period if city == period.city else replace(period, city=city)
+
+
+def definitions_digest(specs: Sequence[IndicatorSpec]) -> str:
+    """A digest of the code that defines ``specs``: a deploy that changes a figure's meaning
+    changes every ETag, while replicas running the same code agree on them."""
+    h = hashlib.blake2b(digest_size=8)
+    h.update(FilePath(__file__).with_name("indicators.py").read_bytes())
+    for module in sorted({s.records.__module__ for s in specs}):
+        source = getattr(sys.modules.get(module), "__file__", None)
+        h.update(FilePath(source).read_bytes() if source else module.encode())
+    return h.hexdigest()
+
+
+class IndicatorsEtag:
+    """Strong ETags for the indicators of one service and a 304 when they still hold.
+
+    The tag covers the data version of the service's schema (moved by every committed
+    write, shared_kit.data_version), the code defining the figures, the period asked and
+    the city the caller's scope resolves to. Checking it costs one small read, no figures.
+    """
+
+    def __init__(self, schema: str, specs: Sequence[IndicatorSpec]) -> None:
+        self.schema, self.definitions = schema, definitions_digest(specs)
+
+    async def tag(self, conn: asyncpg.Connection, *parts: object) -> str:
+        # Read the version before the figures: figures computed afterwards are at least as
+        # new as the tag, so a tag never outlives the data it was given for.
+        version = await data_version.current(conn, self.schema)
+        return data_version.strong_etag(self.schema, self.definitions, version, *parts)
+
+    async def check(
+        self, request: Request, response: Response, conn: asyncpg.Connection, period: PeriodQuery
+    ) -> Response | None:
+        """Set ``ETag`` on ``response``; a 304 answer when the caller's copy is current.
+
+        ``conn`` is a read connection: a 304 never opens the request's session."""
+        etag = await self.tag(conn, request.url.path, period)
+        if data_version.matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers={"ETag": etag})
+        response.headers["ETag"] = etag
+        return None
+
+
+async def indicators_response(
+    service: str,
+    period: PeriodQuery,
+    compute: Callable[[PeriodQuery], Awaitable[list[IndicatorFigure]]],
+) -> IndicatorsResponse:
+    """The answer for ``period`` and, when asked, its comparison period in the same call."""
+    comparison = period.comparison()
+    previous = None
+    if comparison is not None:
+        previous = ComparisonFigures(
+            **{"from": comparison.start}, to=comparison.end, indicators=await compute(comparison)
+        )
+    return IndicatorsResponse(
+        service=service,
+        **{"from": period.start},
+        to=period.end,
+        city=period.city,
+        indicators=await compute(period),
+        previous=previous,
+    )
 
 
 def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter:
@@ -35,20 +105,28 @@ def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter
     Reader = Annotated[Principal, Depends(require_roles(*READ_ROLES))]
     Period = Annotated[PeriodQuery, Depends(period_query)]
 
+    etags = IndicatorsEtag(service, specs)
+
     @router.get("", response_model=IndicatorsResponse, response_model_by_alias=True)
     async def get_indicators(
-        session: SessionDep, principal: Reader, period: Period
-    ) -> IndicatorsResponse:
-        """Every figure this service owns for an inclusive date range, by city and in total."""
+        request: Request,
+        response: Response,
+        conn: ReadConnDep,
+        session: SessionDep,
+        principal: Reader,
+        period: Period,
+    ) -> IndicatorsResponse | Response:
+        """Every figure this service owns for an inclusive date range, by city and in total.
+
+        Answers with a strong ``ETag``; ``If-None-Match`` with a current tag gets 304."""
         period = scoped_period(principal, period)
-        figures = [await compute_figure(session, spec, period) for spec in specs]
-        return IndicatorsResponse(
-            service=service,
-            **{"from": period.start},
-            to=period.end,
-            city=period.city,
-            indicators=figures,
-        )
+        if (unchanged := await etags.check(request, response, conn, period)) is not None:
+            return unchanged
+
+        async def compute(p: PeriodQuery) -> list[IndicatorFigure]:
+            return [await compute_figure(session, spec, p) for spec in specs]
+
+        return await indicators_response(service, period, compute)
 
     @router.get(
         "/{code}/records",

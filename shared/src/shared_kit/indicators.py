@@ -48,12 +48,26 @@ class IndicatorFigure(BaseModel):
     items: list[str] | None = Field(default=None, description="names behind a count, if any")
 
 
+class ComparisonFigures(BaseModel):
+    """The same figures for the comparison period asked with ``previous_from``/``previous_to``."""
+
+    from_: date = Field(alias="from", serialization_alias="from")
+    to: date
+    indicators: list[IndicatorFigure]
+
+    model_config = {"populate_by_name": True}
+
+
 class IndicatorsResponse(BaseModel):
     service: str
     from_: date = Field(alias="from", serialization_alias="from")
     to: date
     city: str | None = None
     indicators: list[IndicatorFigure]
+    previous: ComparisonFigures | None = Field(
+        default=None,
+        description="the comparison period's figures, when previous_from and previous_to are given",
+    )
 
     model_config = {"populate_by_name": True}
 
@@ -63,12 +77,25 @@ class PeriodQuery:
     start: date
     end: date
     city: str | None
+    # The comparison period reporting asks for in the same call (one call per service).
+    previous: tuple[date, date] | None = None
+
+    def comparison(self) -> PeriodQuery | None:
+        if self.previous is None:
+            return None
+        return PeriodQuery(self.previous[0], self.previous[1], self.city)
 
 
-def period_query(
+async def period_query(
     from_: Annotated[date, Query(alias="from", description="first day, inclusive")],
     to: Annotated[date, Query(description="last day, inclusive")],
     city: Annotated[str | None, Query(description="restrict to one city code")] = None,
+    previous_from: Annotated[
+        date | None, Query(description="comparison period's first day (with previous_to)")
+    ] = None,
+    previous_to: Annotated[
+        date | None, Query(description="comparison period's last day (with previous_from)")
+    ] = None,
 ) -> PeriodQuery:
     if from_ > to:
         raise ValidationFailed(
@@ -81,6 +108,34 @@ def period_query(
                 )
             ],
         )
+    previous = None
+    if (previous_from is None) != (previous_to is None):
+        raise ValidationFailed(
+            t("比较期须同时给出起止日期", "the comparison period needs both ends"),
+            errors=[
+                FieldError(
+                    field="query.previous_to" if previous_to is None else "query.previous_from",
+                    code="comparison_incomplete",
+                    message=t(
+                        "previous_from 与 previous_to 须同时给出",
+                        "give previous_from and previous_to together",
+                    ),
+                )
+            ],
+        )
+    if previous_from is not None and previous_to is not None:
+        if previous_from > previous_to:
+            raise ValidationFailed(
+                t("比较期的结束日期早于开始日期", "the comparison period ends before it starts"),
+                errors=[
+                    FieldError(
+                        field="query.previous_to",
+                        code="period_reversed",
+                        message="previous_to < previous_from",
+                    )
+                ],
+            )
+        previous = (previous_from, previous_to)
     if city is not None and city not in GUANGXI_CITIES:
         raise ValidationFailed(
             t("未知的地市", "unknown city"),
@@ -94,7 +149,7 @@ def period_query(
                 )
             ],
         )
-    return PeriodQuery(from_, to, city)
+    return PeriodQuery(from_, to, city, previous)
 
 
 def city_rollup(city: Any, value: Any) -> Select[Any]:

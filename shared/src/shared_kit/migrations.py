@@ -11,6 +11,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from shared_kit import data_version
 from shared_kit.settings import normalise_dsn
 
 
@@ -26,7 +27,8 @@ def run_migrations(metadata: MetaData, schema: str, env_prefix: str) -> None:
         return name == schema if type_ == "schema" else True
 
     def include_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
-        return not (type_ == "table" and name == "alembic_version")
+        # Neither Alembic's own table nor the data-version log is declared by the models.
+        return not (type_ == "table" and name in data_version.ALWAYS_EXEMPT)
 
     def do_run(connection: Connection) -> None:
         exists = connection.execute(
@@ -46,6 +48,8 @@ def run_migrations(metadata: MetaData, schema: str, env_prefix: str) -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            # Every table, old or added by this upgrade, moves the data version (ETags).
+            data_version.attach_all(connection, schema, data_version.exempt_tables(metadata))
 
     if context.is_offline_mode():
         context.configure(

@@ -36,7 +36,7 @@ class PageParams(BaseModel):
     limit: int = 100
 
 
-def page_params(
+async def page_params(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
 ) -> PageParams:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,34 @@ class WorkstreamCallFailed(Exception):
         self.service, self.reason = service, reason
 
 
+class Revalidated:
+    """The answers a client has had, by URL, each with its ``ETag`` (least recently used out).
+
+    Every use revalidates with ``If-None-Match``: a 304 hands back the kept answer, so
+    nothing is ever served stale. The services put the caller's scope into their tags,
+    so a copy kept for one caller is never confirmed for a caller who may not see it.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, tuple[str, Any]] = OrderedDict()
+
+    def get(self, key: str) -> tuple[str, Any] | None:
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, etag: str, value: Any) -> None:
+        self.entries[key] = (etag, value)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+_ARRIVALS = TypeAdapter(list[Arrival])
+
+
 class WorkstreamClient:
     def __init__(
         self,
@@ -33,8 +62,10 @@ class WorkstreamClient:
         deadline: float,
         retries: int,
         transport: httpx.AsyncBaseTransport | None = None,
+        cache_size: int = 256,
     ) -> None:
         self.service = service
+        self.cache = Revalidated(cache_size)
         self.http = build_http_client(
             base_url, timeout=deadline, retries=retries, transport=transport
         )
@@ -55,7 +86,7 @@ class WorkstreamClient:
             raise WorkstreamCallFailed(
                 self.service, t(f"无法连接（{name}）", f"unreachable ({name})")
             ) from exc
-        if resp.status_code != ok:
+        if resp.status_code != ok and not (resp.status_code == 304 and method == "GET"):
             code = ""
             if resp.headers.get("content-type", "").startswith("application/problem+json"):
                 code = resp.json().get("code", "")
@@ -68,18 +99,49 @@ class WorkstreamClient:
             )
         return resp
 
-    async def indicators(self, start: date, end: date, city: str | None) -> IndicatorsResponse:
+    async def _get_revalidated(self, path: str, params: dict[str, str], parse: Any) -> Any:
+        """GET ``path``, answered from the kept copy when the service says it still holds."""
+        key = str(httpx.URL(path, params=params))
+        kept = self.cache.get(key)
+        headers = {"If-None-Match": kept[0]} if kept else {}
+        resp = await self._call("GET", path, 200, params=params, headers=headers)
+        if resp.status_code == 304 and kept is not None:
+            return kept[1]
+        if resp.status_code == 304:
+            raise WorkstreamCallFailed(
+                self.service,
+                t("对无条件请求答复了 304", "answered 304 to an unconditional request"),
+            )
+        value = parse(resp.content)
+        if etag := resp.headers.get("etag"):
+            self.cache.put(key, etag, value)
+        return value
+
+    async def indicators(
+        self,
+        start: date,
+        end: date,
+        city: str | None,
+        previous: tuple[date, date] | None = None,
+    ) -> IndicatorsResponse:
+        """The figures of a period and, with ``previous``, of its comparison period too."""
         params = {"from": start.isoformat(), "to": end.isoformat()}
         if city:
             params["city"] = city
-        resp = await self._call("GET", "/v1/indicators", 200, params=params)
-        return IndicatorsResponse.model_validate_json(resp.content)
+        if previous is not None:
+            params["previous_from"], params["previous_to"] = (d.isoformat() for d in previous)
+        answer: IndicatorsResponse = await self._get_revalidated(
+            "/v1/indicators", params, IndicatorsResponse.model_validate_json
+        )
+        return answer
 
     async def arrivals(self, dataset: str, start: date, end: date) -> list[Arrival]:
         """When each city's records of each month in the range first arrived."""
         params = {"from": start.isoformat(), "to": end.isoformat()}
-        resp = await self._call("GET", f"/v1/arrivals/{dataset}", 200, params=params)
-        return TypeAdapter(list[Arrival]).validate_json(resp.content)
+        answer: list[Arrival] = await self._get_revalidated(
+            f"/v1/arrivals/{dataset}", params, _ARRIVALS.validate_json
+        )
+        return answer
 
     async def put_lock(self, city: str, period: str, start: date, end: date, *, token: str) -> None:
         """Lock a city's period in this service (as reporting itself: ``token``)."""

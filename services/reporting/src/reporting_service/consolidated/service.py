@@ -1,7 +1,7 @@
 """Assemble the consolidated figures from the four workstream services.
 
-Every service is asked for the current and the comparison period at once
-(eight concurrent calls), so the report takes about as long as the slowest
+Every service is asked for the current and the comparison period in one call
+(four concurrent calls), so the report takes about as long as the slowest
 service. Comparisons use exact values first, then round (reading rule 4).
 """
 
@@ -106,22 +106,37 @@ async def fetch_all(
     *,
     allow_partial: bool = False,
 ) -> tuple[dict[str, IndicatorsResponse], dict[str, IndicatorsResponse], dict[str, str]]:
-    """Both periods from every service at once; failures by service when ``allow_partial``."""
+    """Both periods from every service, one call each, all at once; failures by service
+    when ``allow_partial``."""
     prev = period.previous()
     names = list(clients)
-    calls = [clients[n].indicators(period.start, period.end, city) for n in names] + [
-        clients[n].indicators(prev.start, prev.end, city) for n in names
-    ]
 
-    async def bounded(i: int) -> IndicatorsResponse:
+    async def both(name: str) -> tuple[IndicatorsResponse, IndicatorsResponse]:
+        client = clients[name]
+        cur = await client.indicators(
+            period.start, period.end, city, previous=(prev.start, prev.end)
+        )
+        if cur.previous is None:  # a service that predates the comparison parameters
+            return cur, await client.indicators(prev.start, prev.end, city)
+        earlier = cur.model_copy(
+            update={
+                "from_": cur.previous.from_,
+                "to": cur.previous.to,
+                "indicators": cur.previous.indicators,
+                "previous": None,
+            }
+        )
+        return cur, earlier
+
+    async def bounded(name: str) -> tuple[IndicatorsResponse, IndicatorsResponse]:
         # Each call has the deadline; the clients' own timeouts and retries fit inside it.
         try:
             async with asyncio.timeout(deadline):
-                return await calls[i]
+                return await both(name)
         except TimeoutError as exc:
-            raise WorkstreamCallFailed(names[i % len(names)], DEADLINE_EXCEEDED) from exc
+            raise WorkstreamCallFailed(name, DEADLINE_EXCEEDED) from exc
 
-    results = await asyncio.gather(*(bounded(i) for i in range(len(calls))), return_exceptions=True)
+    results = await asyncio.gather(*(bounded(n) for n in names), return_exceptions=True)
     failures: dict[str, str] = {}
     for res in results:
         if isinstance(res, WorkstreamCallFailed):
@@ -132,9 +147,9 @@ async def fetch_all(
         raise UpstreamUnavailable.of(failures)
     current: dict[str, IndicatorsResponse] = {}
     previous: dict[str, IndicatorsResponse] = {}
-    for i, res in enumerate(results):
-        if isinstance(res, IndicatorsResponse) and names[i % len(names)] not in failures:
-            (current if i < len(names) else previous)[names[i % len(names)]] = res
+    for name, res in zip(names, results, strict=True):
+        if isinstance(res, tuple):
+            current[name], previous[name] = res
     return current, previous, failures
 
 
