@@ -172,7 +172,8 @@ async def open_round(
 async def _round(session: AsyncSession, round_id: uuid.UUID, *, lock: bool = False) -> ReviewRound:
     stmt = select(ReviewRound).where(ReviewRound.id == round_id)
     if lock:
-        stmt = stmt.with_for_update()
+        # Re-read under the lock: a concurrent draw may have set the seed meanwhile.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     rnd = (await session.execute(stmt)).scalar_one_or_none()
     if rnd is None:
         raise ReviewRoundNotFound(t(f"评审轮次 {round_id} 不存在", f"no review round {round_id}"))
