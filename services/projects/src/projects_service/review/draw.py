@@ -13,7 +13,6 @@ import secrets
 import uuid
 from collections.abc import Sequence
 
-
 # Seeds stay within 53 bits: exact as JSON numbers in any client (JavaScript included).
 SEED_BITS = 53
 
