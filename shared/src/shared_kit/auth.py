@@ -28,6 +28,7 @@ from fastapi import Depends, Request
 
 from shared_kit.context import principal_token_var
 from shared_kit.errors import Forbidden, Unauthorized
+from shared_kit.i18n import t
 
 PRINCIPAL_HEADER = "x-principal"
 # RFC 8176-style authentication-method reference the gateway's bank path sets.
@@ -170,7 +171,9 @@ class PrincipalVerifier:
         if principal.role is Role.bank and not principal.bank:
             raise Unauthorized("a bank principal must carry its bank")
         if principal.role is Role.expert and not principal.expert_id:
-            raise Unauthorized("an expert principal must carry its expert id")
+            raise Unauthorized(
+                t("评审专家身份必须携带其专家编号", "an expert principal must carry its expert id")
+            )
         if principal.role is Role.bank and not principal.signed:
             raise BankSignatureRequired(
                 "银行只能通过网关 /bank/v1/ 以 RFC 9421 签名请求访问；此银行身份未经签名验证"
