@@ -110,3 +110,18 @@ def test_the_slow_path_bootstraps_one_at_a_time(pg: TestDatabase) -> None:
         return bool(found)
 
     assert asyncio.run(exists())
+
+
+def test_expert_keys_name_their_expert(key_env: dict[str, str], setup_lock_held: None) -> None:
+    """`make key ROLE=expert EXPERT=<id>`: the key is bound to that talent expert."""
+    proc = make_key(key_env, "--role", "expert")
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert "EXPERT" in err
+    proc = make_key(key_env, "--role", "admin", "--expert", "6f1c4c0e-0000-4000-8000-000000000001")
+    proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    proc = make_key(key_env, "--role", "expert", "--expert", "6f1c4c0e-0000-4000-8000-000000000001")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert out.strip().splitlines()[-1].startswith(KEY_PREFIX)

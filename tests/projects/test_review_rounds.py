@@ -153,7 +153,8 @@ class TestOpening:
 class TestDrawing:
     async def test_exclusions_cap_and_the_question_asked(self, svc: Any) -> None:
         # Four demands in 南宁; four experts elsewhere, two in 南宁, one at the demanding
-        # organisation (talent leaves it out): with a cap of 2 the four others fill 8 slots.
+        # organisation (talent leaves it out): with a cap of 2 the four others fill all 8
+        # slots, which the least-loaded-first draw always manages.
         others = [expert(LIUZHOU), expert(LIUZHOU), expert(GUILIN), expert(GUILIN)]
         locals_ = [expert(NANNING), expert(NANNING)]
         colleague = expert(GUILIN, uscc=USCC_NANNING)
@@ -290,3 +291,10 @@ class TestTalentTimeout:
         assert "talent" in r.json()["detail"]
         assigned = await svc.as_("admin").get(f"/v1/review-rounds/{round_id}/assignments")
         assert assigned.json() == []
+
+    async def test_least_loaded_first_never_strands_a_tight_round(self) -> None:
+        # 4 demands × 2 reviewers from 4 experts capped at 2: every seed fills every slot.
+        pools = [(uuid.uuid4(), ["a", "b", "c", "d"]) for _ in range(4)]
+        for seed in range(200):
+            drawn = drawing.draw_round(seed, pools, k=2, cap=2)
+            assert all(len(picked) == 2 for picked in drawn.values()), seed

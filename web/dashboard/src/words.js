@@ -52,6 +52,7 @@ export const FIELD_LABELS = {
   method: '转化方式',
   side: '输出/吸纳',
   status: '状态',
+  review_score: '评审得分',
   plan_status: '编制状态',
   batch: '批次',
   batch_key: '批次',

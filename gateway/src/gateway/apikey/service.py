@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from gateway.apikey.models import ApiKey
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.i18n import t
 
 KEY_PREFIX = "gxk_"
 
@@ -58,7 +59,12 @@ async def create_key(
     if bank:
         raise ValueError("only bank principals carry a bank")
     if (role is Role.expert) != (expert_id is not None):
-        raise ValueError("an expert key needs EXPERT (the expert's id), and only it carries one")
+        raise ValueError(
+            t(
+                "评审专家密钥须指定 EXPERT（人才服务中的专家编号），其他角色的密钥不能指定",
+                "an expert key needs EXPERT (the talent expert's id), and only it carries one",
+            )
+        )
     secret = secrets.token_urlsafe(32)
     key = KEY_PREFIX + secret
     row = ApiKey(

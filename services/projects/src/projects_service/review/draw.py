@@ -13,23 +13,31 @@ import secrets
 import uuid
 from collections.abc import Sequence
 
+# Seeds stay within 53 bits: exact as JSON numbers in any client (JavaScript included).
+SEED_BITS = 53
+
 
 def new_seed() -> int:
-    return secrets.randbits(62)
+    return secrets.randbits(SEED_BITS)
 
 
 def demand_seed(round_seed: int, demand_id: uuid.UUID) -> int:
     """Each demand's own seed, derived so that a demand's draw does not depend on how many
     random numbers the demands before it consumed."""
     digest = hashlib.sha256(f"{round_seed}:{demand_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") >> 2
+    return int.from_bytes(digest[:8], "big") >> (64 - SEED_BITS)
 
 
 def pick(seed: int, pool: Sequence[str], k: int, *, load: dict[str, int], cap: int) -> list[str]:
-    """Up to ``k`` experts of ``pool`` in the seed's shuffled order, skipping any at ``cap``;
-    ``load`` (reviews per expert so far) is updated."""
+    """Up to ``k`` experts of ``pool``, least loaded first and in the seed's shuffled order
+    among equals, skipping any at ``cap``; ``load`` (reviews per expert so far) is updated.
+
+    Least loaded first spreads the work, and keeps a tight round from stranding its last
+    demands with a single expert below the cap.
+    """
     order = list(pool)
     random.Random(seed).shuffle(order)
+    order.sort(key=lambda expert: load.get(expert, 0))  # stable: the shuffle breaks ties
     picked: list[str] = []
     for expert in order:
         if len(picked) == k:

@@ -172,7 +172,8 @@ async def open_round(
 async def _round(session: AsyncSession, round_id: uuid.UUID, *, lock: bool = False) -> ReviewRound:
     stmt = select(ReviewRound).where(ReviewRound.id == round_id)
     if lock:
-        stmt = stmt.with_for_update()
+        # Re-read under the lock: a concurrent draw may have set the seed meanwhile.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     rnd = (await session.execute(stmt)).scalar_one_or_none()
     if rnd is None:
         raise ReviewRoundNotFound(t(f"评审轮次 {round_id} 不存在", f"no review round {round_id}"))
@@ -185,37 +186,51 @@ async def _criteria(session: AsyncSession, round_id: uuid.UUID) -> list[ReviewCr
     return list((await session.execute(stmt)).scalars().all())
 
 
-async def read_round(session: AsyncSession, *, round_id: uuid.UUID) -> RoundRead:
-    rnd = await _round(session, round_id)
-    rd = ReviewRoundDemand
-    demand_ids = (
+async def _rounds_read(session: AsyncSession, rounds: list[ReviewRound]) -> list[RoundRead]:
+    """Rounds with their criteria and demands: three statements however many rounds."""
+    ids = [r.id for r in rounds]
+    c, rd = ReviewCriterion, ReviewRoundDemand
+    criteria: dict[uuid.UUID, list[CriterionRead]] = defaultdict(list)
+    for row in (
+        await session.execute(select(c).where(c.round_id.in_(ids)).order_by(c.position))
+    ).scalars():
+        criteria[row.round_id].append(CriterionRead.model_validate(row))
+    demand_ids: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for round_id, demand_id in (
         await session.execute(
-            select(rd.demand_id).where(rd.round_id == round_id).order_by(rd.position)
+            select(rd.round_id, rd.demand_id).where(rd.round_id.in_(ids)).order_by(rd.position)
         )
-    ).scalars()
-    return RoundRead(
-        id=rnd.id,
-        name=rnd.name,
-        reviewers_per_demand=rnd.reviewers_per_demand,
-        fields=rnd.fields,
-        deadline=rnd.deadline,
-        exclude_same_city=rnd.exclude_same_city,
-        max_demands_per_expert=rnd.max_demands_per_expert,
-        list_threshold=rnd.list_threshold,
-        criteria=[CriterionRead.model_validate(c) for c in await _criteria(session, round_id)],
-        demand_ids=list(demand_ids),
-        seed=rnd.seed,
-        drawn_at=rnd.drawn_at,
-        opened_by=rnd.opened_by,
-        created_at=rnd.created_at,
-    )
+    ).all():
+        demand_ids[round_id].append(demand_id)
+    return [
+        RoundRead(
+            id=r.id,
+            name=r.name,
+            reviewers_per_demand=r.reviewers_per_demand,
+            fields=r.fields,
+            deadline=r.deadline,
+            exclude_same_city=r.exclude_same_city,
+            max_demands_per_expert=r.max_demands_per_expert,
+            list_threshold=r.list_threshold,
+            criteria=criteria[r.id],
+            demand_ids=demand_ids[r.id],
+            seed=r.seed,
+            drawn_at=r.drawn_at,
+            opened_by=r.opened_by,
+            created_at=r.created_at,
+        )
+        for r in rounds
+    ]
+
+
+async def read_round(session: AsyncSession, *, round_id: uuid.UUID) -> RoundRead:
+    (out,) = await _rounds_read(session, [await _round(session, round_id)])
+    return out
 
 
 async def list_rounds(session: AsyncSession) -> list[RoundRead]:
-    ids = (
-        await session.execute(select(ReviewRound.id).order_by(ReviewRound.created_at.desc()))
-    ).scalars()
-    return [await read_round(session, round_id=i) for i in ids]
+    stmt = select(ReviewRound).order_by(ReviewRound.created_at.desc(), ReviewRound.id)
+    return await _rounds_read(session, list((await session.execute(stmt)).scalars().all()))
 
 
 # --- drawing --------------------------------------------------------------------------
