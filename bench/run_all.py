@@ -258,6 +258,22 @@ FORMATTERS: dict[str, Callable[[dict[str, Any]], list[Fig]]] = {
 ORDER = ("http_paths", "bank_ingestion", "report")  # the issue's headline figures first
 
 
+def all_figures(collected: dict[str, dict[str, Any]]) -> list[Fig]:
+    """Every script's figures, in the order the scripts ran."""
+    figs: list[Fig] = []
+    for name, figures in collected.items():
+        if "text" in figures:
+            figs.append(Fig(name, name, "see its own output below (no --json yet)"))
+        else:
+            figs += FORMATTERS.get(name, generic)(figures)
+    return figs
+
+
+def by_key(figs: list[Fig]) -> dict[str, float]:
+    """The numbers of the final JSON, each under its stable name."""
+    return {f.key: f.value for f in figs if f.value is not None}
+
+
 def scripts() -> list[str]:
     names = sorted(p.stem for p in (REPO / "bench").glob("*.py") if p.stem not in HELPERS)
     return sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
@@ -319,14 +335,8 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(name)
         else:
             collected[name] = figures
-    figs: list[Fig] = []
-    texts: dict[str, list[str]] = {}
-    for name, figures in collected.items():
-        if "text" in figures:
-            texts[name] = figures["text"]
-            figs.append(Fig(name, name, "see its own output below (no --json yet)"))
-        else:
-            figs += FORMATTERS.get(name, generic)(figures)
+    figs = all_figures(collected)
+    texts = {name: f["text"] for name, f in collected.items() if "text" in f}
     rows = [(f.label, f.shown, f.goal) for f in figs if f.label]
     w1 = max(len(r[0]) for r in rows) if rows else 10
     w2 = max(len(r[1]) for r in rows) if rows else 10
@@ -351,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
             "machine": machine(),
             "load_average": list(os.getloadavg()),
             "sizes": sizes,
-            "figures": {f.key: f.value for f in figs if f.value is not None},
+            "figures": by_key(figs),
             "failed": failed,
             "runs": collected,
         }

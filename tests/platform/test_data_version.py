@@ -217,3 +217,19 @@ async def test_one_call_answers_both_periods(service_client_factory: Any, servic
     half = await reader.get("/v1/indicators", params={**H1, "previous_from": "2022-01-01"})
     assert half.status_code == 422
     assert half.json()["errors"][0]["code"] == "comparison_incomplete"
+
+
+async def test_arrivals_are_revalidated_too(service_client_factory: Any) -> None:
+    from transfer_service.main import create_app
+
+    svc = await service_client_factory("transfer", create_app)
+    reader = svc.as_("analyst")
+    url = "/v1/arrivals/tech-contracts"
+    first = await reader.get(url, params=H1)
+    assert first.status_code == 200, first.text
+    etag = first.headers["etag"]
+    assert (await reader.get(url, params=H1, headers={"If-None-Match": etag})).status_code == 304
+    await svc.connection.execute(text('UPDATE "transfer"."tech_contracts" SET id = id'))
+    after = await reader.get(url, params=H1, headers={"If-None-Match": etag})
+    assert after.status_code == 200
+    assert after.headers["etag"] != etag
