@@ -367,10 +367,31 @@ async def detail(
     )
 
 
-def approval_rows(states: dict[str, str]) -> list[ReportApproval]:
-    return [
-        ReportApproval(
-            city=c, city_name=GUANGXI_CITIES.get(c, c), state=s, state_title=STATE_TITLES[s]
+async def report_approvals(
+    session: AsyncSession, *, period: Period, city: str | None
+) -> list[ReportApproval]:
+    """Each city the report covers with its state, who set it and when (for the documents)."""
+    states = await report_states(session, period=period, city=city)
+    rows: dict[str, CityApproval] = {}
+    if is_approval_period(period):
+        found = await session.scalars(
+            select(CityApproval).where(
+                CityApproval.period == (period.name or ""), CityApproval.city.in_(list(states))
+            )
         )
-        for c, s in states.items()
-    ]
+        rows = {r.city: r for r in found}
+    out = []
+    for c, s in states.items():
+        row = rows.get(c)
+        out.append(
+            ReportApproval(
+                city=c,
+                city_name=GUANGXI_CITIES.get(c, c),
+                state=s,
+                state_title=STATE_TITLES[s],
+                changed_by=row.changed_by if row else None,
+                changed_at=row.changed_at if row else None,
+                comment=row.comment if row else None,
+            )
+        )
+    return out
