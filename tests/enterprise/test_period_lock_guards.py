@@ -171,3 +171,23 @@ async def test_withdrawals_and_revocations_of_locked_records(svc: Any, register:
             f"/v1/hte-pool-entries/{pool['id']}/withdraw", json={"withdrawn_on": "2023-08-01"}
         )
     )
+
+
+async def test_moving_a_firm_with_locked_records_is_refused(svc: Any, register: Any) -> None:
+    """A firm's records count in its registry city: moving it changes both cities."""
+    await register(NN, NANNING)
+    await register(LZ, LIUZHOU)
+    admin = svc.as_("admin")
+    await ok(await voucher_issue(admin, NANNING, IN))
+    await ok(await rd_subsidy(admin, LIUZHOU, OUT))
+    lock = {"start": "2023-01-01", "end": "2023-06-30"}
+    await ok(await svc.as_("service").put(f"/v1/period-locks/{NANNING}/2023-H1", json=lock))
+
+    r = await admin.patch(f"/v1/enterprises/{NN}", json={"city": LIUZHOU})
+    assert (r.status_code, r.json()["code"]) == (409, "period_locked"), r.text
+    # Into the locked city, but its only record is dated July: nothing locked moves.
+    r = await admin.patch(f"/v1/enterprises/{LZ}", json={"city": NANNING})
+    assert r.status_code == 200, r.text
+    # A rename moves nothing.
+    r = await admin.patch(f"/v1/enterprises/{NN}", json={"name": "南宁某科技有限公司"})
+    assert r.status_code == 200, r.text

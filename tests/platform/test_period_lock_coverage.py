@@ -15,7 +15,13 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import text
 
-from shared_kit.period_lock import Exempt, Guarded, guard_function, guard_function_name
+from shared_kit.period_lock import (
+    Exempt,
+    Guarded,
+    guard_function,
+    guard_function_name,
+    move_function,
+)
 
 SERVICES = ("enterprise", "projects", "talent", "transfer")
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -53,7 +59,7 @@ def test_every_write_route_is_covered_or_exempt(service: str, route: str) -> Non
     else:
         assert isinstance(coverage, Guarded)
         assert coverage.guards or coverage.checked
-        names = {g.name for g in module.GUARDS}
+        names = {g.name for g in (*module.GUARDS, *getattr(module, "MOVES", ()))}
         assert set(coverage.guards) <= names, set(coverage.guards) - names
 
 
@@ -70,7 +76,8 @@ async def test_installed_guards_are_the_generated_ones(
     svc = await service_client_factory(
         service, importlib.import_module(f"{service}_service.main").create_app
     )
-    guards = inventory(service).GUARDS
+    guards = [g for g in inventory(service).GUARDS if g.trigger]
+    moves = getattr(inventory(service), "MOVES", ())
     rows = await svc.connection.execute(
         text(
             "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace n "
@@ -79,9 +86,10 @@ async def test_installed_guards_are_the_generated_ones(
         {"s": service},
     )
     installed = dict(rows.all())
-    assert installed == {guard_function_name(g): guard_function(g, service) for g in guards}, (
-        "GUARDS changed: add a migration running shared_kit.period_lock.guard_ddl again"
-    )
+    assert installed == {
+        **{guard_function_name(g): guard_function(g, service) for g in guards},
+        **{guard_function_name(m): move_function(m, service) for m in moves},
+    }, "GUARDS changed: add a migration running shared_kit.period_lock.guard_ddl again"
     triggers = await svc.connection.execute(
         text(
             "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
@@ -94,5 +102,5 @@ async def test_installed_guards_are_the_generated_ones(
         (g.table, f"{guard_function_name(g)}_{event}")
         for g in guards
         for event in ("insert", "update", "delete")
-    }
+    } | {(m.table, guard_function_name(m)) for m in moves}
     assert set(triggers.all()) == expected

@@ -272,6 +272,23 @@ class LockGuard:
     values: str = "NULL"
     until: str | None = None
     key: str = "r.id"  # one record (a join may fan a row out to several)
+    trigger: bool = True  # False: its routes check it (bulk tables); listed for CityMove
+
+
+@dataclass(frozen=True)
+class CityMove:
+    """A registry row whose city the records it owns are counted in (a firm's city).
+
+    Changing that city moves those records between cities: the change is refused while
+    a record it owns counts in a locked period of the old or the new city. ``owned`` are
+    the guards reading their city from this row, joined as ``alias``.
+    """
+
+    name: str
+    table: str
+    key: str
+    owned: tuple[LockGuard, ...]
+    alias: str = "e"
 
 
 def _hits(guard: LockGuard, schema: str, rows: str) -> str:
@@ -317,14 +334,63 @@ END
 """
 
 
-def guard_function_name(guard: LockGuard) -> str:
+def guard_function_name(guard: LockGuard | CityMove) -> str:
     return f"period_lock_{guard.name}"
+
+
+def move_function(move: CityMove, schema: str) -> str:
+    """The body of a row trigger run only when the row's city changes."""
+    parts = []
+    for g in move.owned:
+        within = (
+            "x.day BETWEEN l.start_on AND l.end_on"
+            if g.until is None
+            else "x.day <= l.end_on AND (x.until IS NULL OR x.until > l.end_on)"
+        )
+        until = g.until or "NULL::date"
+        rows = (
+            f"SELECT {g.day} AS day, {until} AS until FROM {{schema}}.{g.table} r {g.joins} "
+            f"WHERE {move.alias}.{move.key} = NEW.{move.key} AND COALESCE({g.counts}, false)"
+        ).format(schema=schema)
+        parts.append(
+            f"SELECT l.city, l.period FROM ({rows}) x JOIN {schema}.{TABLE} l "
+            f"ON l.city IN (OLD.city, NEW.city) AND {within}"
+        )
+    union = "\n      UNION ALL ".join(parts)
+    return f"""
+DECLARE hits text;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM {schema}.{TABLE}) THEN RETURN NULL; END IF;
+  SELECT string_agg(DISTINCT h.city || ':' || h.period, ',') INTO hits FROM (
+      {union}) h;
+  IF hits IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = '{PERIOD_LOCKED_SQLSTATE}', MESSAGE = 'period_locked',
+      DETAIL = hits;
+  END IF;
+  RETURN NULL;
+END
+"""
+
+
+def move_ddl(move: CityMove, schema: str) -> list[str]:
+    """(Re)install a CityMove: a row trigger that runs only when the city changes."""
+    fn = f"{schema}.{guard_function_name(move)}"
+    trigger = guard_function_name(move)
+    return [
+        f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $fn${move_function(move, schema)}$fn$",
+        f"DROP TRIGGER IF EXISTS {trigger} ON {schema}.{move.table}",
+        f"CREATE TRIGGER {trigger} AFTER UPDATE OF city ON {schema}.{move.table} "
+        f"FOR EACH ROW WHEN (OLD.city IS DISTINCT FROM NEW.city) EXECUTE FUNCTION {fn}()",
+    ]
 
 
 def guard_ddl(guards: Sequence[LockGuard], schema: str) -> list[str]:
     """Statements (re)installing every guard's function and its three triggers."""
     out: list[str] = []
     for g in guards:
+        if not g.trigger:
+            continue
         fn = f"{schema}.{guard_function_name(g)}"
         out.append(
             f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql "
@@ -344,8 +410,12 @@ def guard_ddl(guards: Sequence[LockGuard], schema: str) -> list[str]:
     return out
 
 
-def drop_guards_ddl(guards: Sequence[LockGuard], schema: str) -> list[str]:
-    return [f"DROP FUNCTION IF EXISTS {schema}.{guard_function_name(g)}() CASCADE" for g in guards]
+def drop_guards_ddl(guards: Sequence[LockGuard | CityMove], schema: str) -> list[str]:
+    return [
+        f"DROP FUNCTION IF EXISTS {schema}.{guard_function_name(g)}() CASCADE"
+        for g in guards
+        if not isinstance(g, LockGuard) or g.trigger
+    ]
 
 
 def _from_database(error: Any) -> PeriodLocked:

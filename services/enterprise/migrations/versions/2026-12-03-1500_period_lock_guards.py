@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from enterprise_service.period_locks import GUARDS
-from shared_kit.period_lock import drop_guards_ddl, guard_ddl
+from enterprise_service.period_locks import GUARDS, MOVES
+from shared_kit.period_lock import drop_guards_ddl, guard_ddl, move_ddl
 
 revision: str = "d2b1e8f3a412"
 down_revision: str | None = "c1a0d7e2f302"
@@ -23,8 +23,11 @@ def upgrade() -> None:
     # guard_ddl again (tests/platform/test_period_lock_coverage.py compares the installed ones).
     for statement in guard_ddl(GUARDS, "enterprise"):
         op.execute(statement)
+    for move in MOVES:
+        for statement in move_ddl(move, "enterprise"):
+            op.execute(statement)
 
 
 def downgrade() -> None:
-    for statement in drop_guards_ddl(GUARDS, "enterprise"):
+    for statement in drop_guards_ddl([*GUARDS, *MOVES], "enterprise"):
         op.execute(statement)

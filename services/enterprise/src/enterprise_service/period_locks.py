@@ -6,7 +6,7 @@ the indicators (indicator/specs.py). A firm's city is the registry's (by USCC).
 and fails on a write route missing here.
 """
 
-from shared_kit.period_lock import Coverage, Exempt, Guarded, LockGuard
+from shared_kit.period_lock import CityMove, Coverage, Exempt, Guarded, LockGuard
 
 FIRM = "JOIN {schema}.enterprises e ON e.uscc = r.enterprise_uscc"
 
@@ -101,6 +101,27 @@ GUARDS: tuple[LockGuard, ...] = (
         values="r.gross_output",
         reads="enterprise.hitech_zone_output",
     ),
+    # Checked by the bank batch route (it names each row); listed for the firm's moves.
+    LockGuard(
+        "loans",
+        "loans",
+        day="r.disbursed_on",
+        city="e.city",
+        joins="JOIN {schema}.enterprises e ON e.uscc = r.uscc",
+        counts="r.status <> 'cancelled'",
+        reads="enterprise.loan_amount",
+        trigger=False,
+    ),
+)
+
+# A firm's records count in its registry city: moving the firm moves them.
+MOVES: tuple[CityMove, ...] = (
+    CityMove(
+        "enterprise_city",
+        "enterprises",
+        key="uscc",
+        owned=tuple(g for g in GUARDS if g.city == "e.city"),
+    ),
 )
 
 _REGION = "全区口径的指标（无地市），地市锁不适用"
@@ -108,9 +129,8 @@ _NO_FIGURE = "不进入任何指标"
 
 ROUTES: dict[str, Coverage] = {
     "POST /v1/enterprises": Exempt("新登记的企业尚无任何记录：" + _NO_FIGURE),
-    # Known gap: moving a firm to another city moves its records between cities.
-    "PATCH /v1/enterprises/{uscc}": Exempt("企业名录本身无日期；改地市的影响尚未锁定（已知缺口）"),
-    "POST /v1/imports/enterprises": Exempt("企业名录导入：同上，名录无日期"),
+    "PATCH /v1/enterprises/{uscc}": Guarded(("enterprise_city",)),
+    "POST /v1/imports/enterprises": Guarded(("enterprise_city",)),
     "POST /v1/tech-sme-registrations": Guarded(("tech_sme_registrations",), "registered_on"),
     "POST /v1/tech-sme-registrations/{registration_id}/revoke": Guarded(
         ("tech_sme_registrations",), "registered_on"
