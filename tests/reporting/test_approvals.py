@@ -211,6 +211,23 @@ class TestLocks:
         assert fake.locks == {s: {(NN, "2023-H1")} for s in SERVICES}
         assert await intents(reporting) == []
 
+    async def test_a_decision_in_flight_is_not_healed(self, reporting: Any) -> None:
+        """Its intent is there while it calls the services: a read leaves the city alone."""
+        fake = reporting.fake
+        fake.locks = {s: {(NN, "2023-H1")} for s in SERVICES}
+        await leave_intent(reporting, NN, "submit")
+        async with reporting.app.state.sessionmaker() as other, other.begin():
+            await other.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"approval:2023-H1:{NN}"},
+            )
+            r = await reporting.as_("admin").get(
+                "/v1/approvals", params={"period": "2023-H1"}, headers=reporting.own
+            )
+            assert r.status_code == 200, r.text
+        assert fake.locks == {s: {(NN, "2023-H1")} for s in SERVICES}
+        assert await intents(reporting) == [("2023-H1", NN, "submit")]
+
     async def test_without_the_gateway_nothing_is_locked(self, reporting: Any) -> None:
         r = await reporting.as_("admin").post(f"/v1/approvals/2023-H1/{NN}/submit")
         assert r.status_code == 503
