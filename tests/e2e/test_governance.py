@@ -13,16 +13,21 @@ the figures other end-to-end modules check.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
-from devstack.pytest_plugin import TestDatabase
+from devstack.pytest_plugin import TestDatabase, Tokens
+from shared_kit.settings import normalise_dsn
 from tests.e2e.conftest import Stack, start_stack
 from tests.e2e.gw import api_key, bank_client, call, uscc
 
@@ -298,3 +303,117 @@ def test_dashboard_submit_return_and_the_grid(gov_stack: Stack) -> None:
         headers={"X-API-Key": api_key(st, "admin")},
     ).json()["history"]
     assert [h["action"] for h in history] == ["submit", "return"]
+
+
+# ------------------------------------------- a process lost in the middle of a submission
+
+WZ = "450400"  # a city no other test here decides
+WORKSTREAMS = ("enterprise", "projects", "talent", "transfer")
+
+
+class HeldLockTable:
+    """An open transaction holding talent's lock table: its PUT waits in the database."""
+
+    def __init__(self, dsn: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.conn = self.loop.run_until_complete(asyncpg.connect(dsn))
+        self.loop.run_until_complete(self.conn.execute("BEGIN"))
+        self.loop.run_until_complete(
+            self.conn.execute("LOCK TABLE talent.period_locks IN ACCESS EXCLUSIVE MODE")
+        )
+
+    def waiting(self) -> bool:
+        n = self.loop.run_until_complete(
+            self.conn.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted "
+                "AND relation = 'talent.period_locks'::regclass"
+            )
+        )
+        return bool(n)
+
+    def release(self) -> None:
+        self.loop.run_until_complete(self.conn.execute("ROLLBACK"))
+        self.loop.run_until_complete(self.conn.close())
+        self.loop.close()
+
+
+def held_locks(
+    st: Stack, service_token: str, names: tuple[str, ...] = WORKSTREAMS
+) -> dict[str, set[tuple[str, str]]]:
+    out = {}
+    for name in names:
+        r = httpx.get(
+            f"{st.urls[name]}/v1/period-locks", headers={"X-Principal": service_token}, timeout=10
+        )
+        assert r.status_code == 200, r.text
+        out[name] = {(row["city"], row["period"]) for row in r.json()}
+    return out
+
+
+def until(check: Any, what: str, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+def test_a_process_lost_mid_submission_leaves_no_lock(gov_stack: Stack, pg: TestDatabase) -> None:
+    """Talent's lock call is held in its database while the other three lock.
+
+    Reporting killed there: its state was never committed, yet four services end up locked
+    (talent's call completes once released); the next read of the approvals heals them.
+    Talent killed there: the submission answers 503 naming talent, the three locks placed
+    are released, the state stays open with no history."""
+    st = gov_stack
+    token = Tokens(pg.secrets).token("service")
+    talent_dsn = normalise_dsn(st.dsns["talent"]).replace("postgresql+asyncpg", "postgresql")
+    nobody: dict[str, set[tuple[str, str]]] = {s: set() for s in WORKSTREAMS}
+    locked = {(WZ, "2023-H1")}
+    wz_key = api_key(st, "city_bureau", city=WZ)
+    with st.client(api_key(st, "admin")) as admin, st.client(wz_key) as wz:
+
+        def submit(into: list[httpx.Response]) -> threading.Thread:
+            def run() -> None:
+                with st.client(wz_key) as own:  # a client of its own thread
+                    into.append(own.post(f"{RP}/approvals/2023-H1/{WZ}/submit"))
+
+            worker = threading.Thread(target=run)
+            worker.start()
+            return worker
+
+        def others_locked() -> bool:
+            others = tuple(s for s in WORKSTREAMS if s != "talent")  # talent's table is held
+            return all(v == locked for v in held_locks(st, token, others).values())
+
+        # 1. Reporting dies after the calls, before its commit.
+        table, answers = HeldLockTable(talent_dsn), []
+        worker = submit(answers)
+        until(table.waiting, "talent's lock call did not reach its database")
+        until(others_locked, "the other services did not lock")
+        st.kill("reporting")
+        worker.join(30)
+        table.release()
+        until(lambda: held_locks(st, token)["talent"] == locked, "talent's call did not finish")
+        assert answers[0].status_code >= 500
+        st.start("reporting")
+        assert state(admin, WZ)["state"] == "open"  # this read heals
+        assert held_locks(st, token) == nobody
+
+        # 2. Talent dies while its lock call waits.
+        table, answers = HeldLockTable(talent_dsn), []
+        worker = submit(answers)
+        until(table.waiting, "talent's lock call did not reach its database")
+        st.kill("talent")
+        worker.join(30)
+        table.release()
+        st.start("talent")
+        r = answers[0]
+        assert r.status_code == 503, r.text
+        assert (r.json()["code"], r.json()["service"]) == ("period_lock_unavailable", "talent")
+        assert "talent" in r.json()["detail"]
+        assert held_locks(st, token) == nobody
+        detail = call(admin, "GET", f"{RP}/approvals/2023-H1/{WZ}", expect=200).json()
+        assert (detail["state"], detail["history"]) == ("open", [])
+        # Nothing is left to heal, and the city submits normally afterwards.
+        call(wz, "POST", f"{RP}/approvals/2023-H1/{WZ}/submit", expect=200)
+        assert held_locks(st, token) == dict.fromkeys(WORKSTREAMS, locked)

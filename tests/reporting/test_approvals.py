@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from sqlalchemy import text
 
 from reporting_service.clients.workstream import WorkstreamClient
 from reporting_service.main import create_app
@@ -89,7 +90,29 @@ async def reporting(service_client_factory: Any, tokens: Any) -> Any:
     svc.fake = fake
     # What the gateway adds on every request it forwards to reporting.
     svc.own = {SERVICE_PRINCIPAL_HEADER: tokens.token("service")}
+    # A decision commits its intent on its own connection, which a test's rollback cannot
+    # take back (nor the deletion, in the test's transaction, undo): start with none.
+    async with svc.app.state.sessionmaker() as own, own.begin():
+        await own.execute(text("DELETE FROM reporting.approval_intents"))
     return svc
+
+
+async def intents(svc: Any) -> list[tuple[str, str, str]]:
+    rows = await svc.connection.execute(
+        text("SELECT period, city, action FROM reporting.approval_intents ORDER BY at")
+    )
+    return [tuple(r) for r in rows.all()]
+
+
+async def leave_intent(svc: Any, city: str, action: str) -> None:
+    """What a decision leaves when it dies after calling the services, before its commit."""
+    await svc.connection.execute(
+        text(
+            "INSERT INTO reporting.approval_intents (id, period, city, action) "
+            "VALUES (gen_random_uuid(), '2023-H1', :city, :action)"
+        ),
+        {"city": city, "action": action},
+    )
 
 
 async def act(svc: Any, role: str, path: str, body: Any = None, **kw: Any) -> httpx.Response:
@@ -142,6 +165,68 @@ class TestLocks:
         )
         assert r.status_code == 200, r.text
         assert fake.locks == {s: set() for s in SERVICES}
+
+    async def test_a_decision_forgets_its_intent(self, reporting: Any) -> None:
+        r = await act(reporting, "city_bureau", f"/v1/approvals/2023-H1/{NN}/submit", city=NN)
+        assert r.status_code == 200, r.text
+        assert await intents(reporting) == []
+        reporting.fake.failing = {"transfer"}
+        r = await act(reporting, "admin", f"/v1/approvals/2023-H1/{NN}/approve")
+        assert r.status_code == 503, r.text
+        assert await intents(reporting) == []  # undone everywhere: nothing left to heal
+
+    async def test_locks_placed_before_a_lost_commit_are_released_on_read(
+        self, reporting: Any
+    ) -> None:
+        """The submission placed every lock, then its commit failed: the state is open."""
+        fake = reporting.fake
+        fake.locks = {s: {(NN, "2023-H1")} for s in SERVICES}
+        await leave_intent(reporting, NN, "submit")
+        r = await reporting.as_("admin").get(
+            "/v1/approvals", params={"period": "2023-H1"}, headers=reporting.own
+        )
+        assert r.status_code == 200, r.text
+        assert fake.locks == {s: set() for s in SERVICES}
+        assert await intents(reporting) == []
+        assert (await state(reporting, NN))["state"] == "open"
+
+    async def test_locks_released_before_a_lost_commit_are_placed_again_on_read(
+        self, reporting: Any
+    ) -> None:
+        """An unlock released every lock, then its commit failed: the state is approved."""
+        fake = reporting.fake
+        for action in ("submit", "approve"):
+            r = await act(reporting, "admin", f"/v1/approvals/2023-H1/{NN}/{action}")
+            assert r.status_code == 200, r.text
+        fake.locks = {s: set() for s in SERVICES}
+        await leave_intent(reporting, NN, "unlock")
+        # A service still down keeps the intent; the next read finishes the job.
+        fake.failing = {"projects"}
+        r = await reporting.as_("admin").get(f"/v1/approvals/2023-H1/{NN}", headers=reporting.own)
+        assert r.status_code == 200, r.text
+        assert await intents(reporting) == [("2023-H1", NN, "unlock")]
+        fake.failing = set()
+        r = await reporting.as_("admin").get(f"/v1/approvals/2023-H1/{NN}", headers=reporting.own)
+        assert r.json()["state"] == "approved"
+        assert fake.locks == {s: {(NN, "2023-H1")} for s in SERVICES}
+        assert await intents(reporting) == []
+
+    async def test_a_decision_in_flight_is_not_healed(self, reporting: Any) -> None:
+        """Its intent is there while it calls the services: a read leaves the city alone."""
+        fake = reporting.fake
+        fake.locks = {s: {(NN, "2023-H1")} for s in SERVICES}
+        await leave_intent(reporting, NN, "submit")
+        async with reporting.app.state.sessionmaker() as other, other.begin():
+            await other.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"approval:2023-H1:{NN}"},
+            )
+            r = await reporting.as_("admin").get(
+                "/v1/approvals", params={"period": "2023-H1"}, headers=reporting.own
+            )
+            assert r.status_code == 200, r.text
+        assert fake.locks == {s: {(NN, "2023-H1")} for s in SERVICES}
+        assert await intents(reporting) == [("2023-H1", NN, "submit")]
 
     async def test_without_the_gateway_nothing_is_locked(self, reporting: Any) -> None:
         r = await reporting.as_("admin").post(f"/v1/approvals/2023-H1/{NN}/submit")

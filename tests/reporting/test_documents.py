@@ -172,7 +172,8 @@ class TestDocx:
     async def test_appendix_table_is_chinese_and_repeats_its_header(self, reporting: Any) -> None:
         report = await _report()
         document = docx.Document(io.BytesIO((await _get(reporting, "docx")).content))
-        [table] = document.tables
+        # The indicators, then each city's approval state (test_approval_documents.py).
+        table, _ = document.tables
         header = table.rows[0]
         assert [c.text for c in header.cells] == [
             "序号",
@@ -298,7 +299,7 @@ class TestXlsx:
 
     async def test_sheets_are_set_up_for_screen_and_print(self, reporting: Any) -> None:
         wb = openpyxl.load_workbook(io.BytesIO((await _get(reporting, "xlsx")).content))
-        assert wb.sheetnames == ["指标", "分市", "说明"]
+        assert wb.sheetnames == ["指标", "分市", "审批状态", "说明"]
         for ws in wb:
             assert ws.freeze_panes is not None, ws.title
             assert ws.freeze_panes.endswith("2"), ws.title

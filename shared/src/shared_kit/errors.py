@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import socket
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -166,6 +167,23 @@ def unique_conflict(exc: BaseException) -> Conflict | None:
             for column in columns
         ],
     )
+
+
+# SQLSTATE → the problem a database exception raised on purpose stands for (e.g. a trigger's
+# period_locked, shared_kit.period_lock); the module owning the rule registers it.
+_DATABASE_PROBLEMS: dict[str, Callable[[asyncpg.PostgresError], AppError]] = {}
+
+
+def register_database_problem(
+    sqlstate: str, make: Callable[[asyncpg.PostgresError], AppError]
+) -> None:
+    _DATABASE_PROBLEMS[sqlstate] = make
+
+
+def database_problem(exc: BaseException) -> AppError | None:
+    error = _postgres_error(exc)
+    make = _DATABASE_PROBLEMS.get(str(error.sqlstate)) if error is not None else None
+    return make(error) if make is not None and error is not None else None
 
 
 class ValidationFailed(AppError):
@@ -381,7 +399,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     async def database_error(request: Request, exc: Exception) -> Response:
-        conflict = unique_conflict(exc)
+        conflict = unique_conflict(exc) or database_problem(exc)
         if conflict is not None:
             return await app_error(request, conflict)
         if not is_database_unavailable(exc):

@@ -12,9 +12,23 @@ and bank batches (the staged rows are joined against the locks).
 The routes take the ``service`` role only: the lock is reporting's decision, never a
 caller's. The period name is reporting's; a service stores it with its dates and
 does not parse it.
+
+Two ways a write meets the lock, both from here:
+
+- ``assert_unlocked`` / ``assert_rows_unlocked``: the route checks before it writes, and a
+  refused file or batch names each row. Bulk ingestion (contracts, loans, service logs)
+  uses these only, so big imports pay for no trigger.
+- ``LockGuard``: a declarative row per record kind — its table, the city and the date the
+  indicators read, whether it counts — from which ``guard_ddl`` generates statement-level
+  triggers (one set-based statement per write, over the transition tables). Every write to
+  a guarded table, from any route present or future, is refused with 409 ``period_locked``
+  when it changes a figure of a locked city and period. Each service lists its guards and
+  the coverage of every write route in its ``period_locks`` module; its migration installs
+  the triggers and a test checks the installed ones equal the generated ones.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -39,7 +53,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import GUANGXI_CITIES, CityCode
 from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Conflict, FieldError, Problem
+from shared_kit.errors import (
+    PROBLEM_RESPONSES,
+    Conflict,
+    FieldError,
+    Problem,
+    register_database_problem,
+)
 from shared_kit.i18n import Text, t
 
 TABLE = "period_locks"
@@ -240,3 +260,204 @@ def period_locks_router(table: Table) -> APIRouter:
         return Response(status_code=204)
 
     return router
+
+
+# --- Guards: triggers generated from a declarative table ------------------------------
+
+# The SQLSTATE a guard raises (class "GX" is ours); its DETAIL lists "city:period,…".
+PERIOD_LOCKED_SQLSTATE = "GXL09"
+
+
+@dataclass(frozen=True)
+class LockGuard:
+    """A record kind a city's lock closes: where its city and decisive date come from.
+
+    SQL fragments see the written row as ``r`` and the service's schema as ``{schema}``.
+    A record changes a locked period when it counts there before and not after (or the
+    other way round), or counts on both sides with different ``values`` (the figure's
+    inputs: amounts, categories). ``until`` makes it a stock figure (counted at period
+    end: dated on or before the end and not ended by then, e.g. a listing until its
+    delisting) instead of a flow dated inside the period.
+    """
+
+    name: str  # unique in its service; names the trigger function
+    table: str
+    day: str
+    reads: str  # the figures it feeds (documentation)
+    city: str = "r.city"
+    joins: str = ""
+    counts: str = "true"
+    values: str = "NULL"
+    until: str | None = None
+    key: str = "r.id"  # one record (a join may fan a row out to several)
+    trigger: bool = True  # False: its routes check it (bulk tables); listed for CityMove
+
+
+@dataclass(frozen=True)
+class CityMove:
+    """A registry row whose city the records it owns are counted in (a firm's city).
+
+    Changing that city moves those records between cities: the change is refused while
+    a record it owns counts in a locked period of the old or the new city. ``owned`` are
+    the guards reading their city from this row, joined as ``alias``.
+    """
+
+    name: str
+    table: str
+    key: str
+    owned: tuple[LockGuard, ...]
+    alias: str = "e"
+
+
+def _hits(guard: LockGuard, schema: str, rows: str) -> str:
+    until = guard.until or "NULL::date"
+    within = (
+        "x.day BETWEEN l.start_on AND l.end_on"
+        if guard.until is None
+        else "x.day <= l.end_on AND (x.until IS NULL OR x.until > l.end_on)"
+    )
+    projection = (
+        f"SELECT {guard.key} AS key, {guard.city} AS city, {guard.day} AS day, "
+        f"{until} AS until, COALESCE({guard.counts}, false) AS counts, "
+        f"ROW({guard.day}, {guard.values})::text AS fig FROM {rows} r {guard.joins}"
+    ).format(schema=schema)
+    return (
+        f"SELECT l.city, l.period, x.key, x.fig FROM ({projection}) x "
+        f"JOIN {schema}.{TABLE} l ON l.city = x.city AND x.counts AND {within}"
+    )
+
+
+def guard_function(guard: LockGuard, schema: str) -> str:
+    """The body of the guard's trigger function (also what the staleness test compares)."""
+    agg = "SELECT string_agg(DISTINCT h.city || ':' || h.period, ',') INTO hits FROM"
+    return f"""
+DECLARE hits text;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM {schema}.{TABLE}) THEN RETURN NULL; END IF;
+  IF TG_OP = 'INSERT' THEN
+    {agg} ({_hits(guard, schema, "new_rows")}) h;
+  ELSIF TG_OP = 'DELETE' THEN
+    {agg} ({_hits(guard, schema, "old_rows")}) h;
+  ELSE
+    {agg} (SELECT b.city, b.period FROM ({_hits(guard, schema, "old_rows")}
+      UNION ALL {_hits(guard, schema, "new_rows")}) b
+      GROUP BY b.city, b.period, b.key HAVING count(*) <> 2 OR count(DISTINCT b.fig) > 1) h;
+  END IF;
+  IF hits IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = '{PERIOD_LOCKED_SQLSTATE}', MESSAGE = 'period_locked',
+      DETAIL = hits;
+  END IF;
+  RETURN NULL;
+END
+"""
+
+
+def guard_function_name(guard: LockGuard | CityMove) -> str:
+    return f"period_lock_{guard.name}"
+
+
+def move_function(move: CityMove, schema: str) -> str:
+    """The body of a row trigger run only when the row's city changes."""
+    parts = []
+    for g in move.owned:
+        within = (
+            "x.day BETWEEN l.start_on AND l.end_on"
+            if g.until is None
+            else "x.day <= l.end_on AND (x.until IS NULL OR x.until > l.end_on)"
+        )
+        until = g.until or "NULL::date"
+        rows = (
+            f"SELECT {g.day} AS day, {until} AS until FROM {{schema}}.{g.table} r {g.joins} "
+            f"WHERE {move.alias}.{move.key} = NEW.{move.key} AND COALESCE({g.counts}, false)"
+        ).format(schema=schema)
+        parts.append(
+            f"SELECT l.city, l.period FROM ({rows}) x JOIN {schema}.{TABLE} l "
+            f"ON l.city IN (OLD.city, NEW.city) AND {within}"
+        )
+    union = "\n      UNION ALL ".join(parts)
+    return f"""
+DECLARE hits text;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM {schema}.{TABLE}) THEN RETURN NULL; END IF;
+  SELECT string_agg(DISTINCT h.city || ':' || h.period, ',') INTO hits FROM (
+      {union}) h;
+  IF hits IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = '{PERIOD_LOCKED_SQLSTATE}', MESSAGE = 'period_locked',
+      DETAIL = hits;
+  END IF;
+  RETURN NULL;
+END
+"""
+
+
+def move_ddl(move: CityMove, schema: str) -> list[str]:
+    """(Re)install a CityMove: a row trigger that runs only when the city changes."""
+    fn = f"{schema}.{guard_function_name(move)}"
+    trigger = guard_function_name(move)
+    return [
+        f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql "
+        f"AS $fn${move_function(move, schema)}$fn$",
+        f"DROP TRIGGER IF EXISTS {trigger} ON {schema}.{move.table}",
+        f"CREATE TRIGGER {trigger} AFTER UPDATE OF city ON {schema}.{move.table} "
+        f"FOR EACH ROW WHEN (OLD.city IS DISTINCT FROM NEW.city) EXECUTE FUNCTION {fn}()",
+    ]
+
+
+def guard_ddl(guards: Sequence[LockGuard], schema: str) -> list[str]:
+    """Statements (re)installing every guard's function and its three triggers."""
+    out: list[str] = []
+    for g in guards:
+        if not g.trigger:
+            continue
+        fn = f"{schema}.{guard_function_name(g)}"
+        out.append(
+            f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql "
+            f"AS $fn${guard_function(g, schema)}$fn$"
+        )
+        for event, refs in (
+            ("INSERT", "NEW TABLE AS new_rows"),
+            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("DELETE", "OLD TABLE AS old_rows"),
+        ):
+            trigger = f"{guard_function_name(g)}_{event.lower()}"
+            out.append(f"DROP TRIGGER IF EXISTS {trigger} ON {schema}.{g.table}")
+            out.append(
+                f"CREATE TRIGGER {trigger} AFTER {event} ON {schema}.{g.table} "
+                f"REFERENCING {refs} FOR EACH STATEMENT EXECUTE FUNCTION {fn}()"
+            )
+    return out
+
+
+def drop_guards_ddl(guards: Sequence[LockGuard | CityMove], schema: str) -> list[str]:
+    return [
+        f"DROP FUNCTION IF EXISTS {schema}.{guard_function_name(g)}() CASCADE"
+        for g in guards
+        if not isinstance(g, LockGuard) or g.trigger
+    ]
+
+
+def _from_database(error: Any) -> PeriodLocked:
+    """The 409 for a guard's exception: DETAIL is "city:period,city:period"."""
+    pairs = [item.split(":", 1) for item in str(error.detail or "").split(",") if ":" in item]
+    return PeriodLocked(_locked_detail((city, period) for city, period in pairs))
+
+
+register_database_problem(PERIOD_LOCKED_SQLSTATE, _from_database)
+
+
+@dataclass(frozen=True)
+class Exempt:
+    """A write route a city's lock leaves open, and why (no city, no date, no figure)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """A write route the lock covers: by guards (trigger names) and/or a route-level check."""
+
+    guards: tuple[str, ...] = ()
+    checked: str = ""  # what the route itself checks with assert_unlocked/assert_rows_unlocked
+
+
+Coverage = Guarded | Exempt

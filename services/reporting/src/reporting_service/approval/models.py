@@ -61,3 +61,21 @@ class ApprovalEvent(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ApprovalIntent(Base):
+    """A decision on a city's period whose locks are being placed or released.
+
+    Committed on its own before the services are called and deleted in the transaction
+    that records the new state: one left behind (the request failed or its commit did)
+    means the services may disagree with the state, and ``service.heal`` puts them right.
+    """
+
+    __tablename__ = "approval_intents"
+    __table_args__ = (Index("ix_approval_intents_period_city", "period", "city"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    period: Mapped[str] = mapped_column(String(16))
+    city: Mapped[str] = mapped_column(String(6))
+    action: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

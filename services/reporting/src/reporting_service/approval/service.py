@@ -5,10 +5,16 @@ then approves it or returns it with a comment (退回), and may unlock an approv
 period with a reason. While it is submitted or approved, every workstream service
 holds a lock on it and refuses writes into it (shared_kit.period_lock).
 
-Locks are placed and released over HTTP before the state changes: if any service
-fails, what was already done is undone and the request answers 503 naming it, so a
-state never claims a lock that a service does not hold. The approval row is locked
-(SELECT … FOR UPDATE) for the request, so two decisions on one city never interleave.
+Ordering. A decision first commits an intent (its own short transaction), then places
+or releases the lock in every service over HTTP, then records the new state and deletes
+the intent in the request's transaction. If a service fails, what was already done is
+undone and the request answers 503 naming it (state unchanged). If the request dies or
+its commit fails after the calls, the intent stays behind: ``heal`` (run on every read
+of the approvals that reporting makes as itself, and by the next decision on the city)
+pushes the lock the committed state claims to every service and then forgets it. So a
+state never claims a lock a service lacks for longer than a failed call, and a lock no
+state claims does not outlive the next read. A transaction-scoped advisory lock per
+city and period keeps two decisions, or a decision and a heal, from interleaving.
 """
 
 from __future__ import annotations
@@ -20,12 +26,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reporting_service.approval.exceptions import ApprovalTransitionInvalid, LocksUnavailable
-from reporting_service.approval.models import ApprovalEvent, CityApproval
+from reporting_service.approval.models import ApprovalEvent, ApprovalIntent, CityApproval
 from reporting_service.approval.schemas import ApprovalDetail, ApprovalEventRead, ApprovalRead
 from reporting_service.clients.workstream import WorkstreamCallFailed, WorkstreamClient
 from reporting_service.consolidated.schemas import CityApproval as ReportApproval
@@ -38,6 +44,7 @@ from shared_kit.i18n import localize, service_label, t
 from shared_kit.period_lock import city_name
 
 STATE_TITLES = {"open": "未上报", "submitted": "已上报", "returned": "已退回", "approved": "已审核"}
+LOCKED_STATES = frozenset({"submitted", "approved"})
 
 
 @dataclass(frozen=True)
@@ -136,9 +143,67 @@ async def _set_locks(
             "service": sorted(failed)[0],
             "services": sorted(failed),
             "reasons": {n: localize(why) for n, why in failed.items()},
+            "not_undone": sorted(stuck),
         },
         headers={"Retry-After": "5"},
     )
+
+
+def _city_key(period: str, city: str) -> dict[str, str]:
+    return {"key": f"approval:{period}:{city}"}
+
+
+async def _intend(
+    maker: async_sessionmaker[AsyncSession], *, period: str, city: str, action: str
+) -> uuid.UUID:
+    """Commit the intent on its own, before any service is called (see the module doc)."""
+    intent = ApprovalIntent(id=uuid.uuid4(), period=period, city=city, action=action)
+    async with maker() as own, own.begin():
+        own.add(intent)
+    return intent.id
+
+
+async def _forget(maker: async_sessionmaker[AsyncSession], intent: uuid.UUID) -> None:
+    async with maker() as own, own.begin():
+        await own.execute(delete(ApprovalIntent).where(ApprovalIntent.id == intent))
+
+
+async def heal(
+    session: AsyncSession,
+    *,
+    clients: Mapping[str, WorkstreamClient],
+    token: str,
+    period: str | None = None,
+) -> list[tuple[str, str]]:
+    """Put the services right for every intent left behind: each holds the lock exactly
+    when the committed state claims it. A city a decision is working on right now (its
+    advisory lock is taken) is left to that decision. Returns the (period, city) healed."""
+    stmt = select(ApprovalIntent.period, ApprovalIntent.city).distinct()
+    if period is not None:
+        stmt = stmt.where(ApprovalIntent.period == period)
+    healed = []
+    for name, city in (await session.execute(stmt)).all():
+        free = await session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), _city_key(name, city)
+        )
+        if not free:
+            continue
+        claimed = await current_state(session, period=name, city=city) in LOCKED_STATES
+        target = named_period(name)
+        if claimed:
+            _, failed = await _each(
+                clients, "put_lock", city, name, target.start, target.end, token=token
+            )
+        else:
+            _, failed = await _each(clients, "delete_lock", city, name, token=token)
+        if not failed:
+            await session.execute(
+                delete(ApprovalIntent).where(
+                    ApprovalIntent.period == name, ApprovalIntent.city == city
+                )
+            )
+            healed.append((name, city))
+    return healed
 
 
 async def _locked_row(session: AsyncSession, *, period: str, city: str) -> CityApproval:
@@ -184,6 +249,7 @@ async def transition(
     *,
     principal: Principal,
     clients: Mapping[str, WorkstreamClient],
+    maker: async_sessionmaker[AsyncSession],
     token: str,
     period: Period,
     city: str,
@@ -192,11 +258,26 @@ async def transition(
     warnings: list[dict[str, Any]] | None = None,
 ) -> ApprovalRead:
     name = period.name or ""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:key))"), _city_key(name, city)
+    )
     row = await _locked_row(session, period=name, city=city)
     check_allowed(action, row.state, city=city, period=name)
     move = TRANSITIONS[action]
-    # Approving re-asserts the lock (idempotent): the approval holds only once every service does.
-    await _set_locks(clients, city=city, period=period, lock=move.lock, token=token)
+    intent = await _intend(maker, period=name, city=city, action=action)
+    try:
+        # Approving re-asserts the lock (idempotent): the approval holds only once every
+        # service does.
+        await _set_locks(clients, city=city, period=period, lock=move.lock, token=token)
+    except LocksUnavailable as exc:
+        if not exc.extra.get("not_undone"):
+            await _forget(maker, intent)  # every service is as before: nothing to heal
+        raise
+    # Every service now holds what the new state claims: this intent and any left behind
+    # for the city go with the state change (the same commit).
+    await session.execute(
+        delete(ApprovalIntent).where(ApprovalIntent.period == name, ApprovalIntent.city == city)
+    )
     now = datetime.now(UTC)
     session.add(
         ApprovalEvent(
@@ -306,10 +387,31 @@ async def detail(
     )
 
 
-def approval_rows(states: dict[str, str]) -> list[ReportApproval]:
-    return [
-        ReportApproval(
-            city=c, city_name=GUANGXI_CITIES.get(c, c), state=s, state_title=STATE_TITLES[s]
+async def report_approvals(
+    session: AsyncSession, *, period: Period, city: str | None
+) -> list[ReportApproval]:
+    """Each city the report covers with its state, who set it and when (for the documents)."""
+    states = await report_states(session, period=period, city=city)
+    rows: dict[str, CityApproval] = {}
+    if is_approval_period(period):
+        found = await session.scalars(
+            select(CityApproval).where(
+                CityApproval.period == (period.name or ""), CityApproval.city.in_(list(states))
+            )
         )
-        for c, s in states.items()
-    ]
+        rows = {r.city: r for r in found}
+    out = []
+    for c, s in states.items():
+        row = rows.get(c)
+        out.append(
+            ReportApproval(
+                city=c,
+                city_name=GUANGXI_CITIES.get(c, c),
+                state=s,
+                state_title=STATE_TITLES[s],
+                changed_by=row.changed_by if row else None,
+                changed_at=row.changed_at if row else None,
+                comment=row.comment if row else None,
+            )
+        )
+    return out

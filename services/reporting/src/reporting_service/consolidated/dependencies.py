@@ -50,8 +50,9 @@ async def report_from_query(
 ) -> ConsolidatedReport:
     resolved, target = resolve_period(period, from_, to), scope.read_city(principal, city)
     report = await live_report(request, resolved, target, allow_partial=allow_partial)
-    states = await approval_service.report_states(session, period=resolved, city=target)
-    report.approvals = approval_service.approval_rows(states)
+    report.approvals = await approval_service.report_approvals(
+        session, period=resolved, city=target
+    )
     return report
 
 

@@ -66,6 +66,9 @@ class CityApproval(BaseModel):
     city_name: str
     state: str = Field(description="open, submitted, returned or approved")
     state_title: str = Field(description="未上报, 已上报, 已退回, 已审核")
+    changed_by: str | None = Field(default=None, description="who moved it to this state")
+    changed_at: datetime | None = Field(default=None, description="when")
+    comment: str | None = Field(default=None, description="the return's comment or unlock reason")
 
 
 class ConsolidatedReport(BaseModel):

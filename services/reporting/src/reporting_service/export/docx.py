@@ -18,6 +18,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import docx
 from docx.document import Document
@@ -35,6 +36,7 @@ from docx.text.paragraph import Paragraph
 
 from reporting_service.catalogue.indicators import CATALOGUE
 from reporting_service.consolidated.schemas import ConsolidatedReport
+from reporting_service.export import approvals
 from reporting_service.export.archive import FIXED_TIME, normalise_zip
 from reporting_service.export.labels import row_label, scope_name
 from reporting_service.narrative.service import (
@@ -77,6 +79,8 @@ TABLE_COLUMNS = (
     ("去年同期", 25),
     ("同比", 27),
 )
+# The approvals appendix: 地市, 审核状态, 经办人, 时间, 退回意见或解锁原因 (156 mm in all).
+APPROVAL_WIDTHS = (22, 18, 34, 36, 46)
 CELL_MARGIN = Mm(1.2)
 # What follows w:overflowPunct in a paragraph's properties (the schema fixes the order).
 _AFTER_OVERFLOW_PUNCT = (
@@ -374,8 +378,9 @@ def _row_props(row: _Row, *, header: bool = False) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def _table(document: Document, report: ConsolidatedReport) -> None:
-    table = document.add_table(rows=1, cols=len(TABLE_COLUMNS))
+def _grid(document: Document, columns: tuple[tuple[str, int], ...]) -> Any:
+    """A fixed-width table with its header row (repeated on each page)."""
+    table = document.add_table(rows=1, cols=len(columns))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False  # w:tblLayout fixed: the column widths below hold
@@ -388,13 +393,43 @@ def _table(document: Document, report: ConsolidatedReport) -> None:
     table._tbl.tblPr.insert_element_before(
         margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"
     )
-    for col, (_, width) in zip(table.columns, TABLE_COLUMNS, strict=True):
+    for col, (_, width) in zip(table.columns, columns, strict=True):
         col.width = Mm(width)
     header = table.rows[0]
     _row_props(header, header=True)
-    for cell, (title, _) in zip(header.cells, TABLE_COLUMNS, strict=True):
+    for cell, (title, width) in zip(header.cells, columns, strict=True):
+        cell.width = Mm(width)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _cell_text(cell.paragraphs[0], title, "表头", WD_ALIGN_PARAGRAPH.CENTER)
+    return table
+
+
+def _approvals_table(document: Document, report: ConsolidatedReport) -> None:
+    """Each city's approval state, who set it and when, on a page of its own."""
+    if not report.approvals:
+        return
+    brk = document.add_paragraph()
+    brk.add_run().add_break(WD_BREAK.PAGE)
+    document.add_paragraph(approvals.HEADING, style="Title")
+    document.add_paragraph()
+    document.add_paragraph(approvals.summary(report))
+    columns = tuple(zip(approvals.COLUMNS, APPROVAL_WIDTHS, strict=True))
+    table = _grid(document, columns)
+    aligns = (WD_ALIGN_PARAGRAPH.CENTER,) * 4 + (WD_ALIGN_PARAGRAPH.LEFT,)
+    for a in report.approvals:
+        row = table.add_row()
+        _row_props(row)
+        for cell, text, align, (_, width) in zip(
+            row.cells, approvals.cells(a), aligns, columns, strict=True
+        ):
+            cell.width = Mm(width)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            _cell_text(cell.paragraphs[0], text, "表格文字", align)
+
+
+def _table(document: Document, report: ConsolidatedReport) -> None:
+    table = _grid(document, TABLE_COLUMNS)
+    header = table.rows[0]
     section = 0
     for n, row in enumerate(report.indicators, start=1):
         if row.section != section:
@@ -464,6 +499,7 @@ def render_docx(
     document.add_paragraph(f"{caption}主要指标", style="Title")
     document.add_paragraph()
     _table(document, report)
+    _approvals_table(document, report)
 
     props = document.core_properties
     props.created = props.modified = FIXED_TIME

@@ -24,6 +24,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from reporting_service.catalogue.definitions import DEFINITIONS_ZH
 from reporting_service.consolidated.schemas import ConsolidatedReport, IndicatorRow
+from reporting_service.export import approvals
 from reporting_service.export.archive import FIXED_TIME, normalise_zip
 from reporting_service.export.labels import row_label, scope_name
 from reporting_service.narrative.service import SECTION_TITLES
@@ -173,6 +174,8 @@ def render_xlsx(report: ConsolidatedReport) -> bytes:
     )
     if report.city is None:
         _city_sheet(wb.create_sheet("分市"), report, heading)
+    if report.approvals:
+        _approvals_sheet(wb.create_sheet("审批状态"), report)
     _about_sheet(wb.create_sheet("说明"), report)
 
     wb.properties.created = wb.properties.modified = FIXED_TIME
@@ -210,6 +213,19 @@ def _city_sheet(ws: Worksheet, report: ConsolidatedReport, heading: str) -> None
         (line(r) for r in report.indicators),
         frozen_columns=2,
         widths={1: 34},
+    )
+
+
+def _approvals_sheet(ws: Worksheet, report: ConsolidatedReport) -> None:
+    """Each city's approval state, who set it and when (the DOCX's appendix as a sheet)."""
+    rows = ([(text or None, None) for text in approvals.cells(a)] for a in report.approvals)
+    _sheet(
+        ws,
+        f"{report.title}{approvals.HEADING.removeprefix('附：')}",
+        approvals.COLUMNS,
+        rows,
+        frozen_columns=1,
+        widths={5: 48},
     )
 
 

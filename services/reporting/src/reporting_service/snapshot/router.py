@@ -67,8 +67,7 @@ async def publish_report(
     period: Period = resolve_period(body.period, body.from_, body.to)
     city = scope.read_city(principal, body.city)
     report = await live_report(request, period, city)
-    states = await approval_service.report_states(session, period=period, city=city)
-    report.approvals = approval_service.approval_rows(states)
+    report.approvals = await approval_service.report_approvals(session, period=period, city=city)
     report = await attach_draft(session, report, body.narrative)
     options = RenderOptions.from_settings(request.app.state.settings)
     row, files = await service.publish(
