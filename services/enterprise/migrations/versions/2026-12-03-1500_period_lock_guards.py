@@ -1,7 +1,7 @@
 """period lock guards: triggers refusing writes into a locked city's period
 
 Revision ID: d2b1e8f3a412
-Revises: c1a0d7e2f302
+Revises: d7a1e5f0c002
 Create Date: 2026-12-03 15:00:00.000000+00:00
 """
 
@@ -13,7 +13,7 @@ from enterprise_service.period_locks import GUARDS, MOVES
 from shared_kit.period_lock import drop_guards_ddl, guard_ddl, move_ddl
 
 revision: str = "d2b1e8f3a412"
-down_revision: str | None = "c1a0d7e2f302"
+down_revision: str | None = "d7a1e5f0c002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

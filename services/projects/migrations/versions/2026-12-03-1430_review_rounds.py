@@ -1,7 +1,7 @@
 """review rounds: rules, criteria, drawn reviewers, draws, scores (揭榜挂帅 论证遴选)
 
 Revision ID: 5b8e2f0a7c13
-Revises: c1a0d7e2f301
+Revises: d7a1e5f0c001
 Create Date: 2026-12-03 14:30:00.000000+00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "5b8e2f0a7c13"
-down_revision: str | None = "c1a0d7e2f301"
+down_revision: str | None = "d7a1e5f0c001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

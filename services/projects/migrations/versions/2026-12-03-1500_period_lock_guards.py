@@ -1,7 +1,7 @@
 """period lock guards: triggers refusing writes into a locked city's period
 
 Revision ID: d2b1e8f3a411
-Revises: c1a0d7e2f301
+Revises: 5b8e2f0a7c13
 Create Date: 2026-12-03 15:00:00.000000+00:00
 """
 
@@ -13,7 +13,7 @@ from projects_service.period_locks import GUARDS
 from shared_kit.period_lock import drop_guards_ddl, guard_ddl
 
 revision: str = "d2b1e8f3a411"
-down_revision: str | None = "c1a0d7e2f301"
+down_revision: str | None = "5b8e2f0a7c13"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

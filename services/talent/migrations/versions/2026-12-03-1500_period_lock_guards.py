@@ -1,7 +1,7 @@
 """period lock guards: triggers refusing writes into a locked city's period
 
 Revision ID: d2b1e8f3a413
-Revises: c1a0d7e2f303
+Revises: d7a1e5f0c003
 Create Date: 2026-12-03 15:00:00.000000+00:00
 """
 
@@ -13,7 +13,7 @@ from shared_kit.period_lock import drop_guards_ddl, guard_ddl
 from talent_service.period_locks import GUARDS
 
 revision: str = "d2b1e8f3a413"
-down_revision: str | None = "c1a0d7e2f303"
+down_revision: str | None = "d7a1e5f0c003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
