@@ -56,6 +56,8 @@ GUARDS: tuple[LockGuard, ...] = (
 
 _REGION = "全区口径的指标（记录无地市），地市锁不适用"
 
+_REVIEW = "专家评审的抽取、评分和回避记录不进入任何指标"
+
 ROUTES: dict[str, Coverage] = {
     "POST /v1/challenge-demands": Guarded(("demands_collected",), "submitted_on"),
     "POST /v1/challenge-demands/{demand_id}/transitions": Guarded(
@@ -78,6 +80,16 @@ ROUTES: dict[str, Coverage] = {
     "POST /v1/key-lab-batches": Exempt("申报批次本身无地市，不进入任何指标"),
     "POST /v1/key-lab-applications": Guarded(("key_lab_applications",)),
     "PATCH /v1/key-lab-applications/{application_id}": Guarded(("key_lab_applications",)),
+    # Opening a round moves its demands to under_review and a decision lists them: both write
+    # challenge_demands, whose guard refuses a change that moves a locked figure.
+    "POST /v1/review-rounds": Guarded(("demands_collected", "demands_listed")),
+    "POST /v1/review-rounds/{round_id}/demands/{demand_id}/decision": Guarded(
+        ("demands_collected", "demands_listed")
+    ),
+    "POST /v1/review-rounds/{round_id}/draw": Exempt(_REVIEW),
+    "POST /v1/review-rounds/{round_id}/assignments/{assignment_id}/replace": Exempt(_REVIEW),
+    "PUT /v1/my-reviews/{assignment_id}/scores": Exempt(_REVIEW),
+    "POST /v1/my-reviews/{assignment_id}/conflict": Exempt(_REVIEW),
     "POST /v1/imports/{kind}": Guarded(
         ("demands_collected", "demands_listed", "funded_projects"), "created and changed rows"
     ),
