@@ -156,7 +156,7 @@ RD = Endpoint(
 SERVICE_LOGS = Endpoint(
     "talent:commissioner-service-logs",
     "talent",
-    "/v1/commissioner-service-logs/import",
+    "/v1/imports/commissioner-service-logs",
     ("派出记录编号", "村（社区）代码", "服务日期", "服务天数", "服务内容", "服务成效"),
     lambda d: [d["dispatch"], NANNING_VILLAGE, "2023-03-01", "2", "水稻种植指导", "增产"],
     setup=_dispatch,
@@ -164,7 +164,7 @@ SERVICE_LOGS = Endpoint(
 CONTRACTS = Endpoint(
     "transfer:tech-contracts",
     "transfer",
-    "/v1/tech-contracts/imports",
+    "/v1/imports/tech-contracts",
     (
         *("合同登记编号", "合同类型", "项目名称", "卖方名称", "卖方统一社会信用代码"),
         *("卖方行政区划代码", "买方名称", "买方统一社会信用代码", "买方行政区划代码"),

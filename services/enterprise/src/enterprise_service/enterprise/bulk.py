@@ -202,7 +202,12 @@ async def import_registry(
         raise ImportInvalid(
             f"{failed} of {state.rows} rows are invalid; nothing was stored",
             errors=errors,
-            extra={"summary": summary.model_dump(mode="json", exclude={"errors"})},
+            # Nothing was stored, and the counts say so.
+            extra={
+                "summary": summary.model_copy(
+                    update={"created": 0, "updated": 0, "unchanged": 0, "changes": 0}
+                ).model_dump(mode="json", exclude={"errors", "by_city"})
+            },
         )
     if not dry_run:
         await session.execute(text(HISTORY_SQL.format(t=table)))

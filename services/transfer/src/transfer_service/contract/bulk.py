@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.errors import AppError, FieldError, ValidationFailed
 from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
@@ -111,16 +112,11 @@ def _validate_batch(
     records: list[tuple[Any, ...]] = []
     for number, cells in itertools.islice(rows, BATCH):
         state.rows += 1
-        try:
-            data = TechContractCreate.model_validate(cells)
-        except ValidationError as exc:
-            state.errors += _row_errors(number, exc, state.headers)
-            continue
-        problems = [
-            e.model_copy(update={"row": number, "field": state.headers.get(e.field, e.field)})
-            for e in rule_errors(data, prefix="")
-        ]
-        if own_city is not None and data.city != own_city:
+        problems: list[FieldError] = []
+        # The city is judged on the cell, so a row that fails elsewhere too is told
+        # about both in this one pass.
+        city = cells.get("city")
+        if own_city is not None and city in GUANGXI_CITIES and city != own_city:
             problems.append(
                 FieldError(
                     field=state.headers.get("city", "city"),
@@ -129,6 +125,15 @@ def _validate_batch(
                     row=number,
                 )
             )
+        try:
+            data = TechContractCreate.model_validate(cells)
+        except ValidationError as exc:
+            state.errors += problems + _row_errors(number, exc, state.headers)
+            continue
+        problems += [
+            e.model_copy(update={"row": number, "field": state.headers.get(e.field, e.field)})
+            for e in rule_errors(data, prefix="")
+        ]
         if data.registration_no in state.seen:
             problems.append(
                 FieldError(
@@ -190,7 +195,12 @@ async def import_contracts(
             raise ImportRowsInvalid(
                 f"{summary.failed} of {summary.rows} row(s) failed",
                 errors=summary.errors,
-                extra={"summary": summary.model_dump(exclude={"errors"})},
+                # Nothing was stored, and the counts say so.
+                extra={
+                    "summary": summary.model_copy(
+                        update={"created": 0, "updated": 0, "unchanged": 0}
+                    ).model_dump(exclude={"errors"})
+                },
             )
         await _refuse_locked_rows(session)
         if not dry_run:

@@ -14,28 +14,11 @@ from typing import IO, Any
 from shared_kit.codes import city_code_of
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.tabular import cell_text, normalise_header, open_table
+from transfer_service.contract.import_columns import CONTRACTS
 
-# Canonical field → accepted headers (English names and the usual Chinese ones).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "registration_no": ("合同登记编号", "登记编号", "合同编号", "登记号"),
-    "type": ("合同类型", "技术合同类型", "类型"),
-    "title": ("项目名称", "合同名称", "名称"),
-    "seller_name": ("卖方名称", "卖方", "卖方单位"),
-    "seller_uscc": ("卖方统一社会信用代码", "卖方信用代码"),
-    "seller_region": ("卖方行政区划代码", "卖方所在地区划代码", "卖方所在地"),
-    "buyer_name": ("买方名称", "买方", "买方单位"),
-    "buyer_uscc": ("买方统一社会信用代码", "买方信用代码"),
-    "buyer_region": ("买方行政区划代码", "买方所在地区划代码", "买方所在地"),
-    "contract_amount": ("合同成交额", "合同金额", "成交额"),
-    "tech_transaction_amount": ("技术交易额",),
-    "signed_on": ("签订日期", "合同签订日期"),
-    "registered_on": ("登记日期", "认定登记日期"),
-    "city": ("登记城市", "登记地市", "登记机构所在市", "登记市"),
-}
-REQUIRED = frozenset(HEADERS) - {"title", "seller_uscc", "buyer_uscc"}
-_BY_HEADER = {
-    normalise_header(h): field for field, names in HEADERS.items() for h in (field, *names)
-}
+# The columns and the headers each accepts: import_columns.CONTRACTS.
+REQUIRED = frozenset(c.key for c in CONTRACTS.columns if c.required)
+_BY_HEADER = CONTRACTS.header_map()
 
 # Chinese type names as registrars write them (domain.md §3).
 TYPE_NAMES = {
