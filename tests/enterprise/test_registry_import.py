@@ -246,7 +246,9 @@ class TestLegacyCodes:
         plain = csv_bytes([[USCC_BAD, "老代码企业", NANNING, "新材料"]])
         r = await upload(admin, plain)
         assert codes(r) == {(1, "uscc", "invalid_uscc")}
-        assert r.json()["errors"][0]["message"].startswith("第 1 行「uscc」不是有效的统一社会信用代码")
+        assert r.json()["errors"][0]["message"].startswith(
+            "第 1 行「uscc」不是有效的统一社会信用代码"
+        )
         english = await admin.post(
             URL, files={"file": ("registry.csv", plain)}, headers={"Accept-Language": "en"}
         )
