@@ -258,3 +258,13 @@ export function actionWords(method, path) {
   const hit = RESOURCE_WORDS.find(([prefix]) => p.startsWith(prefix));
   return `${verb}${hit ? hit[1] : '数据'}`;
 }
+
+// 导入: the services that import, in the order the dataset list shows them, and the
+// words for an import's counts (a refused file reports none).
+export const IMPORT_SERVICES = ['projects', 'enterprise', 'talent', 'transfer'];
+export const IMPORT_COUNT_WORDS = [
+  ['rows', '读取行数'],
+  ['created', '新增'],
+  ['updated', '更新'],
+  ['unchanged', '未变'],
+];
