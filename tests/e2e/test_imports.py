@@ -66,7 +66,9 @@ def test_a_city_bureau_imports_from_the_template(import_stack: Stack, tmp_path: 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=["--headless=new", "--no-sandbox"])
         try:
-            context = browser.new_context(base_url=st.gateway, locale="zh-CN", accept_downloads=True)
+            context = browser.new_context(
+                base_url=st.gateway, locale="zh-CN", accept_downloads=True
+            )
             page = context.new_page()
             page.set_default_timeout(20_000)
             page.goto("/")

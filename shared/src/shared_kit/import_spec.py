@@ -376,17 +376,25 @@ async def worded(
     media_type: str,
     work: Callable[[], Awaitable[T]],
 ) -> T:
-    """Run an import; its row errors (refusal or dry run) name columns as the file did."""
-    written = dataset.written(await run_in_threadpool(peek_header, f, filename, media_type))
+    """Run an import; its row errors (refusal or dry run) name columns as the file did.
+
+    The header is read again only when there are errors to word: a clean import of a
+    large workbook pays nothing for it. ``f`` must still be open when ``work`` returns.
+    """
+
+    async def word(errors: list[FieldError]) -> list[FieldError]:
+        header = await run_in_threadpool(peek_header, f, filename, media_type)
+        return dataset.word_errors(errors, dataset.written(header))
+
     try:
         result = await work()
     except ValidationFailed as exc:
         if exc.errors:
-            exc.errors = dataset.word_errors(exc.errors, written)
+            exc.errors = await word(exc.errors)
         raise
     errors = getattr(result, "errors", None)
     if isinstance(result, BaseModel) and errors and isinstance(errors[0], FieldError):
-        result.errors = dataset.word_errors(errors, written)  # type: ignore[attr-defined]
+        result.errors = await word(errors)  # type: ignore[attr-defined]
     return result
 
 

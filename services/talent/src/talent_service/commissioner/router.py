@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode, CountyCode
 from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
+from shared_kit.errors import PROBLEM_RESPONSES, FieldError, Problem
 from shared_kit.import_spec import catalogue_router, peek_header
 from shared_kit.pagination import Page, PageParams, page_params
 from shared_kit.tabular import check_size
@@ -214,20 +214,27 @@ async def import_service_logs(
     settings = request.app.state.settings
     check_size(file, settings.import_max_bytes)
     # Parsing is CPU work (openpyxl): keep it off the event loop.
-    header = await run_in_threadpool(peek_header, file.file, file.filename, file.content_type or "")
-    written = SERVICE_LOGS.written(header)
     parsed = await run_in_threadpool(
         importer.parse, file.file, file.filename, max_rows=settings.import_max_rows
     )
+
+    async def worded(errors: list[FieldError]) -> list[FieldError]:
+        """Named as the file named its columns: the header is read again, only for errors."""
+        if not errors:
+            return errors
+        header = await run_in_threadpool(
+            peek_header, file.file, file.filename, file.content_type or ""
+        )
+        return SERVICE_LOGS.word_errors(errors, SERVICE_LOGS.written(header))
+
     if parsed.header_errors:
         raise ImportRejected(
-            "the file's header or size is not usable",
-            errors=SERVICE_LOGS.word_errors(parsed.header_errors, written),
+            "the file's header or size is not usable", errors=await worded(parsed.header_errors)
         )
     outcome = await service.import_service_logs(
         session, principal=principal, rows=parsed.rows, dry_run=dry_run
     )
-    errors = SERVICE_LOGS.word_errors(outcome.errors, written)
+    errors = await worded(outcome.errors)
     summary = ImportSummary(
         dry_run=dry_run,
         rows=outcome.rows,
