@@ -141,7 +141,7 @@ async def test_the_template_example_imports_cleanly(
     validated = {
         data.cell(row=1, column=cell.min_col).value
         for dv in data.data_validations.dataValidation
-        if dv.type == "list" and dv.formula1.startswith("代码!")
+        if dv.type == "list" and dv.formula1.startswith("'代码'!")
         for cell in dv.sqref.ranges
     }
     assert validated == listed_columns

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.counties import GUANGXI_COUNTIES
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, NotFound, ValidationFailed
 from shared_kit.i18n import t
 from shared_kit.tabular import CSV, XLSX, normalise_header, open_table
@@ -48,9 +49,16 @@ class Choices:
 
     name: str
     values: tuple[tuple[str, str], ...]
+    # How a long list is named where it cannot be spelt out (the OpenAPI table).
+    summary: str = ""
 
 
 CITIES = Choices("城市", tuple((name, code) for code, name in GUANGXI_CITIES.items()))
+COUNTIES = Choices(
+    "区县",
+    tuple(GUANGXI_COUNTIES.items()),
+    summary=f"广西 {len(GUANGXI_COUNTIES)} 个县级行政区划代码（见模板“说明”页或 GET /v1/imports）",
+)
 
 
 @dataclass(frozen=True)
@@ -69,10 +77,14 @@ class Column:
     def accepted(self) -> tuple[str, ...]:
         return (self.header, *self.aliases, self.key)
 
-    def allowed_text(self) -> str:
-        if self.choices is not None:
-            return "、".join(v for v, _ in self.choices.values)
-        return self.allowed
+    def allowed_text(self, *, short: bool = False) -> str:
+        if self.choices is None:
+            return self.allowed
+        if short and self.choices.summary:
+            return self.choices.summary
+        if self.choices is COUNTIES:  # a code alone tells a clerk nothing
+            return "、".join(f"{v} {m}" for v, m in self.choices.values)
+        return "、".join(v for v, _ in self.choices.values)
 
 
 @dataclass(frozen=True)
@@ -146,7 +158,7 @@ class Dataset:
             also = "、".join(f"`{a}`" for a in (*c.aliases, c.key))
             lines.append(
                 f"| {c.header} | {also} | {c.meaning} | {'是' if c.required else '否'} "
-                f"| {c.format} | {c.allowed_text() or '—'} |"
+                f"| {c.format} | {c.allowed_text(short=True) or '—'} |"
             )
         if self.notes:
             lines += ["", self.notes]
@@ -167,7 +179,7 @@ class Dataset:
                     required=c.required,
                     format=c.format,
                     allowed=[v for v, _ in c.choices.values] if c.choices else [],
-                    allowed_text=c.allowed_text(),
+                    allowed_text=c.allowed_text(short=True),
                     example=c.example,
                 )
                 for c in self.columns
@@ -208,7 +220,7 @@ class Dataset:
             for r, (value, meaning) in enumerate(choices.values, start=2):
                 codes[f"{value_col}{r}"], codes[f"{meaning_col}{r}"] = value, meaning
             last = len(choices.values) + 1
-            ranges[name] = f"代码!${value_col}$2:${value_col}${last}"
+            ranges[name] = f"'代码'!${value_col}$2:${value_col}${last}"
         codes.sheet_state = "hidden"
         for i, c in enumerate(self.columns, start=1):
             if c.choices is None:

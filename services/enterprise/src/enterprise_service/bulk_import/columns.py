@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from shared_kit.import_spec import CITIES, DATE, USCC, WHOLE, YUAN, Choices, Column, Dataset
+from shared_kit.import_spec import (
+    CITIES,
+    COUNTIES,
+    DATE,
+    USCC,
+    WHOLE,
+    YUAN,
+    Choices,
+    Column,
+    Dataset,
+)
 
 EXAMPLE_USCC = "914501005794165304"
 YES_NO = Choices("是否", (("是", "true"), ("否", "false")))
@@ -53,7 +63,7 @@ ENTERPRISES = Dataset(
             required=False,
             format="6 位数字",
             aliases=("所在区县代码", "行政区划代码", "区划代码", "county_code"),
-            allowed="广西各区县的行政区划代码（前四位为所在城市代码的前四位）",
+            choices=COUNTIES,
         ),
         Column(
             "industry",
