@@ -312,3 +312,27 @@ async def test_openapi_documents_the_columns_and_template_media_types(
     assert list(xlsx) == [XLSX]
     csv_ = spec["/v1/imports/{dataset}/template.csv"]["get"]["responses"]["200"]["content"]
     assert list(csv_) == ["text/csv"]
+
+
+async def test_a_firm_of_another_city_is_told_beside_a_bad_cell(
+    service_client_factory: Any,
+) -> None:
+    """The enterprise's city is checked even on a row that fails elsewhere (one pass)."""
+    svc = await _client(service_client_factory, "enterprise")
+    await _register_example_firm(svc)
+    liuzhou = "91450200MAA7L76A5R"
+    body = {"uscc": liuzhou, "name": "柳州某公司", "city": "450200", "industry": "机械"}
+    assert (await svc.as_("admin").post("/v1/enterprises", json=body)).status_code == 201
+    content = _csv(
+        ["统一社会信用代码", "申请日期", "用途"],
+        [liuzhou, "2023-13-01", "检测"],
+        [USCC_NN, "2023-01-05", "检测"],
+    )
+    bureau = svc.as_("city_bureau", city=NANNING)
+    r = await bureau.post("/v1/imports/vouchers", files={"file": ("v.csv", content)})
+    assert r.status_code == 422, r.text
+    assert {(e["row"], e["field"], e["code"]) for e in r.json()["errors"]} == {
+        (1, "统一社会信用代码", "city_not_allowed"),
+        (1, "申请日期", "date_from_datetime_parsing"),
+    }
+    assert await _count(svc, "vouchers") == 0

@@ -34,6 +34,7 @@ console.log(JSON.stringify({
   iso: [f.isoDate('2023-02-28'), f.isoDate('2023-02-30'), f.isoDate('02/28/2023')],
   six: f.lastSixHalfYears({ year: 2023, kind: 'H1' }),
   action: w.actionWords('POST', '/api/projects/v1/challenge-demands/abc/transitions'),
+  imported: w.actionWords('POST', '/api/transfer/v1/imports/tech-contracts'),
   reason: [w.reasonWords('timed out'), w.reasonWords('unreachable (ConnectError)')],
 }));
 """
@@ -75,4 +76,5 @@ def test_dates_periods_and_words(out: dict[str, Any]) -> None:
     assert out["iso"] == ["2023-02-28", None, None]
     assert out["six"] == ["2020-H2", "2023-H1"]
     assert out["action"] == "变更状态揭榜挂帅需求"
+    assert out["imported"] == "导入技术合同"
     assert out["reason"] == ["响应超时", "无法连接"]
