@@ -219,6 +219,15 @@ async def test_every_row_error_in_one_pass_named_as_the_file_named_it(
     en = {(e["row"], e["field"]): e["message"] for e in english.json()["errors"]}
     assert en[(3, "合同金额")].startswith("row 3, column '合同金额' is not a valid amount")
 
+    # Fixed, the file imports; created is what was stored, and again nothing is doubled.
+    fixed = _csv(CONTRACT_HEADER, _contract("23450101000001"), _contract("23450101000003"))
+    r = await bureau.post("/v1/imports/tech-contracts", files={"file": ("c.csv", fixed)})
+    assert r.status_code == 200, r.text
+    assert r.json()["created"] == 2 == await _count(svc, "tech_contracts")
+    r = await bureau.post("/v1/imports/tech-contracts", files={"file": ("c.csv", fixed)})
+    assert (r.json()["created"], r.json()["unchanged"]) == (0, 2)
+    assert await _count(svc, "tech_contracts") == 2
+
 
 async def test_english_headers_are_aliases_and_name_their_errors(
     service_client_factory: Any,

@@ -368,6 +368,21 @@ def row_message(error: FieldError, *, label: str) -> str:
     return t(f"表头「{label}」{zh}", f"header {label!r} {en}")
 
 
+def refused(failed: int, rows: int) -> str:
+    """The detail of a refused import: how many rows failed, and that nothing was stored."""
+    return t(
+        f"{rows} 行数据中有 {failed} 行有错误，未导入任何数据",
+        f"{failed} of {rows} rows are invalid; nothing was imported",
+    )
+
+
+def header_refused(problems: int) -> str:
+    return t(
+        f"表头有 {problems} 处问题，未读取任何数据行",
+        f"{problems} header problem(s); no row was read",
+    )
+
+
 # --- serving -------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.bulk_import.reader import Row
 from enterprise_service.bulk_import.schemas import ImportSummary, VoucherImportRow
+from enterprise_service.enterprise.exceptions import ImportInvalid
 from enterprise_service.enterprise.models import Enterprise
 from enterprise_service.rdsubsidy.models import RdSubsidyApplication
 from enterprise_service.rdsubsidy.schemas import RdApplicationCreate
@@ -22,15 +23,11 @@ from enterprise_service.voucher.models import Voucher
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES, uscc_problem
-from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.errors import FieldError
+from shared_kit.import_spec import refused
 from shared_kit.metrics import count_import
 
 KINDS = ("training-sessions", "vouchers", "rd-subsidy-applications")
-
-
-class ImportInvalid(ValidationFailed):
-    code = "import_invalid"
-    title = "The import has invalid rows; nothing was stored"
 
 
 def _parse(
@@ -208,9 +205,7 @@ async def run_import(
         failing = len({e.row for e in errors})
         if not dry_run:
             count_import(f"enterprise.{kind}", accepted=0, refused=failing)
-        raise ImportInvalid(
-            f"{failing} of {len(rows)} rows are invalid; nothing was stored", errors=errors
-        )
+        raise ImportInvalid(refused(failing, len(rows)), errors=errors)
     if not dry_run:
         await session.execute(insert(model), values)
         count_import(f"enterprise.{kind}", accepted=len(values), refused=0)

@@ -31,6 +31,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError
+from shared_kit.import_spec import refused
 from shared_kit.metrics import count_import
 
 BATCH = 10_000
@@ -200,7 +201,7 @@ async def import_registry(
     if errors and not dry_run:
         count_import("enterprise.enterprises", accepted=0, refused=failed)
         raise ImportInvalid(
-            f"{failed} of {state.rows} rows are invalid; nothing was stored",
+            refused(failed, state.rows),
             errors=errors,
             # Nothing was stored, and the counts say so.
             extra={

@@ -20,6 +20,7 @@ from enterprise_service.bulk_import.columns import ENTERPRISES
 from enterprise_service.enterprise.exceptions import BadHeader
 from shared_kit.codes import GUANGXI_CITIES, USCC_CHARSET, USCC_WEIGHTS, city_code_of, uscc_problem
 from shared_kit.errors import FieldError
+from shared_kit.import_spec import header_refused
 from shared_kit.tabular import NoRows, cell_date, cell_text, normalise_header, open_table
 
 # The staging order; the headers each column accepts are in bulk_import.columns.
@@ -92,7 +93,7 @@ def map_header(header: list[Any], state: FileState) -> None:
         for c in missing
     ]
     if problems:
-        raise BadHeader(f"{len(problems)} header problem(s)", errors=problems)
+        raise BadHeader(header_refused(len(problems)), errors=problems)
     state.index = tuple(state.positions.get(c, -1) for c in COLUMNS)
 
 

@@ -33,7 +33,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES, city_code_of
 from shared_kit.errors import FieldError
-from shared_kit.import_spec import Dataset
+from shared_kit.import_spec import Dataset, header_refused, refused
 from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
 from shared_kit.tabular import normalise_header
@@ -132,7 +132,7 @@ def _map_header(spec: Spec, header: list[str]) -> list[str | None]:
                 )
             )
     if errors:
-        raise ImportFileInvalid("the header row does not fit this import", errors=errors)
+        raise ImportFileInvalid(header_refused(len(errors)), errors=errors)
     return fields
 
 
@@ -277,13 +277,13 @@ async def run_import(
     if errors and not dry_run:
         count_import(f"projects.{kind}", accepted=0, refused=summary.failed)
         # Nothing was imported, and the counts say so.
-        refused = ImportSummary(
+        nothing = ImportSummary(
             rows=summary.rows, created=0, updated=0, unchanged=0, failed=summary.failed
         )
         raise ImportRowsInvalid(
-            f"{summary.failed} of {summary.rows} rows are invalid; nothing was imported",
+            refused(summary.failed, summary.rows),
             errors=errors,
-            extra={"summary": refused.model_dump()},
+            extra={"summary": nothing.model_dump()},
         )
     if dry_run:
         return ImportReport(kind=kind, dry_run=True, applied=False, summary=summary, errors=errors)

@@ -11,7 +11,7 @@ from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode, CountyCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, Problem
-from shared_kit.import_spec import catalogue_router, peek_header
+from shared_kit.import_spec import catalogue_router, header_refused, peek_header, refused
 from shared_kit.pagination import Page, PageParams, page_params
 from shared_kit.tabular import check_size
 from talent_service.commissioner import importer, service
@@ -229,7 +229,7 @@ async def import_service_logs(
 
     if parsed.header_errors:
         raise ImportRejected(
-            "the file's header or size is not usable", errors=await worded(parsed.header_errors)
+            header_refused(len(parsed.header_errors)), errors=await worded(parsed.header_errors)
         )
     outcome = await service.import_service_logs(
         session, principal=principal, rows=parsed.rows, dry_run=dry_run
@@ -247,7 +247,7 @@ async def import_service_logs(
     )
     if outcome.errors and not dry_run:
         raise ImportRejected(
-            f"{outcome.failed} of {outcome.rows} rows failed; nothing was written",
+            refused(outcome.failed, outcome.rows),
             errors=errors,
             extra=summary.model_dump(exclude={"errors"}),
         )

@@ -22,6 +22,8 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.errors import AppError, FieldError, ValidationFailed
+from shared_kit.i18n import t
+from shared_kit.import_spec import refused
 from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
 from transfer_service.contract.file_rows import Rows, read_rows
@@ -76,7 +78,9 @@ CREATE TEMP TABLE {STAGE} (
 
 class ImportRowsInvalid(ValidationFailed):
     code = "import_rows_invalid"
-    title = "Some rows of the file are invalid; nothing was imported"
+    title = t(
+        "部分行有错误，未导入任何数据", "Some rows of the file are invalid; nothing was imported"
+    )
 
 
 @dataclass
@@ -193,7 +197,7 @@ async def import_contracts(
         if state.errors and not dry_run:
             count_import("transfer.tech-contracts", accepted=0, refused=summary.failed)
             raise ImportRowsInvalid(
-                f"{summary.failed} of {summary.rows} row(s) failed",
+                refused(summary.failed, summary.rows),
                 errors=summary.errors,
                 # Nothing was stored, and the counts say so.
                 extra={

@@ -13,6 +13,8 @@ from typing import IO, Any
 
 from shared_kit.codes import city_code_of
 from shared_kit.errors import FieldError, ValidationFailed
+from shared_kit.i18n import t
+from shared_kit.import_spec import header_refused
 from shared_kit.tabular import cell_text, normalise_header, open_table
 from transfer_service.contract.import_columns import CONTRACTS
 
@@ -43,7 +45,9 @@ Rows = Generator[tuple[int, dict[str, Any]], None, None]
 
 class BadHeader(ValidationFailed):
     code = "bad_header"
-    title = "The header row does not name the required columns"
+    title = t(
+        "表头缺少必需的列或含有无法识别的列", "The header row does not name the required columns"
+    )
 
 
 def map_header(raw: list[Any]) -> tuple[list[str | None], dict[str, str]]:
@@ -78,7 +82,7 @@ def map_header(raw: list[Any]) -> tuple[list[str | None], dict[str, str]]:
         for f in sorted(REQUIRED - written.keys())
     ]
     if errors:
-        raise BadHeader(f"{len(errors)} header problem(s)", errors=errors)
+        raise BadHeader(header_refused(len(errors)), errors=errors)
     return fields, written
 
 
