@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import IO, Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from openpyxl import Workbook
@@ -454,6 +454,12 @@ def catalogue_router(datasets: Sequence[Dataset]) -> APIRouter:
     """``GET /imports`` and each dataset's templates, for a service's ``/v1`` router."""
     router = APIRouter(prefix="/imports", tags=["imports"], responses=PROBLEM_RESPONSES)
     by_name = {d.name: d for d in datasets}
+    # A default, not an annotation: the names are known only here, and annotations are
+    # resolved in the module's namespace.
+    name_param = Path(
+        description="the dataset: " + ", ".join(f"{d.name}（{d.title}）" for d in datasets),
+        json_schema_extra={"enum": list(by_name)},
+    )
 
     def find(name: str) -> Dataset:
         if name not in by_name:
@@ -467,7 +473,7 @@ def catalogue_router(datasets: Sequence[Dataset]) -> APIRouter:
         return [d.summary() for d in datasets]
 
     @router.get("/{dataset}/template.xlsx", response_class=Response, responses=TEMPLATE_RESPONSES)
-    async def xlsx_template(dataset: str, principal: TemplateReader) -> Response:
+    async def xlsx_template(principal: TemplateReader, dataset: str = name_param) -> Response:
         """The XLSX template: the Chinese headers, one example row that imports cleanly,
         drop-down lists for coded columns and a 说明 sheet describing every column.
         Roles: admin, analyst, city_bureau."""
@@ -483,7 +489,7 @@ def catalogue_router(datasets: Sequence[Dataset]) -> APIRouter:
         )
 
     @router.get("/{dataset}/template.csv", response_class=Response, responses=CSV_RESPONSES)
-    async def csv_template(dataset: str, principal: TemplateReader) -> Response:
+    async def csv_template(principal: TemplateReader, dataset: str = name_param) -> Response:
         """The CSV template (UTF-8 with BOM): the Chinese headers and one example row.
         Roles: admin, analyst, city_bureau."""
         spec = find(dataset)

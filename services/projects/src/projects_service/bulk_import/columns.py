@@ -18,10 +18,11 @@ STATUS_LABELS = {
     "结题": "completed",
     "撤销": "cancelled",
 }
-CATEGORIES = Choices(
-    "项目类别",
-    (("科技重大专项", "major_special"), ("重点研发计划", "key_rd"), ("平台建设", "platform")),
-)
+# The drop-down offers the first label of each category; the importer reads every label.
+_FIRST_LABEL: dict[str, str] = {}
+for _label, _code in CATEGORY_LABELS.items():
+    _FIRST_LABEL.setdefault(_code, _label)
+CATEGORIES = Choices("项目类别", tuple((label, code) for code, label in _FIRST_LABEL.items()))
 STATUSES = Choices("项目状态", tuple((label, code) for label, code in STATUS_LABELS.items()))
 EXAMPLE_USCC = "914501005794165304"
 

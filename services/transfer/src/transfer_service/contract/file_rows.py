@@ -16,29 +16,12 @@ from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.i18n import t
 from shared_kit.import_spec import header_refused
 from shared_kit.tabular import cell_text, normalise_header, open_table
-from transfer_service.contract.import_columns import CONTRACTS
+from transfer_service.contract.import_columns import CONTRACTS, TYPE_NAMES
 
 # The columns and the headers each accepts: import_columns.CONTRACTS.
 REQUIRED = frozenset(c.key for c in CONTRACTS.columns if c.required)
 _BY_HEADER = CONTRACTS.header_map()
 
-# Chinese type names as registrars write them (domain.md §3).
-TYPE_NAMES = {
-    "委托开发": "development_commissioned",
-    "技术开发(委托)": "development_commissioned",
-    "合作开发": "development_cooperative",
-    "技术开发(合作)": "development_cooperative",
-    "专利权转让": "transfer_patent",
-    "专利申请权转让": "transfer_patent_application",
-    "技术秘密转让": "transfer_know_how",
-    "专利实施许可": "licence_patent",
-    "技术秘密使用许可": "licence_know_how",
-    "技术秘密许可": "licence_know_how",
-    "技术咨询": "consulting",
-    "技术服务": "service",
-    "技术培训": "service_training",
-    "技术中介": "service_intermediary",
-}
 MONEY_FIELDS = ("contract_amount", "tech_transaction_amount")
 Rows = Generator[tuple[int, dict[str, Any]], None, None]
 

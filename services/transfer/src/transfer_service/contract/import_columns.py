@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from shared_kit.import_spec import CITIES, DATE, USCC, YUAN, Choices, Column, Dataset
 
-# The type names a registrar writes, as the template's drop-down offers them; the importer
-# also accepts the names of domain.md §3 in file_rows.TYPE_NAMES and the type codes.
-CONTRACT_TYPES = Choices(
-    "合同类型",
-    (
-        ("委托开发", "development_commissioned"),
-        ("合作开发", "development_cooperative"),
-        ("专利权转让", "transfer_patent"),
-        ("专利申请权转让", "transfer_patent_application"),
-        ("技术秘密转让", "transfer_know_how"),
-        ("专利实施许可", "licence_patent"),
-        ("技术秘密使用许可", "licence_know_how"),
-        ("技术咨询", "consulting"),
-        ("技术服务", "service"),
-        ("技术培训", "service_training"),
-        ("技术中介", "service_intermediary"),
-    ),
-)
+# Chinese type names as registrars write them (domain.md §3).
+TYPE_NAMES = {
+    "委托开发": "development_commissioned",
+    "技术开发(委托)": "development_commissioned",
+    "合作开发": "development_cooperative",
+    "技术开发(合作)": "development_cooperative",
+    "专利权转让": "transfer_patent",
+    "专利申请权转让": "transfer_patent_application",
+    "技术秘密转让": "transfer_know_how",
+    "专利实施许可": "licence_patent",
+    "技术秘密使用许可": "licence_know_how",
+    "技术秘密许可": "licence_know_how",
+    "技术咨询": "consulting",
+    "技术服务": "service",
+    "技术培训": "service_training",
+    "技术中介": "service_intermediary",
+}
+# The drop-down offers the first name of each type; the importer reads every name above.
+_FIRST_NAME: dict[str, str] = {}
+for _name, _code in TYPE_NAMES.items():
+    _FIRST_NAME.setdefault(_code, _name)
+CONTRACT_TYPES = Choices("合同类型", tuple((name, code) for code, name in _FIRST_NAME.items()))
 REGION = "6 位行政区划代码（GB/T 2260），可为全国任一地区"
 
 
