@@ -68,7 +68,7 @@ class Column:
     meaning: str
     example: str
     required: bool = True
-    format: str = "文本"
+    format: str = ""  # said for the column's kind when empty (format_text)
     aliases: tuple[str, ...] = ()
     choices: Choices | None = None
     allowed: str = ""  # allowed values in words, when not a list
@@ -76,6 +76,15 @@ class Column:
     @property
     def accepted(self) -> tuple[str, ...]:
         return (self.header, *self.aliases, self.key)
+
+    def format_text(self) -> str:
+        if self.format:
+            return self.format
+        if self.choices is CITIES:
+            return "城市名称（如 南宁市）或 6 位城市代码，可从下拉列表选择"
+        if self.choices is not None:
+            return "从下拉列表选择"
+        return "文本"
 
     def allowed_text(self, *, short: bool = False) -> str:
         if self.choices is None:
@@ -158,7 +167,7 @@ class Dataset:
             also = "、".join(f"`{a}`" for a in (*c.aliases, c.key))
             lines.append(
                 f"| {c.header} | {also} | {c.meaning} | {'是' if c.required else '否'} "
-                f"| {c.format} | {c.allowed_text(short=True) or '—'} |"
+                f"| {c.format_text()} | {c.allowed_text(short=True) or '—'} |"
             )
         if self.notes:
             lines += ["", self.notes]
@@ -177,7 +186,7 @@ class Dataset:
                     aliases=[*c.aliases, c.key],
                     meaning=c.meaning,
                     required=c.required,
-                    format=c.format,
+                    format=c.format_text(),
                     allowed=[v for v, _ in c.choices.values] if c.choices else [],
                     allowed_text=c.allowed_text(short=True),
                     example=c.example,
@@ -243,7 +252,7 @@ class Dataset:
                     c.header,
                     c.meaning,
                     "必填" if c.required else "选填",
-                    c.format,
+                    c.format_text(),
                     c.allowed_text() or "—",
                     "、".join((*c.aliases, c.key)),
                     c.example,
