@@ -21,11 +21,13 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from devstack.layout import REPO
 from devstack.pytest_plugin import TestDatabase
 from tests.e2e.conftest import Stack, start_stack
 from tests.e2e.gw import api_key, call
 
 NN = "450100"
+ARTIFACTS = REPO / "test-artifacts" / "dashboard"
 OUTFLOW = "transfer.contracts_outflow"  # contracts whose seller is in the region
 
 
@@ -113,6 +115,8 @@ def test_a_city_bureau_imports_from_the_template(import_stack: Stack, tmp_path: 
                 "第 2 行「合同成交额」不是有效金额",
             ]
             assert "未导入任何数据" in page.get_by_test_id("import-refused").inner_text()
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "05-import-errors.png"), full_page=True)
 
             sheet.cell(row=3, column=at["合同成交额"] + 1, value="1000000.00")
             book.save(filled)
@@ -121,6 +125,7 @@ def test_a_city_bureau_imports_from_the_template(import_stack: Stack, tmp_path: 
             ok = page.get_by_test_id("import-ok")
             ok.wait_for()
             assert "新增 2 条" in ok.inner_text()
+            page.screenshot(path=str(ARTIFACTS / "05b-imported.png"), full_page=True)
 
             after = _figure(page)
             assert after != before

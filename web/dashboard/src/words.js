@@ -269,8 +269,8 @@ export function actionWords(method, path) {
 // words for an import's counts (a refused file reports none).
 export const IMPORT_SERVICES = ['projects', 'enterprise', 'talent', 'transfer'];
 export const IMPORT_COUNT_WORDS = [
-  ['rows', '读取行数'],
-  ['created', '新增'],
-  ['updated', '更新'],
-  ['unchanged', '未变'],
+  ['rows', '共', '行'],
+  ['created', '新增', '条'],
+  ['updated', '更新', '条'],
+  ['unchanged', '未变', '条'],
 ];

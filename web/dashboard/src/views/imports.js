@@ -10,7 +10,7 @@ function countsText(result) {
   // The import answers differ in shape: projects nest their counts under ``summary``.
   const s = result.summary || result;
   return IMPORT_COUNT_WORDS.filter(([k]) => typeof s[k] === 'number')
-    .map(([k, label]) => `${label} ${s[k]} 条`)
+    .map(([k, label, unit]) => `${label} ${s[k]} ${unit}`)
     .join('，');
 }
 
@@ -75,7 +75,7 @@ export function importView(ctx) {
         replace(
           result,
           h('div', { class: 'problem', testid: 'import-refused', role: 'alert' },
-            h('strong', {}, `${err.title}，共 ${err.errors.length} 处错误，本次未导入任何数据。`)),
+            h('strong', {}, `${err.detail || err.title}（共 ${err.errors.length} 处错误）`)),
           table(
             'import-errors',
             ['行', '列', '说明'],
