@@ -205,6 +205,9 @@ async def test_every_row_error_in_one_pass_named_as_the_file_named_it(
     }
     messages = {(e["row"], e["field"]): e["message"] for e in problem["errors"]}
     assert messages[(3, "合同金额")] == "第 3 行「合同金额」不是有效金额"
+    assert (
+        messages[(4, "合同登记编号")] == "第 4 行「合同登记编号」与文件中前面的行重复（同第 1 行）"
+    )
     assert messages[(2, "登记城市")].startswith("第 2 行「登记城市」不是本市的数据")
     # Nothing stored, and the counts do not say otherwise.
     assert await _count(svc, "tech_contracts") == 0

@@ -377,6 +377,11 @@ def row_message(error: FieldError, *, label: str) -> str:
     return t(f"表头「{label}」{zh}", f"header {label!r} {en}")
 
 
+def repeats(first_row: int) -> str:
+    """The particulars of a duplicate within the file: which row it repeats."""
+    return t(f"同第 {first_row} 行", f"same as row {first_row}")
+
+
 def refused(failed: int, rows: int) -> str:
     """The detail of a refused import: how many rows failed, and that nothing was stored."""
     return t(

@@ -31,7 +31,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError
-from shared_kit.import_spec import refused
+from shared_kit.import_spec import refused, repeats
 from shared_kit.metrics import count_import
 
 BATCH = 10_000
@@ -226,7 +226,7 @@ async def _registry_errors(
         FieldError(
             field="uscc",
             code="duplicate_in_file",
-            message=f"{r.uscc} is already on row {r.first_row}",
+            message=repeats(r.first_row),
             row=r.row_no,
         )
         for r in await session.execute(text(DUPLICATES_SQL.format(t=table)))

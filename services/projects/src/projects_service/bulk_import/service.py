@@ -33,7 +33,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES, city_code_of
 from shared_kit.errors import FieldError
-from shared_kit.import_spec import Dataset, header_refused, refused
+from shared_kit.import_spec import Dataset, header_refused, refused, repeats
 from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
 from shared_kit.tabular import normalise_header
@@ -182,7 +182,7 @@ def _validate_rows(
         if len(errors) > before:
             continue
         if key in seen_keys:
-            error(number, spec.key, "duplicate_key", f"same {spec.key} as row {seen_keys[key]}")
+            error(number, spec.key, "duplicate_key", repeats(seen_keys[key]))
             continue
         seen_keys[key] = number
         valid.append(_Row(number, values))

@@ -23,7 +23,7 @@ from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.errors import AppError, FieldError, ValidationFailed
 from shared_kit.i18n import t
-from shared_kit.import_spec import refused
+from shared_kit.import_spec import refused, repeats
 from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
 from transfer_service.contract.file_rows import Rows, read_rows
@@ -88,7 +88,7 @@ class _Validated:
     headers: dict[str, str] = field(default_factory=dict)
     rows: int = 0
     errors: list[FieldError] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)
+    seen: dict[str, int] = field(default_factory=dict)  # registration no → first row
 
 
 def _row_errors(number: int, exc: ValidationError, headers: dict[str, str]) -> list[FieldError]:
@@ -143,11 +143,11 @@ def _validate_batch(
                 FieldError(
                     field=state.headers.get("registration_no", "registration_no"),
                     code="duplicate_in_file",
-                    message=f"{data.registration_no} appears on an earlier row",
+                    message=repeats(state.seen[data.registration_no]),
                     row=number,
                 )
             )
-        state.seen.add(data.registration_no)
+        state.seen.setdefault(data.registration_no, number)
         if problems:
             state.errors += problems
             continue
