@@ -37,8 +37,10 @@ from shared_kit.tabular import CSV, XLSX, normalise_header, open_table
 T = TypeVar("T")
 
 # Formats, as the 说明 sheet and the OpenAPI description state them.
-DATE = "日期 YYYY-MM-DD（也接受 2023/03/01 与 Excel 日期单元格）"
-YUAN = "金额，单位元，最多两位小数（可带千分位逗号）"
+DATE = "日期 YYYY-MM-DD（或 Excel 日期单元格）"
+LOOSE_DATE = "日期 YYYY-MM-DD（也接受 2023/03/01 等写法与 Excel 日期单元格）"
+YUAN = "金额，单位元，最多两位小数"
+GROUPED_YUAN = "金额，单位元，最多两位小数（可带千分位逗号或“元”字）"
 USCC = "18 位统一社会信用代码"
 WHOLE = "整数"
 
@@ -102,6 +104,7 @@ class Dataset:
     title: str  # Chinese title
     columns: tuple[Column, ...]
     notes: str = ""  # rules a column list cannot say (matching key, atomicity…)
+    strict: bool = False  # a column the spec does not name refuses the file
     _index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -157,8 +160,9 @@ class Dataset:
     def describe(self) -> str:
         """The columns as a Markdown table, for the OpenAPI description."""
         lines = [
-            f"**{self.title}**：文件的第一行为表头，列名可用中文列名或所列别名，其他列忽略。"
-            f"模板：`GET /v1/imports/{self.name}/template.xlsx`（或 `.csv`）。",
+            f"**{self.title}**：文件的第一行为表头，列名可用中文列名或所列别名，"
+            + ("不能有其他列。" if self.strict else "其他列忽略。")
+            + f"模板：`GET /v1/imports/{self.name}/template.xlsx`（或 `.csv`）。",
             "",
             "| 列名 | 也接受 | 含义 | 必填 | 格式 | 允许的取值 |",
             "|---|---|---|---|---|---|",

@@ -6,6 +6,7 @@ from shared_kit.import_spec import (
     CITIES,
     COUNTIES,
     DATE,
+    LOOSE_DATE,
     USCC,
     WHOLE,
     YUAN,
@@ -79,7 +80,7 @@ ENTERPRISES = Dataset(
             "名称或城市变更的生效日期，不填为今天",
             "2023-03-01",
             required=False,
-            format=DATE,
+            format=LOOSE_DATE,
             aliases=("生效日期", "变更生效日期", "changed_on"),
         ),
         Column(

@@ -54,6 +54,7 @@ DEMANDS = Dataset(
         Column("submitted_on", "提交日期", "需求提交（征集）日期，不晚于今天", "2023-03-01",
                format=DATE, aliases=("征集日期", "申报日期")),
     ),
+    strict=True,
     notes="按需求编号匹配：已有编号的需求被更新，新编号的需求以“已提交”状态创建。"
     "任何一行有错误时整份文件都不导入，所有错误一次列出。",
 )  # fmt: skip
@@ -80,6 +81,7 @@ PROJECTS = Dataset(
         Column("status", "状态", "项目状态，不填为立项", "在研", required=False,
                aliases=("项目状态",), choices=STATUSES),
     ),
+    strict=True,
     notes="按项目编号匹配：已有编号的项目只更新文件给出的列。"
     "任何一行有错误时整份文件都不导入，所有错误一次列出。",
 )  # fmt: skip

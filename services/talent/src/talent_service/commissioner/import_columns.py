@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared_kit.import_spec import DATE, WHOLE, Column, Dataset
+from shared_kit.import_spec import LOOSE_DATE, WHOLE, Column, Dataset
 
 # The template's example names this dispatch; a bureau writes the id of its own dispatch.
 EXAMPLE_DISPATCH = "6f1c2a9e-4b7d-4e21-9a35-0c8e5d7b3f10"
@@ -40,7 +40,7 @@ SERVICE_LOGS = Dataset(
             "服务日期",
             "下乡服务的日期，不早于派出日期、不晚于今天",
             "2023-03-01",
-            format=DATE,
+            format=LOOSE_DATE,
             aliases=("下乡日期", "日期", "date"),
         ),
         Column(
@@ -65,3 +65,5 @@ SERVICE_LOGS = Dataset(
     notes="市科技局只能导入本市派出的服务记录；同一派出、同一村、同一日期只记一次。"
     "任何一行有错误时整份文件都不导入，所有错误一次列出。",
 )
+
+DATASETS = (SERVICE_LOGS,)

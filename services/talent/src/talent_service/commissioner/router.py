@@ -16,7 +16,7 @@ from shared_kit.pagination import Page, PageParams, page_params
 from shared_kit.tabular import check_size
 from talent_service.commissioner import importer, service
 from talent_service.commissioner.exceptions import ImportRejected
-from talent_service.commissioner.import_columns import SERVICE_LOGS
+from talent_service.commissioner.import_columns import DATASETS, SERVICE_LOGS
 from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
 from talent_service.commissioner.schemas import (
     CommissionerCreate,
@@ -34,7 +34,7 @@ from talent_service.commissioner.schemas import (
 )
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
-imports_catalogue = catalogue_router((SERVICE_LOGS,))
+imports_catalogue = catalogue_router(DATASETS)
 
 IMPORT_DOC = """
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared_kit.import_spec import CITIES, DATE, USCC, YUAN, Choices, Column, Dataset
+from shared_kit.import_spec import CITIES, GROUPED_YUAN, LOOSE_DATE, USCC, Choices, Column, Dataset
 
 # Chinese type names as registrars write them (domain.md §3).
 TYPE_NAMES = {
@@ -89,7 +89,7 @@ CONTRACTS = Dataset(
             "合同成交额",
             "合同成交金额",
             "1000000.00",
-            format=YUAN,
+            format=GROUPED_YUAN,
             aliases=("合同金额", "成交额"),
         ),
         Column(
@@ -97,14 +97,14 @@ CONTRACTS = Dataset(
             "技术交易额",
             "合同中技术部分的金额，不超过合同成交额",
             "800000.00",
-            format=YUAN,
+            format=GROUPED_YUAN,
         ),
         Column(
             "signed_on",
             "签订日期",
             "合同签订日期",
             "2023-02-01",
-            format=DATE,
+            format=LOOSE_DATE,
             aliases=("合同签订日期",),
         ),
         Column(
@@ -112,7 +112,7 @@ CONTRACTS = Dataset(
             "登记日期",
             "认定登记日期，不早于签订日期",
             "2023-03-01",
-            format=DATE,
+            format=LOOSE_DATE,
             aliases=("认定登记日期",),
         ),
         Column(
@@ -124,6 +124,9 @@ CONTRACTS = Dataset(
             choices=CITIES,
         ),
     ),
+    strict=True,
     notes="按合同登记编号匹配：已登记的合同被更新。市科技局只能导入本市登记的合同。"
     "任何一行有错误时整份文件都不导入，所有错误一次列出。",
 )
+
+DATASETS = (CONTRACTS,)

@@ -10,11 +10,11 @@ from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.import_spec import catalogue_router, worded
 from shared_kit.tabular import check_size
 from transfer_service.contract import bulk
-from transfer_service.contract.import_columns import CONTRACTS
+from transfer_service.contract.import_columns import CONTRACTS, DATASETS
 from transfer_service.contract.schemas import ImportSummary
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=PROBLEM_RESPONSES)
-catalogue = catalogue_router((CONTRACTS,))
+catalogue = catalogue_router(DATASETS)
 
 Writer = Annotated[Principal, Depends(require_roles(Role.admin, Role.city_bureau))]
 
