@@ -110,7 +110,9 @@ class Dataset:
     def __post_init__(self) -> None:
         for column in self.columns:
             for name in column.accepted:
-                self._index[normalise_header(name)] = column.key
+                seen = self._index.setdefault(normalise_header(name), column.key)
+                if seen != column.key:  # a header must name one column only
+                    raise ValueError(f"{self.name}: {name!r} names {seen} and {column.key}")
 
     # --- reading -------------------------------------------------------------------
 
@@ -135,13 +137,13 @@ class Dataset:
         return out
 
     def label(self, name: str, written: dict[str, str]) -> str:
-        """How a row error names a column: as the file wrote it, else the Chinese header."""
-        if name in written:
-            return written[name]
-        key = self.field_of(name)
-        if key is None:
+        """How an error names a column: as the file wrote it, else by its Chinese header.
+
+        ``name`` is what the importer said: a field, or a header as the file wrote it
+        (kept, even when a second header means the same field)."""
+        if name in written.values() or not any(c.key == name for c in self.columns):
             return name
-        return written.get(key) or self.column(key).header
+        return written.get(name) or self.column(name).header
 
     def word_errors(
         self, errors: Sequence[FieldError], written: dict[str, str]
