@@ -349,3 +349,15 @@ async def test_a_firm_of_another_city_is_told_beside_a_bad_cell(
 async def test_docs_imports_md_is_generated_from_the_specs() -> None:
     """docs/imports.md lists every import's columns; `python -m devstack.imports_doc`."""
     assert imports_doc.PAGE.read_text(encoding="utf-8") == imports_doc.render()
+
+
+async def test_a_rule_across_cells_is_told_in_chinese(service_client_factory: Any) -> None:
+    svc = await _client(service_client_factory, "enterprise")
+    await _register_example_firm(svc)
+    content = _csv(["统一社会信用代码", "申请日期", "面额(元)"], [USCC_NN, "2023-01-05", "5000"])
+    bureau = svc.as_("city_bureau", city=NANNING)
+    r = await bureau.post("/v1/imports/vouchers", files={"file": ("v.csv", content)})
+    assert r.status_code == 422, r.text
+    [error] = r.json()["errors"]
+    assert (error["row"], error["field"]) == (1, "row")
+    assert error["message"] == "第 1 行：面额与发放日期须同时填写或都不填"

@@ -80,7 +80,7 @@ export function importView(ctx) {
             'import-errors',
             ['行', '列', '说明'],
             err.errors.map((e) =>
-              h('tr', {}, h('td', {}, e.row ? String(e.row) : '表头'), h('td', {}, e.field), h('td', {}, e.message)),
+              h('tr', {}, h('td', {}, e.row ? String(e.row) : '表头'), h('td', {}, ['row', 'file'].includes(e.field) ? '（整行）' : e.field), h('td', {}, e.message)),
             ),
           ),
         );

@@ -24,6 +24,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES, uscc_problem
 from shared_kit.errors import FieldError
+from shared_kit.i18n import Text
 from shared_kit.import_spec import refused
 from shared_kit.metrics import count_import
 
@@ -43,7 +44,11 @@ def _parse(
             parsed.append((n, None, raw))
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err["loc"]) or "row"
-                errors.append(FieldError(field=loc, code=err["type"], message=err["msg"], row=n))
+                # A rule's own bilingual wording, rather than pydantic's "Value error, …".
+                cause = err.get("ctx", {}).get("error")
+                said = cause.args[0] if isinstance(cause, ValueError) and cause.args else None
+                message = said if isinstance(said, Text) else err["msg"]
+                errors.append(FieldError(field=loc, code=err["type"], message=message, row=n))
     return parsed
 
 
