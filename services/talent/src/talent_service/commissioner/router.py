@@ -11,6 +11,7 @@ from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode, CountyCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, Problem
+from shared_kit.i18n import language_var
 from shared_kit.import_spec import catalogue_router, header_refused, peek_header, refused
 from shared_kit.pagination import Page, PageParams, page_params
 from shared_kit.tabular import check_size
@@ -235,6 +236,7 @@ async def import_service_logs(
         session, principal=principal, rows=parsed.rows, dry_run=dry_run
     )
     errors = await worded(outcome.errors)
+    language = language_var.get()  # the dry run's errors, in the request's language
     summary = ImportSummary(
         dry_run=dry_run,
         rows=outcome.rows,
@@ -242,7 +244,10 @@ async def import_service_logs(
         failed=outcome.failed,
         created=outcome.created,
         errors=[
-            RowError(row=e.row or 0, field=e.field, code=e.code, message=e.message) for e in errors
+            RowError(
+                row=e.row or 0, field=e.field, code=e.code, message=e.localized(language)["message"]
+            )
+            for e in errors
         ],
     )
     if outcome.errors and not dry_run:
