@@ -151,6 +151,9 @@ class Dataset:
         """Each error naming its column as the file did, worded in Chinese and English."""
         out = []
         for e in errors:
+            if e.field == "file" and not e.row:  # the reader's own words about the file
+                out.append(e)
+                continue
             label = self.label(e.field, written)
             out.append(
                 FieldError(field=label, code=e.code, row=e.row, message=row_message(e, label=label))
@@ -355,7 +358,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     "missing_column": ("这一列缺失，文件必须包含它", "is a required column the file lacks"),
     "unknown_column": ("不是本导入的列", "is not a column of this import"),
     "duplicate_column": ("出现了两次", "appears twice"),
-    "no_rows": ("只有表头，没有数据行", "has no data rows"),
 }
 
 
@@ -416,6 +418,24 @@ def peek_header(f: IO[bytes], filename: str | None, media_type: str) -> list[str
         f.seek(0)
 
 
+async def word_file_errors(
+    dataset: Dataset,
+    f: IO[bytes],
+    filename: str | None,
+    media_type: str,
+    errors: list[FieldError],
+) -> list[FieldError]:
+    """``errors`` naming columns as the file did: its header is read again for them, only
+    when there are errors (a clean import of a large workbook pays nothing)."""
+    if not errors:
+        return errors
+    try:
+        header = await run_in_threadpool(peek_header, f, filename, media_type)
+    except ValidationFailed:  # a file refused before its header was read
+        return errors
+    return dataset.word_errors(errors, dataset.written(header))
+
+
 async def worded(
     dataset: Dataset,
     f: IO[bytes],
@@ -424,24 +444,18 @@ async def worded(
     work: Callable[[], Awaitable[T]],
 ) -> T:
     """Run an import; its row errors (refusal or dry run) name columns as the file did.
-
-    The header is read again only when there are errors to word: a clean import of a
-    large workbook pays nothing for it. ``f`` must still be open when ``work`` returns.
-    """
-
-    async def word(errors: list[FieldError]) -> list[FieldError]:
-        header = await run_in_threadpool(peek_header, f, filename, media_type)
-        return dataset.word_errors(errors, dataset.written(header))
-
+    ``f`` must still be open when ``work`` returns."""
     try:
         result = await work()
     except ValidationFailed as exc:
         if exc.errors:
-            exc.errors = await word(exc.errors)
+            exc.errors = await word_file_errors(dataset, f, filename, media_type, exc.errors)
         raise
     errors = getattr(result, "errors", None)
     if isinstance(result, BaseModel) and errors and isinstance(errors[0], FieldError):
-        result.errors = await word(errors)  # type: ignore[attr-defined]
+        result.errors = await word_file_errors(  # type: ignore[attr-defined]
+            dataset, f, filename, media_type, errors
+        )
     return result
 
 

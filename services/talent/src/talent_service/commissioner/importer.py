@@ -12,6 +12,7 @@ from datetime import date
 from typing import IO, Any
 
 from shared_kit.errors import FieldError
+from shared_kit.i18n import t
 from shared_kit.tabular import cell_date, cell_text, normalise_header, open_table
 from talent_service.commissioner.import_columns import SERVICE_LOGS
 
@@ -101,7 +102,16 @@ def parse(f: IO[bytes], filename: str | None, *, max_rows: int) -> ParsedFile:
                 continue  # rows with only extra columns filled
             rows.append(_parse_row(number, cells, today))
     if not rows:
-        return ParsedFile([], [FieldError(field="file", code="no_rows", message="no data rows")])
+        return ParsedFile(
+            [],
+            [
+                FieldError(
+                    field="file",
+                    code="no_rows",
+                    message=t("文件只有表头，没有数据行", "no data rows"),
+                )
+            ],
+        )
     return ParsedFile(rows, [])
 
 

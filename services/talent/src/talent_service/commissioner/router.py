@@ -12,7 +12,7 @@ from shared_kit.codes import CityCode, CountyCode
 from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, FieldError, Problem
 from shared_kit.i18n import language_var
-from shared_kit.import_spec import catalogue_router, header_refused, peek_header, refused
+from shared_kit.import_spec import catalogue_router, header_refused, refused, word_file_errors
 from shared_kit.pagination import Page, PageParams, page_params
 from shared_kit.tabular import check_size
 from talent_service.commissioner import importer, service
@@ -220,13 +220,9 @@ async def import_service_logs(
     )
 
     async def worded(errors: list[FieldError]) -> list[FieldError]:
-        """Named as the file named its columns: the header is read again, only for errors."""
-        if not errors:
-            return errors
-        header = await run_in_threadpool(
-            peek_header, file.file, file.filename, file.content_type or ""
+        return await word_file_errors(
+            SERVICE_LOGS, file.file, file.filename, file.content_type or "", errors
         )
-        return SERVICE_LOGS.word_errors(errors, SERVICE_LOGS.written(header))
 
     if parsed.header_errors:
         raise ImportRejected(
