@@ -259,7 +259,7 @@ async def main() -> None:
                 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 t = time.perf_counter()
                 r = await http.post(
-                    "/v1/commissioner-service-logs/import",
+                    "/v1/imports/commissioner-service-logs",
                     files={"file": ("logs.csv", content, "text/csv")},
                     headers=headers,
                 )

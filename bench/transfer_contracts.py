@@ -9,7 +9,7 @@ On a throwaway embedded PostgreSQL (bootstrapped and migrated as the tests do):
    absorbed by buyer city), medians of interleaved rounds, and their ratio
    (goal ≤ 1.3).
 2. A 100,000-row contract CSV with Chinese headers is imported through
-   ``POST /v1/tech-contracts/imports`` (dry run, then for real): rows per second and the
+   ``POST /v1/imports/tech-contracts`` (dry run, then for real): rows per second and the
    process's peak resident memory before and after.
 
     uv run python -m bench.transfer_contracts [--contracts 1000000] [--import-rows 100000]
@@ -137,7 +137,7 @@ async def run(
                     t = time.perf_counter()
                     with path.open("rb") as fh:
                         r = await client.post(
-                            "/v1/tech-contracts/imports",
+                            "/v1/imports/tech-contracts",
                             params={"dry_run": dry},
                             files={"file": ("contracts.csv", fh, "text/csv")},
                         )

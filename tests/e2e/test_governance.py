@@ -114,7 +114,7 @@ def test_submit_lock_return_approve_unlock(gov_stack: Stack) -> None:
         return bank.push_loans("gov", list(loans), idempotency_key=uuid.uuid4().hex)
 
     def upload(c: httpx.Client, content: bytes) -> httpx.Response:
-        return call(c, "POST", f"{TR}/tech-contracts/imports",
+        return call(c, "POST", f"{TR}/imports/tech-contracts",
                     files={"file": ("contracts.csv", content, "text/csv")})  # fmt: skip
 
     with admin, nn, lz, bank:

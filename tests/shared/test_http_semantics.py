@@ -79,8 +79,8 @@ async def test_every_undeclared_method_is_405_listing_every_declared_one(
 @pytest.mark.parametrize(
     ("service", "path", "allow"),
     [
-        ("transfer", "/v1/tech-contracts/imports", "POST"),
-        ("talent", "/v1/commissioner-service-logs/import", "POST"),
+        ("transfer", "/v1/imports/tech-contracts", "POST"),
+        ("talent", "/v1/imports/commissioner-service-logs", "POST"),
         ("projects", "/v1/challenge-demands", "GET, POST"),
     ],
 )

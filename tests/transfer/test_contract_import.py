@@ -69,7 +69,7 @@ async def upload(
     client: Any, content: bytes, *, name: str = "contracts.csv", dry_run: bool = False
 ) -> Any:
     return await client.post(
-        "/v1/tech-contracts/imports",
+        "/v1/imports/tech-contracts",
         params={"dry_run": str(dry_run).lower()},
         files={"file": (name, content)},
     )
@@ -184,7 +184,7 @@ class TestCsv:
         assert body["code"] == "bad_header"
         codes = {(e["field"], e["code"]) for e in body["errors"]}
         assert ("颜色", "unknown_column") in codes
-        assert ("contract_amount", "missing_column") in codes
+        assert ("合同成交额", "missing_column") in codes  # named by the template's header
 
     async def test_garbage_is_unreadable(self, svc: Any) -> None:
         r = await upload(svc.as_("admin"), b"PK\x03\x04garbage", name="x.xlsx")
@@ -326,7 +326,7 @@ class TestRealTransaction:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
                 r = await http.post(
-                    "/v1/tech-contracts/imports",
+                    "/v1/imports/tech-contracts",
                     params={"dry_run": "true"},
                     files={"file": ("c.csv", csv_bytes([zh_row("23459901000001")]))},
                     headers=tokens.headers("admin"),

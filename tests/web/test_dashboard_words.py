@@ -34,6 +34,7 @@ console.log(JSON.stringify({
   iso: [f.isoDate('2023-02-28'), f.isoDate('2023-02-30'), f.isoDate('02/28/2023')],
   six: f.lastSixHalfYears({ year: 2023, kind: 'H1' }),
   action: w.actionWords('POST', '/api/projects/v1/challenge-demands/abc/transitions'),
+  imported: w.actionWords('POST', '/api/transfer/v1/imports/tech-contracts'),
   reason: [w.reasonWords('timed out'), w.reasonWords('unreachable (ConnectError)')],
   reasonZh: [
     w.reasonWords('超过时限未答复'),
@@ -81,6 +82,7 @@ def test_dates_periods_and_words(out: dict[str, Any]) -> None:
     assert out["iso"] == ["2023-02-28", None, None]
     assert out["six"] == ["2020-H2", "2023-H1"]
     assert out["action"] == "变更状态揭榜挂帅需求"
+    assert out["imported"] == "导入技术合同"
     assert out["reason"] == ["响应超时", "无法连接"]
     # reporting answers the page in Chinese (it sends Accept-Language: zh-CN)
     assert out["reasonZh"] == ["响应超时", "无法连接", "服务内部错误"]

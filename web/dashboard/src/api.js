@@ -40,7 +40,7 @@ async function problemOf(resp) {
 }
 
 export function createApi({ session, onUnauthorized }) {
-  async function send(method, path, { query, body, accept } = {}) {
+  async function send(method, path, { query, body, form, accept } = {}) {
     // Problems come worded in the language asked for: the page speaks Chinese.
     const headers = {
       Accept: accept || 'application/json',
@@ -52,7 +52,8 @@ export function createApi({ session, onUnauthorized }) {
       const resp = await fetch(url(path, query), {
         method,
         headers,
-        body: body !== undefined ? JSON.stringify(body) : undefined,
+        // A FormData body sets its own multipart Content-Type (with the boundary).
+        body: form !== undefined ? form : body !== undefined ? JSON.stringify(body) : undefined,
         cache: 'no-store',
         credentials: 'omit',
       });
@@ -79,6 +80,12 @@ export function createApi({ session, onUnauthorized }) {
     get: (path, query) => json('GET', path, { query }),
     post: (path, body) => json('POST', path, { body }),
     put: (path, body) => json('PUT', path, { body }),
+    // A file as the multipart field ``file``, as every import takes it.
+    upload(path, file, query) {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      return json('POST', path, { form, query });
+    },
     // Every item of a keyset-paginated listing, up to ``maxItems``.
     async all(path, query, maxItems = 20000) {
       const items = [];

@@ -20,6 +20,7 @@ import { auditView } from './views/audit.js';
 import { challengeView } from './views/challenge.js';
 import { expertView } from './views/challenge_expert.js';
 import { governanceView } from './views/governance.js';
+import { importView } from './views/imports.js';
 import { loginView } from './views/login.js';
 import { narrativeView } from './views/narrative.js';
 import { publishView } from './views/publish.js';
@@ -32,6 +33,7 @@ const TABS = [
   { id: 'challenge', label: '揭榜挂帅', make: challengeView, filters: true },
   { id: 'narrative', label: '报告文稿', make: narrativeView, filters: true, roles: ['admin', 'analyst'] },
   { id: 'governance', label: '数据治理', make: governanceView, filters: true, roles: ['admin', 'analyst', 'city_bureau'] },
+  { id: 'imports', label: '导入', make: importView, filters: false, roles: ['admin', 'city_bureau'] },
   { id: 'publish', label: '发布', make: publishView, filters: true },
   { id: 'audit', label: '审计日志', make: auditView, filters: false, roles: ['admin'] },
   { id: 'my-reviews', label: '我的评审', make: expertView, filters: false, roles: ['expert'] },

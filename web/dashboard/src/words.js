@@ -237,8 +237,14 @@ const RESOURCE_WORDS = [
   ['/api/projects/v1/special-plans', '重大专项实施方案'],
   ['/api/projects/v1/platforms', '创新平台'],
   ['/api/projects/v1/key-lab-applications', '重点实验室申报'],
-  ['/api/projects/v1/imports', '项目数据导入'],
-  ['/api/enterprise/v1/imports', '企业数据导入'],
+  ['/api/projects/v1/imports/challenge-demands', '揭榜挂帅需求'],
+  ['/api/projects/v1/imports/funded-projects', '立项项目'],
+  ['/api/enterprise/v1/imports/enterprises', '企业名录'],
+  ['/api/enterprise/v1/imports/training-sessions', '企业培训'],
+  ['/api/enterprise/v1/imports/vouchers', '创新券'],
+  ['/api/enterprise/v1/imports/rd-subsidy-applications', '研发经费奖补'],
+  ['/api/talent/v1/imports/commissioner-service-logs', '科技特派员服务记录'],
+  ['/api/transfer/v1/imports/tech-contracts', '技术合同'],
   ['/api/enterprise/v1/enterprises', '企业名录'],
   ['/api/enterprise/v1/tech-sme', '科技型中小企业'],
   ['/api/enterprise/v1/hte', '高新技术企业'],
@@ -323,3 +329,13 @@ export const REVIEW_TEXT = {
   deadline: '评审截止',
   status: '状态',
 };
+
+// 导入: the services that import, in the order the dataset list shows them, and the
+// words for an import's counts (a refused file reports none).
+export const IMPORT_SERVICES = ['projects', 'enterprise', 'talent', 'transfer'];
+export const IMPORT_COUNT_WORDS = [
+  ['rows', '共', '行'],
+  ['created', '新增', '条'],
+  ['updated', '更新', '条'],
+  ['unchanged', '未变', '条'],
+];

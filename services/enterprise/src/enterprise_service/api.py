@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from enterprise_service.bulk_import.router import catalogue as import_catalogue
 from enterprise_service.bulk_import.router import router as import_router
 from enterprise_service.db import PERIOD_LOCKS
 from enterprise_service.enterprise.router import router as enterprise_router
@@ -34,6 +35,7 @@ for sub in (
     bank_router,
     rdsubsidy_router,
     zone_router,
+    import_catalogue,
     import_router,
     indicator_router,
 ):

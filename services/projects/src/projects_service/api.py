@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from projects_service.bulk_import.router import catalogue as import_catalogue
 from projects_service.bulk_import.router import router as import_router
 from projects_service.challenge.router import list_router as challenge_list_router
 from projects_service.challenge.router import router as challenge_router
@@ -20,6 +21,7 @@ router.include_router(challenge_list_router)
 router.include_router(plan_router)
 router.include_router(funded_project_router)
 router.include_router(platform_router)
+router.include_router(import_catalogue)
 router.include_router(import_router)
 router.include_router(indicator_router)
 router.include_router(review_router)

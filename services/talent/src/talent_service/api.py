@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from shared_kit.period_lock import period_locks_router
 from talent_service.academician.router import router as academician_router
+from talent_service.commissioner.router import imports_catalogue
 from talent_service.commissioner.router import router as commissioner_router
 from talent_service.db import PERIOD_LOCKS
 from talent_service.expert.router import router as expert_router
@@ -17,6 +18,7 @@ router.include_router(person_router)
 router.include_router(academician_router)
 router.include_router(programme_router)
 router.include_router(expert_router)
+router.include_router(imports_catalogue)
 router.include_router(commissioner_router)
 router.include_router(indicator_router)
 router.include_router(period_locks_router(PERIOD_LOCKS))

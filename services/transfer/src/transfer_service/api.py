@@ -4,6 +4,8 @@ from fastapi import APIRouter
 
 from shared_kit.period_lock import period_locks_router
 from transfer_service.achievement.router import router as achievement_router
+from transfer_service.contract.import_router import catalogue as import_catalogue
+from transfer_service.contract.import_router import router as import_router
 from transfer_service.contract.router import router as contract_router
 from transfer_service.db import PERIOD_LOCKS
 from transfer_service.indicator.arrivals import router as arrivals_router
@@ -14,6 +16,8 @@ from transfer_service.recruitment.router import router as recruitment_router
 
 router = APIRouter(prefix="/v1")
 router.include_router(contract_router)
+router.include_router(import_catalogue)
+router.include_router(import_router)
 router.include_router(institution_router)
 router.include_router(achievement_router)
 router.include_router(pilot_router)

@@ -10,7 +10,7 @@ from shared_kit.settings import ServiceSettings
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TRANSFER_", extra="ignore")
 
-    # One contract import (POST /v1/tech-contracts/imports): data rows, and bytes of the upload.
+    # One contract import (POST /v1/imports/tech-contracts): data rows, and bytes of the upload.
     contract_import_max_rows: int = 100_000
     contract_import_max_bytes: int = 64 * 1024 * 1024
 

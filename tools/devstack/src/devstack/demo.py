@@ -906,7 +906,7 @@ class Demo:
 
         # Not retried: a visit already recorded is refused, so a resend would fail.
         sent = await api.upload_files(
-            "/api/talent/v1/commissioner-service-logs/import",
+            "/api/talent/v1/imports/commissioner-service-logs",
             csv_files(logs(), max_rows=LOG_ROWS),
         )
         api.stats.add("people and programmes", len(made) + len(cands) + len(grants))
@@ -1042,7 +1042,7 @@ class Demo:
                 }
 
         sent = await api.upload_files(
-            "/api/transfer/v1/tech-contracts/imports",
+            "/api/transfer/v1/imports/tech-contracts",
             csv_files(contracts(), max_rows=CONTRACT_ROWS),
             retry=True,  # upserts by registration number: a resend changes nothing
         )

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from enterprise_service.common import Money, PastDate, UsccRef
+from shared_kit.i18n import t
 
 
 class VoucherImportRow(BaseModel):
@@ -23,9 +24,14 @@ class VoucherImportRow(BaseModel):
     @model_validator(mode="after")
     def _issue_pair(self) -> VoucherImportRow:
         if (self.face_amount is None) != (self.issued_on is None):
-            raise ValueError("give both face_amount and issued_on, or neither")
+            raise ValueError(
+                t(
+                    "面额与发放日期须同时填写或都不填",
+                    "give both face_amount and issued_on, or neither",
+                )
+            )
         if self.issued_on is not None and self.issued_on < self.applied_on:
-            raise ValueError("issued_on is before applied_on")
+            raise ValueError(t("发放日期早于申请日期", "issued_on is before applied_on"))
         return self
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.bulk_import.reader import Row
 from enterprise_service.bulk_import.schemas import ImportSummary, VoucherImportRow
+from enterprise_service.enterprise.exceptions import ImportInvalid
 from enterprise_service.enterprise.models import Enterprise
 from enterprise_service.rdsubsidy.models import RdSubsidyApplication
 from enterprise_service.rdsubsidy.schemas import RdApplicationCreate
@@ -21,34 +22,51 @@ from enterprise_service.training.schemas import TrainingSessionCreate
 from enterprise_service.voucher.models import Voucher
 from shared_kit import scope
 from shared_kit.auth import Principal
-from shared_kit.codes import uscc_problem
-from shared_kit.errors import FieldError, ValidationFailed
-from shared_kit.i18n import t
+from shared_kit.codes import GUANGXI_CITIES, uscc_problem
+from shared_kit.errors import FieldError
+from shared_kit.i18n import Text
+from shared_kit.import_spec import refused
 from shared_kit.metrics import count_import
 
 KINDS = ("training-sessions", "vouchers", "rd-subsidy-applications")
 
 
-class ImportInvalid(ValidationFailed):
-    code = "import_invalid"
-    title = t(
-        "导入文件中有错误的数据行，未保存任何数据",
-        "The import has invalid rows; nothing was stored",
-    )
-
-
 def _parse(
     rows: list[Row], model: type[BaseModel], errors: list[FieldError]
-) -> list[tuple[int, Any]]:
-    parsed: list[tuple[int, Any]] = []
+) -> list[tuple[int, Any, dict[str, str]]]:
+    """(row, the validated model or None, the raw cells) of every row: rows that fail
+    validation stay, so rules on their other cells (the city) are checked in this pass."""
+    parsed: list[tuple[int, Any, dict[str, str]]] = []
     for n, raw in rows:
         try:
-            parsed.append((n, model.model_validate(raw)))
+            parsed.append((n, model.model_validate(raw), raw))
         except ValidationError as exc:
+            parsed.append((n, None, raw))
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err["loc"]) or "row"
-                errors.append(FieldError(field=loc, code=err["type"], message=err["msg"], row=n))
+                # A rule's own bilingual wording, rather than pydantic's "Value error, …".
+                cause = err.get("ctx", {}).get("error")
+                said = cause.args[0] if isinstance(cause, ValueError) and cause.args else None
+                message = said if isinstance(said, Text) else err["msg"]
+                errors.append(FieldError(field=loc, code=err["type"], message=message, row=n))
     return parsed
+
+
+def _named(
+    parsed: list[tuple[int, Any, dict[str, str]]], errors: list[FieldError]
+) -> dict[int, str | None]:
+    """The USCC each row names, unless its cell already failed validation."""
+    failed = {e.row for e in errors if e.field == "enterprise_uscc"}
+    return {n: _raw_uscc(n, row, raw, failed) for n, row, raw in parsed}
+
+
+def _raw_uscc(n: int, row: Any, raw: dict[str, str], failed: set[int | None]) -> str | None:
+    if row is not None:
+        return str(row.enterprise_uscc)
+    if n in failed:
+        return None
+    text = raw.get("enterprise_uscc", "").strip().upper()
+    return text or None
 
 
 async def _registry(session: AsyncSession, usccs: set[str]) -> dict[str, str]:
@@ -121,11 +139,15 @@ async def run_import(
     amount: Decimal | None = None
 
     if kind == "training-sessions":
-        for n, row in _parse(rows, TrainingSessionCreate, errors):
-            if own is not None and row.city != own:
+        for n, row, raw in _parse(rows, TrainingSessionCreate, errors):
+            # Judged on the cell, so a row failing elsewhere is told about its city too.
+            city = row.city if row is not None else raw.get("city")
+            if own is not None and city in GUANGXI_CITIES and city != own:
                 errors.append(
                     FieldError(field="city", code="city_not_allowed", message=f"not {own}", row=n)
                 )
+                continue
+            if row is None:
                 continue
             values.append(row.model_dump())
             cities.append(row.city)
@@ -133,11 +155,13 @@ async def run_import(
         model: Any = TrainingSession
     elif kind == "rd-subsidy-applications":
         parsed = _parse(rows, RdApplicationCreate, errors)
-        registry = await _registry(session, {r.enterprise_uscc for _, r in parsed})
+        named = _named(parsed, errors)
+        registry = await _registry(session, {u for u in named.values() if u})
         amount = Decimal("0.00")
-        for n, row in parsed:
-            city = _check_enterprise(n, row.enterprise_uscc, registry, own, errors)
-            if city is None:
+        for n, row, _raw in parsed:
+            uscc = named[n]
+            city = _check_enterprise(n, uscc, registry, own, errors) if uscc else None
+            if city is None or row is None:
                 continue
             values.append({**row.model_dump(), "status": "submitted"})
             cities.append(city)
@@ -146,13 +170,15 @@ async def run_import(
         model = RdSubsidyApplication
     else:
         parsed = _parse(rows, VoucherImportRow, errors)
-        registry = await _registry(session, {r.enterprise_uscc for _, r in parsed})
-        keys = {(r.enterprise_uscc, r.issued_on.year) for _, r in parsed if r.issued_on}
+        named = _named(parsed, errors)
+        registry = await _registry(session, {u for u in named.values() if u})
+        keys = {(r.enterprise_uscc, r.issued_on.year) for _, r, _ in parsed if r and r.issued_on}
         issued = await _issued_by_enterprise_year(session, keys)
         amount = Decimal("0.00")
-        for n, row in parsed:
-            city = _check_enterprise(n, row.enterprise_uscc, registry, own, errors)
-            if city is None:
+        for n, row, _raw in parsed:
+            uscc = named[n]
+            city = _check_enterprise(n, uscc, registry, own, errors) if uscc else None
+            if city is None or row is None:
                 continue
             if row.issued_on is not None and row.face_amount is not None:
                 key = (row.enterprise_uscc, row.issued_on.year)
@@ -184,9 +210,7 @@ async def run_import(
         failing = len({e.row for e in errors})
         if not dry_run:
             count_import(f"enterprise.{kind}", accepted=0, refused=failing)
-        raise ImportInvalid(
-            f"{failing} of {len(rows)} rows are invalid; nothing was stored", errors=errors
-        )
+        raise ImportInvalid(refused(failing, len(rows)), errors=errors)
     if not dry_run:
         await session.execute(insert(model), values)
         count_import(f"enterprise.{kind}", accepted=len(values), refused=0)

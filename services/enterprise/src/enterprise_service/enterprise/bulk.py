@@ -31,6 +31,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError
+from shared_kit.import_spec import refused, repeats
 from shared_kit.metrics import count_import
 
 BATCH = 10_000
@@ -200,9 +201,14 @@ async def import_registry(
     if errors and not dry_run:
         count_import("enterprise.enterprises", accepted=0, refused=failed)
         raise ImportInvalid(
-            f"{failed} of {state.rows} rows are invalid; nothing was stored",
+            refused(failed, state.rows),
             errors=errors,
-            extra={"summary": summary.model_dump(mode="json", exclude={"errors"})},
+            # Nothing was stored, and the counts say so.
+            extra={
+                "summary": summary.model_copy(
+                    update={"created": 0, "updated": 0, "unchanged": 0, "changes": 0}
+                ).model_dump(mode="json", exclude={"errors", "by_city"})
+            },
         )
     if not dry_run:
         await session.execute(text(HISTORY_SQL.format(t=table)))
@@ -220,7 +226,7 @@ async def _registry_errors(
         FieldError(
             field="uscc",
             code="duplicate_in_file",
-            message=f"{r.uscc} is already on row {r.first_row}",
+            message=repeats(r.first_row),
             row=r.row_no,
         )
         for r in await session.execute(text(DUPLICATES_SQL.format(t=table)))

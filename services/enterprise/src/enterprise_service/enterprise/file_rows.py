@@ -16,22 +16,15 @@ from datetime import date
 from operator import mul
 from typing import IO, Any
 
+from enterprise_service.bulk_import.columns import ENTERPRISES
 from enterprise_service.enterprise.exceptions import BadHeader
 from shared_kit.codes import GUANGXI_CITIES, USCC_CHARSET, USCC_WEIGHTS, city_code_of, uscc_problem
 from shared_kit.errors import FieldError
+from shared_kit.import_spec import header_refused
 from shared_kit.tabular import NoRows, cell_date, cell_text, normalise_header, open_table
 
-# Canonical column → headers a registry export or a bureau's sheet may use.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "credit_code"),
-    "name": ("企业名称", "单位名称", "名称", "enterprise_name"),
-    "city": ("所在城市", "所在市", "所属地市", "地市", "设区市", "城市", "city_code"),
-    "county": ("区县代码", "所在区县代码", "行政区划代码", "区划代码", "county_code"),
-    "industry": ("所属行业", "行业类别", "行业", "industry_name"),
-    "effective_on": ("变更日期", "生效日期", "变更生效日期", "changed_on"),
-    "override_check": ("校验码豁免", "豁免校验", "override"),
-}
-COLUMNS = tuple(ALIASES)
+# The staging order; the headers each column accepts are in bulk_import.columns.
+COLUMNS = ("uscc", "name", "city", "county", "industry", "effective_on", "override_check")
 REQUIRED = ("uscc", "name", "industry")  # and city or county
 MAX_NAME, MAX_INDUSTRY = 200, 100
 # Nothing in the registry describes an event before the People's Republic.
@@ -41,7 +34,7 @@ _FALSE = frozenset({"false", "0", "no", "n", "否"})
 _USCC_CHARS = frozenset(USCC_CHARSET)
 
 
-HEADER_MAP = {normalise_header(a): col for col, names in ALIASES.items() for a in (col, *names)}
+HEADER_MAP = ENTERPRISES.header_map()
 
 # (row number, uscc, name, city, industry, effective_on, override_check, check_fails):
 # the staging table's columns, in order.
@@ -93,14 +86,14 @@ def map_header(header: list[Any], state: FileState) -> None:
         FieldError(
             field=c,
             code="missing_column",
-            message=f"no {c} ({ALIASES[c][0]}) column"
+            message=f"no {c} ({ENTERPRISES.column(c).header}) column"
             + (" (or county, 区县代码)" if c == "city" else ""),
             row=0,
         )
         for c in missing
     ]
     if problems:
-        raise BadHeader(f"{len(problems)} header problem(s)", errors=problems)
+        raise BadHeader(header_refused(len(problems)), errors=problems)
     state.index = tuple(state.positions.get(c, -1) for c in COLUMNS)
 
 

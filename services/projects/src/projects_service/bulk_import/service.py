@@ -20,14 +20,7 @@ from sqlalchemy import ARRAY, Boolean, String, Table, any_, bindparam, func, lit
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from projects_service.bulk_import.columns import (
-    CATEGORY_LABELS,
-    DEMAND_COLUMNS,
-    PROJECT_COLUMNS,
-    STATUS_LABELS,
-    Column,
-    header_index,
-)
+from projects_service.bulk_import.columns import CATEGORY_LABELS, DEMANDS, PROJECTS, STATUS_LABELS
 from projects_service.bulk_import.exceptions import ImportFileInvalid, ImportRowsInvalid
 from projects_service.bulk_import.parsing import Cell, read_table
 from projects_service.bulk_import.schemas import ImportKind, ImportReport, ImportSummary
@@ -38,8 +31,9 @@ from projects_service.funded_project.models import FundedProject
 from projects_service.funded_project.schemas import FundedProjectCreate
 from shared_kit import scope
 from shared_kit.auth import Principal
-from shared_kit.codes import city_code_of
+from shared_kit.codes import GUANGXI_CITIES, city_code_of
 from shared_kit.errors import FieldError
+from shared_kit.import_spec import Dataset, header_refused, refused, repeats
 from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
 from shared_kit.tabular import normalise_header
@@ -50,7 +44,7 @@ CHUNK = 1000  # rows per statement: well under PostgreSQL's 65,535 bind paramete
 @dataclass(frozen=True)
 class Spec:
     kind: ImportKind
-    columns: tuple[Column, ...]
+    dataset: Dataset
     schema: type[BaseModel]
     table: Table
     key: str
@@ -81,7 +75,7 @@ LOCK_DATES: dict[str, tuple[str, ...]] = {
 SPECS: dict[str, Spec] = {
     "challenge-demands": Spec(
         "challenge-demands",
-        DEMAND_COLUMNS,
+        DEMANDS,
         ChallengeDemandCreate,
         ChallengeDemand.__table__,  # type: ignore[arg-type]
         "external_ref",
@@ -89,7 +83,7 @@ SPECS: dict[str, Spec] = {
     ),
     "funded-projects": Spec(
         "funded-projects",
-        PROJECT_COLUMNS,
+        PROJECTS,
         FundedProjectCreate,
         FundedProject.__table__,  # type: ignore[arg-type]
         "project_code",
@@ -106,7 +100,7 @@ class _Row:
 
 def _map_header(spec: Spec, header: list[str]) -> list[str | None]:
     """The field of each column position; every header problem is reported at once."""
-    index = header_index(spec.columns)
+    index = spec.dataset.header_map()
     fields: list[str | None] = []
     errors: list[FieldError] = []
     seen: dict[str, str] = {}
@@ -128,17 +122,17 @@ def _map_header(spec: Spec, header: list[str]) -> list[str | None]:
         else:
             seen[field] = text
         fields.append(field)
-    for column in spec.columns:
-        if column.required and column.field not in seen:
+    for column in spec.dataset.columns:
+        if column.required and column.key not in seen:
             errors.append(
                 FieldError(
-                    field=column.labels[0],
+                    field=column.header,
                     code="missing_column",
-                    message=f"the file needs a {column.labels[0]} ({column.field}) column",
+                    message=f"the file needs a {column.header} ({column.key}) column",
                 )
             )
     if errors:
-        raise ImportFileInvalid("the header row does not fit this import", errors=errors)
+        raise ImportFileInvalid(header_refused(len(errors)), errors=errors)
     return fields
 
 
@@ -168,6 +162,11 @@ def _validate_rows(
                 if f is not None and i < len(cells) and (cell := cells[i]) is not None
             }
         )
+        before = len(errors)
+        # The city is judged on the cell itself, so a row with another fault too is
+        # reported for both in this one pass.
+        if own is not None and raw.get("city") in GUANGXI_CITIES and raw["city"] != own:
+            error(number, "city", "city_not_allowed", f"this key may only import city {own}")
         try:
             model = spec.schema.model_validate(raw)
         except ValidationError as exc:
@@ -180,11 +179,10 @@ def _validate_rows(
         if not key:
             error(number, spec.key, "missing", f"{spec.key} is required to match records")
             continue
-        if own is not None and values["city"] != own:
-            error(number, "city", "city_not_allowed", f"this key may only import city {own}")
+        if len(errors) > before:
             continue
         if key in seen_keys:
-            error(number, spec.key, "duplicate_key", f"same {spec.key} as row {seen_keys[key]}")
+            error(number, spec.key, "duplicate_key", repeats(seen_keys[key]))
             continue
         seen_keys[key] = number
         valid.append(_Row(number, values))
@@ -278,10 +276,14 @@ async def run_import(
     )
     if errors and not dry_run:
         count_import(f"projects.{kind}", accepted=0, refused=summary.failed)
+        # Nothing was imported, and the counts say so.
+        nothing = ImportSummary(
+            rows=summary.rows, created=0, updated=0, unchanged=0, failed=summary.failed
+        )
         raise ImportRowsInvalid(
-            f"{summary.failed} of {summary.rows} rows are invalid; nothing was imported",
+            refused(summary.failed, summary.rows),
             errors=errors,
-            extra={"summary": summary.model_dump()},
+            extra={"summary": nothing.model_dump()},
         )
     if dry_run:
         return ImportReport(kind=kind, dry_run=True, applied=False, summary=summary, errors=errors)

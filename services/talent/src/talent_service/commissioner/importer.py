@@ -12,37 +12,14 @@ from datetime import date
 from typing import IO, Any
 
 from shared_kit.errors import FieldError
+from shared_kit.i18n import t
 from shared_kit.tabular import cell_date, cell_text, normalise_header, open_table
+from talent_service.commissioner.import_columns import SERVICE_LOGS
 
-COLUMNS = ("dispatch_id", "village_code", "served_on", "days", "content", "outcome")
-REQUIRED = ("dispatch_id", "village_code", "served_on", "days", "content")
-
-# Headers a city bureau's spreadsheet may use; compared after NFKC, trimming and lower-casing.
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "dispatch_id": ("派出记录编号", "选派记录编号", "选派编号", "派遣记录编号", "dispatch"),
-    "village_code": (
-        "村(社区)代码",
-        "村(社区)编码",
-        "村社区代码",
-        "服务村代码",
-        "村级代码",
-        "村代码",
-        "社区代码",
-        "village",
-    ),
-    "served_on": ("服务日期", "下乡日期", "日期", "date"),
-    "days": ("服务天数", "下乡天数", "天数", "天次"),
-    "content": ("服务内容", "内容"),
-    "outcome": ("服务成效", "成效", "服务成果"),
-}
+# The columns and the headers each accepts: import_columns.SERVICE_LOGS.
+REQUIRED = tuple(c.key for c in SERVICE_LOGS.columns if c.required)
+HEADER_MAP = SERVICE_LOGS.header_map()
 MAX_TEXT = 5000
-
-
-HEADER_MAP: dict[str, str] = {
-    normalise_header(alias): column
-    for column, aliases in _ALIASES.items()
-    for alias in (column, *aliases)
-}
 
 
 @dataclass(slots=True)  # 100,000 of these may be alive at once
@@ -106,15 +83,14 @@ def parse(f: IO[bytes], filename: str | None, *, max_rows: int) -> ParsedFile:
                 )
             positions[column] = index
         missing = [c for c in REQUIRED if c not in positions]
-        if missing:
-            header_errors.append(
-                FieldError(
-                    field="file",
-                    code="missing_columns",
-                    message="missing column(s): "
-                    + ", ".join(f"{c} ({_ALIASES[c][0]})" for c in missing),
-                )
+        header_errors += [
+            FieldError(
+                field=c,
+                code="missing_column",
+                message=f"no {c} ({SERVICE_LOGS.column(c).header}) column",
             )
+            for c in missing
+        ]
         if header_errors:
             return ParsedFile([], header_errors)
 
@@ -126,7 +102,16 @@ def parse(f: IO[bytes], filename: str | None, *, max_rows: int) -> ParsedFile:
                 continue  # rows with only extra columns filled
             rows.append(_parse_row(number, cells, today))
     if not rows:
-        return ParsedFile([], [FieldError(field="file", code="no_rows", message="no data rows")])
+        return ParsedFile(
+            [],
+            [
+                FieldError(
+                    field="file",
+                    code="no_rows",
+                    message=t("文件只有表头，没有数据行", "no data rows"),
+                )
+            ],
+        )
     return ParsedFile(rows, [])
 
 

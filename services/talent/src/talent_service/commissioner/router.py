@@ -10,12 +10,14 @@ from fastapi.concurrency import run_in_threadpool
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode, CountyCode
 from shared_kit.db import SessionDep
-from shared_kit.errors import PROBLEM_RESPONSES, Problem
-from shared_kit.i18n import t
+from shared_kit.errors import PROBLEM_RESPONSES, FieldError, Problem
+from shared_kit.i18n import language_var
+from shared_kit.import_spec import catalogue_router, header_refused, refused, word_file_errors
 from shared_kit.pagination import Page, PageParams, page_params
 from shared_kit.tabular import check_size
 from talent_service.commissioner import importer, service
 from talent_service.commissioner.exceptions import ImportRejected
+from talent_service.commissioner.import_columns import DATASETS, SERVICE_LOGS
 from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
 from talent_service.commissioner.schemas import (
     CommissionerCreate,
@@ -33,6 +35,18 @@ from talent_service.commissioner.schemas import (
 )
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
+imports_catalogue = catalogue_router(DATASETS)
+
+IMPORT_DOC = """
+
+Bulk-load service logs: all rows or none. A dry run answers 200 with the summary and every
+row error; a real run answers 201, or 422 (code import_rows_invalid) listing every failing
+row, its column named as the file named it. A file that cannot be read is 422
+``unreadable_file``, ``no_rows`` or ``too_many_rows`` (past ``TALENT_IMPORT_MAX_ROWS``);
+one over ``TALENT_IMPORT_MAX_BYTES`` is 413.
+
+Roles: admin, city_bureau (its own city's dispatches only).
+"""
 
 Writer = Annotated[Principal, Depends(require_roles(Role.admin, Role.city_bureau))]
 Reader = Annotated[
@@ -180,13 +194,15 @@ async def create_service_log(
 
 
 @router.post(
-    "/commissioner-service-logs/import",
+    f"/imports/{SERVICE_LOGS.name}",
     response_model=ImportSummary,
     responses={
         201: {"model": ImportSummary, "description": "every row written"},
         413: {"model": Problem},
     },
-    tags=["commissioner-service-logs"],
+    tags=["imports"],
+    summary=f"导入{SERVICE_LOGS.title}",
+    description=SERVICE_LOGS.describe() + IMPORT_DOC,
 )
 async def import_service_logs(
     session: SessionDep,
@@ -196,30 +212,27 @@ async def import_service_logs(
     file: Annotated[UploadFile, File(description="CSV (UTF-8/GB18030) or XLSX, header row first")],
     dry_run: Annotated[bool, Query(description="validate only, write nothing")] = False,
 ) -> ImportSummary:
-    """Bulk-load service logs from a spreadsheet: all rows or none.
-
-    Columns (English or Chinese headers): dispatch_id 派出记录编号, village_code 村（社区）代码,
-    served_on 服务日期, days 服务天数, content 服务内容, outcome 服务成效 (optional).
-    A dry run answers 200 with the summary and every row error; a real run answers 201,
-    or 422 (code import_rows_invalid) listing every failing row when any row fails.
-    A file that cannot be read is 422 ``unreadable_file``, ``no_rows`` or ``too_many_rows``
-    (past ``TALENT_IMPORT_MAX_ROWS``); one over ``TALENT_IMPORT_MAX_BYTES`` is 413.
-    Roles: admin, city_bureau (its own city's dispatches only).
-    """
     settings = request.app.state.settings
     check_size(file, settings.import_max_bytes)
     # Parsing is CPU work (openpyxl): keep it off the event loop.
     parsed = await run_in_threadpool(
         importer.parse, file.file, file.filename, max_rows=settings.import_max_rows
     )
+
+    async def worded(errors: list[FieldError]) -> list[FieldError]:
+        return await word_file_errors(
+            SERVICE_LOGS, file.file, file.filename, file.content_type or "", errors
+        )
+
     if parsed.header_errors:
         raise ImportRejected(
-            t("文件的表头或大小不可用", "the file's header or size is not usable"),
-            errors=parsed.header_errors,
+            header_refused(len(parsed.header_errors)), errors=await worded(parsed.header_errors)
         )
     outcome = await service.import_service_logs(
         session, principal=principal, rows=parsed.rows, dry_run=dry_run
     )
+    errors = await worded(outcome.errors)
+    language = language_var.get()  # the dry run's errors, in the request's language
     summary = ImportSummary(
         dry_run=dry_run,
         rows=outcome.rows,
@@ -227,17 +240,16 @@ async def import_service_logs(
         failed=outcome.failed,
         created=outcome.created,
         errors=[
-            RowError(row=e.row or 0, field=e.field, code=e.code, message=e.message)
-            for e in outcome.errors
+            RowError(
+                row=e.row or 0, field=e.field, code=e.code, message=e.localized(language)["message"]
+            )
+            for e in errors
         ],
     )
     if outcome.errors and not dry_run:
         raise ImportRejected(
-            t(
-                f"{outcome.rows} 行中有 {outcome.failed} 行有误，未写入任何数据",
-                f"{outcome.failed} of {outcome.rows} rows failed; nothing was written",
-            ),
-            errors=outcome.errors,
+            refused(outcome.failed, outcome.rows),
+            errors=errors,
             extra=summary.model_dump(exclude={"errors"}),
         )
     response.status_code = 200 if dry_run else 201

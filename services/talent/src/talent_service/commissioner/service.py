@@ -14,6 +14,7 @@ from shared_kit.auth import Principal
 from shared_kit.codes import city_of
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.i18n import Text, t
+from shared_kit.import_spec import repeats
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_rows_unlocked, assert_unlocked, city_name
 from talent_service.commissioner.exceptions import (
@@ -426,7 +427,7 @@ async def import_service_logs(
         if row.village_code is not None and row.served_on is not None and not row.errors:
             key = (row.dispatch_id, row.village_code, row.served_on)
             if key in seen:
-                row.fail("served_on", "duplicate_row", f"same visit as row {seen[key].row}")
+                row.fail("served_on", "duplicate_row", repeats(seen[key].row))
             else:
                 seen[key] = row
 

@@ -20,8 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.errors import AppError, FieldError, ValidationFailed
 from shared_kit.i18n import t
+from shared_kit.import_spec import refused, repeats
 from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
 from transfer_service.contract.file_rows import Rows, read_rows
@@ -77,8 +79,7 @@ CREATE TEMP TABLE {STAGE} (
 class ImportRowsInvalid(ValidationFailed):
     code = "import_rows_invalid"
     title = t(
-        "文件中有错误的数据行，未导入任何数据",
-        "Some rows of the file are invalid; nothing was imported",
+        "部分行有错误，未导入任何数据", "Some rows of the file are invalid; nothing was imported"
     )
 
 
@@ -87,7 +88,7 @@ class _Validated:
     headers: dict[str, str] = field(default_factory=dict)
     rows: int = 0
     errors: list[FieldError] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)
+    seen: dict[str, int] = field(default_factory=dict)  # registration no → first row
 
 
 def _row_errors(number: int, exc: ValidationError, headers: dict[str, str]) -> list[FieldError]:
@@ -115,16 +116,11 @@ def _validate_batch(
     records: list[tuple[Any, ...]] = []
     for number, cells in itertools.islice(rows, BATCH):
         state.rows += 1
-        try:
-            data = TechContractCreate.model_validate(cells)
-        except ValidationError as exc:
-            state.errors += _row_errors(number, exc, state.headers)
-            continue
-        problems = [
-            e.model_copy(update={"row": number, "field": state.headers.get(e.field, e.field)})
-            for e in rule_errors(data, prefix="")
-        ]
-        if own_city is not None and data.city != own_city:
+        problems: list[FieldError] = []
+        # The city is judged on the cell, so a row that fails elsewhere too is told
+        # about both in this one pass.
+        city = cells.get("city")
+        if own_city is not None and city in GUANGXI_CITIES and city != own_city:
             problems.append(
                 FieldError(
                     field=state.headers.get("city", "city"),
@@ -133,16 +129,25 @@ def _validate_batch(
                     row=number,
                 )
             )
+        try:
+            data = TechContractCreate.model_validate(cells)
+        except ValidationError as exc:
+            state.errors += problems + _row_errors(number, exc, state.headers)
+            continue
+        problems += [
+            e.model_copy(update={"row": number, "field": state.headers.get(e.field, e.field)})
+            for e in rule_errors(data, prefix="")
+        ]
         if data.registration_no in state.seen:
             problems.append(
                 FieldError(
                     field=state.headers.get("registration_no", "registration_no"),
                     code="duplicate_in_file",
-                    message=f"{data.registration_no} appears on an earlier row",
+                    message=repeats(state.seen[data.registration_no]),
                     row=number,
                 )
             )
-        state.seen.add(data.registration_no)
+        state.seen.setdefault(data.registration_no, number)
         if problems:
             state.errors += problems
             continue
@@ -192,9 +197,14 @@ async def import_contracts(
         if state.errors and not dry_run:
             count_import("transfer.tech-contracts", accepted=0, refused=summary.failed)
             raise ImportRowsInvalid(
-                f"{summary.failed} of {summary.rows} row(s) failed",
+                refused(summary.failed, summary.rows),
                 errors=summary.errors,
-                extra={"summary": summary.model_dump(exclude={"errors"})},
+                # Nothing was stored, and the counts say so.
+                extra={
+                    "summary": summary.model_copy(
+                        update={"created": 0, "updated": 0, "unchanged": 0}
+                    ).model_dump(exclude={"errors"})
+                },
             )
         await _refuse_locked_rows(session)
         if not dry_run:

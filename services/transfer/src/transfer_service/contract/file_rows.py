@@ -14,54 +14,23 @@ from typing import IO, Any
 from shared_kit.codes import city_code_of
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.i18n import t
+from shared_kit.import_spec import header_refused
 from shared_kit.tabular import cell_text, normalise_header, open_table
+from transfer_service.contract.import_columns import CONTRACTS, TYPE_NAMES
 
-# Canonical field → accepted headers (English names and the usual Chinese ones).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "registration_no": ("合同登记编号", "登记编号", "合同编号", "登记号"),
-    "type": ("合同类型", "技术合同类型", "类型"),
-    "title": ("项目名称", "合同名称", "名称"),
-    "seller_name": ("卖方名称", "卖方", "卖方单位"),
-    "seller_uscc": ("卖方统一社会信用代码", "卖方信用代码"),
-    "seller_region": ("卖方行政区划代码", "卖方所在地区划代码", "卖方所在地"),
-    "buyer_name": ("买方名称", "买方", "买方单位"),
-    "buyer_uscc": ("买方统一社会信用代码", "买方信用代码"),
-    "buyer_region": ("买方行政区划代码", "买方所在地区划代码", "买方所在地"),
-    "contract_amount": ("合同成交额", "合同金额", "成交额"),
-    "tech_transaction_amount": ("技术交易额",),
-    "signed_on": ("签订日期", "合同签订日期"),
-    "registered_on": ("登记日期", "认定登记日期"),
-    "city": ("登记城市", "登记地市", "登记机构所在市", "登记市"),
-}
-REQUIRED = frozenset(HEADERS) - {"title", "seller_uscc", "buyer_uscc"}
-_BY_HEADER = {
-    normalise_header(h): field for field, names in HEADERS.items() for h in (field, *names)
-}
+# The columns and the headers each accepts: import_columns.CONTRACTS.
+REQUIRED = frozenset(c.key for c in CONTRACTS.columns if c.required)
+_BY_HEADER = CONTRACTS.header_map()
 
-# Chinese type names as registrars write them (domain.md §3).
-TYPE_NAMES = {
-    "委托开发": "development_commissioned",
-    "技术开发(委托)": "development_commissioned",
-    "合作开发": "development_cooperative",
-    "技术开发(合作)": "development_cooperative",
-    "专利权转让": "transfer_patent",
-    "专利申请权转让": "transfer_patent_application",
-    "技术秘密转让": "transfer_know_how",
-    "专利实施许可": "licence_patent",
-    "技术秘密使用许可": "licence_know_how",
-    "技术秘密许可": "licence_know_how",
-    "技术咨询": "consulting",
-    "技术服务": "service",
-    "技术培训": "service_training",
-    "技术中介": "service_intermediary",
-}
 MONEY_FIELDS = ("contract_amount", "tech_transaction_amount")
 Rows = Generator[tuple[int, dict[str, Any]], None, None]
 
 
 class BadHeader(ValidationFailed):
     code = "bad_header"
-    title = t("表头没有列出所需的列", "The header row does not name the required columns")
+    title = t(
+        "表头缺少必需的列或含有无法识别的列", "The header row does not name the required columns"
+    )
 
 
 def map_header(raw: list[Any]) -> tuple[list[str | None], dict[str, str]]:
@@ -96,7 +65,7 @@ def map_header(raw: list[Any]) -> tuple[list[str | None], dict[str, str]]:
         for f in sorted(REQUIRED - written.keys())
     ]
     if errors:
-        raise BadHeader(f"{len(errors)} header problem(s)", errors=errors)
+        raise BadHeader(header_refused(len(errors)), errors=errors)
     return fields, written
 
 

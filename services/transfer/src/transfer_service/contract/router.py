@@ -4,20 +4,18 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query
 
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
 from shared_kit.db import ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
-from shared_kit.tabular import check_size
-from transfer_service.contract import bulk, service
+from transfer_service.contract import service
 from transfer_service.contract.models import TechContract
 from transfer_service.contract.schemas import (
     ContractStatus,
     ContractType,
-    ImportSummary,
     TechContractCreate,
     TechContractRead,
     TechContractRevoke,
@@ -42,35 +40,6 @@ async def create_tech_contract(
 ) -> TechContract:
     """Register a technology contract. Roles: admin, city_bureau (registering city = own)."""
     return await service.create_contract(session, principal=principal, data=body)
-
-
-@router.post(
-    "/imports",
-    response_model=ImportSummary,
-    responses={413: {"model": Problem}, 422: {"model": Problem}},
-)
-async def import_tech_contracts(
-    session: SessionDep,
-    principal: Writer,
-    request: Request,
-    file: Annotated[UploadFile, File(description="CSV (UTF-8 or GB18030) or XLSX, first sheet")],
-    dry_run: Annotated[bool, Query(description="validate and count, write nothing")] = False,
-) -> ImportSummary:
-    """Register or update contracts from a spreadsheet, all rows or none (matched by
-    registration number; Chinese or English headers). Roles: admin, city_bureau (every
-    row's registering city = own). A file that cannot be read is 422 ``unreadable_file``,
-    ``no_rows`` or ``too_many_rows`` (past ``TRANSFER_CONTRACT_IMPORT_MAX_ROWS``); one over
-    ``TRANSFER_CONTRACT_IMPORT_MAX_BYTES`` is 413."""
-    settings = request.app.state.settings
-    check_size(file, settings.contract_import_max_bytes)
-    return await bulk.import_contracts(
-        session,
-        principal=principal,
-        file=file.file,
-        filename=file.filename,
-        dry_run=dry_run,
-        max_rows=settings.contract_import_max_rows,
-    )
 
 
 @router.get("/{contract_id}", response_model=TechContractRead, responses={404: {"model": Problem}})
