@@ -169,7 +169,7 @@ ROUTES: dict[str, Coverage] = {
     "POST /v1/hitech-zones": Exempt("高新区个数：" + _REGION),
     "POST /v1/hitech-zones/{zone_id}/close": Exempt("高新区个数：" + _REGION),
     "PUT /v1/hitech-zones/{zone_id}/quarters/{year}/{quarter}": Guarded(("zone_quarter_stats",)),
-    "POST /v1/imports/{kind}": Guarded(
-        ("training_sessions", "vouchers", "rd_subsidy_applications")
-    ),
+    "POST /v1/imports/training-sessions": Guarded(("training_sessions",)),
+    "POST /v1/imports/vouchers": Guarded(("vouchers",)),
+    "POST /v1/imports/rd-subsidy-applications": Guarded(("rd_subsidy_applications",)),
 }

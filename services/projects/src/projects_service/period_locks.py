@@ -90,7 +90,8 @@ ROUTES: dict[str, Coverage] = {
     "POST /v1/review-rounds/{round_id}/assignments/{assignment_id}/replace": Exempt(_REVIEW),
     "PUT /v1/my-reviews/{assignment_id}/scores": Exempt(_REVIEW),
     "POST /v1/my-reviews/{assignment_id}/conflict": Exempt(_REVIEW),
-    "POST /v1/imports/{kind}": Guarded(
-        ("demands_collected", "demands_listed", "funded_projects"), "created and changed rows"
+    "POST /v1/imports/challenge-demands": Guarded(
+        ("demands_collected", "demands_listed"), "created and changed rows"
     ),
+    "POST /v1/imports/funded-projects": Guarded(("funded_projects",), "created and changed rows"),
 }

@@ -90,5 +90,5 @@ ROUTES: dict[str, Coverage] = {
         ("commissioner_dispatches",), "the dispatch and every log under it"
     ),
     "POST /v1/commissioner-service-logs": Guarded(checked="served_on, the dispatch's city"),
-    "POST /v1/commissioner-service-logs/import": Guarded(checked="served_on, rows named"),
+    "POST /v1/imports/commissioner-service-logs": Guarded(checked="served_on, rows named"),
 }

@@ -53,7 +53,7 @@ GUARDS: tuple[LockGuard, ...] = (
 
 ROUTES: dict[str, Coverage] = {
     "POST /v1/tech-contracts": Guarded(checked="registered_on; registering, seller, buyer city"),
-    "POST /v1/tech-contracts/imports": Guarded(checked="changed rows, named"),
+    "POST /v1/imports/tech-contracts": Guarded(checked="changed rows, named"),
     "POST /v1/tech-contracts/{contract_id}/revoke": Guarded(checked="registered_on"),
     "POST /v1/institutions": Exempt("新机构尚无转化记录；机构名录本身无日期"),
     "POST /v1/transfer-records": Guarded(("transfer_records",)),
