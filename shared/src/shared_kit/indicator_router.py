@@ -20,7 +20,7 @@ from shared_kit.indicators import (
     IndicatorSpec,
     IndicatorsResponse,
     PeriodQuery,
-    compute_figure,
+    compute_figures,
     period_query,
     records_select,
 )
@@ -105,6 +105,7 @@ def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter
     Period = Annotated[PeriodQuery, Depends(period_query)]
 
     etags = IndicatorsEtag(service, specs)
+    all_specs = tuple(specs)
 
     @router.get("", response_model=IndicatorsResponse, response_model_by_alias=True)
     async def get_indicators(
@@ -123,7 +124,7 @@ def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter
             return unchanged
 
         async def compute(p: PeriodQuery) -> list[IndicatorFigure]:
-            return [await compute_figure(session, spec, p) for spec in specs]
+            return await compute_figures(session, all_specs, p)
 
         return await indicators_response(service, period, compute)
 
