@@ -235,7 +235,7 @@ async def test_arrivals_are_revalidated_too(service_client_factory: Any) -> None
     assert after.headers["etag"] != etag
 
 
-@pytest.mark.parametrize("service", ("enterprise", "talent", "transfer"))
+@pytest.mark.parametrize("service", ["enterprise", "talent", "transfer"])
 async def test_one_statement_gives_what_each_figure_gives(
     service_client_factory: Any, service: str
 ) -> None:
