@@ -35,12 +35,13 @@ def scoped_period(principal: Principal, period: PeriodQuery) -> PeriodQuery:
     return period if city == period.city else replace(period, city=city)
 
 
-def definitions_digest(specs: Sequence[IndicatorSpec]) -> str:
+def definitions_digest(specs: Sequence[IndicatorSpec], *code: Callable[..., Any]) -> str:
     """A digest of the code that defines ``specs``: a deploy that changes a figure's meaning
     changes every ETag, while replicas running the same code agree on them."""
     h = hashlib.blake2b(digest_size=8)
     h.update(FilePath(__file__).with_name("indicators.py").read_bytes())
-    for module in sorted({s.records.__module__ for s in specs}):
+    modules = {s.records.__module__ for s in specs} | {c.__module__ for c in code}
+    for module in sorted(modules):
         source = getattr(sys.modules.get(module), "__file__", None)
         h.update(FilePath(source).read_bytes() if source else module.encode())
     return h.hexdigest()
@@ -54,8 +55,11 @@ class IndicatorsEtag:
     the city the caller's scope resolves to. Checking it costs one small read, no figures.
     """
 
-    def __init__(self, schema: str, specs: Sequence[IndicatorSpec]) -> None:
-        self.schema, self.definitions = schema, definitions_digest(specs)
+    def __init__(
+        self, schema: str, specs: Sequence[IndicatorSpec], *code: Callable[..., Any]
+    ) -> None:
+        """``code``: functions outside the specs' modules that compute the figures."""
+        self.schema, self.definitions = schema, definitions_digest(specs, *code)
 
     async def tag(self, conn: asyncpg.Connection, *parts: object) -> str:
         # Read the version before the figures: figures computed afterwards are at least as
