@@ -233,3 +233,40 @@ async def test_arrivals_are_revalidated_too(service_client_factory: Any) -> None
     after = await reader.get(url, params=H1, headers={"If-None-Match": etag})
     assert after.status_code == 200
     assert after.headers["etag"] != etag
+
+
+@pytest.mark.parametrize("service", ["enterprise", "talent", "transfer"])
+async def test_one_statement_gives_what_each_figure_gives(
+    service_client_factory: Any, service: str
+) -> None:
+    from shared_kit.indicators import compute_figure, compute_figures
+
+    main = importlib.import_module(f"{service}_service.main")
+    svc = await service_client_factory(service, main.create_app)
+    if service == "transfer":  # records in two cities, so cities and totals are not all zero
+        for n, (seller, buyer) in enumerate([("450100", "450200"), ("450100", "110108")]):
+            r = await svc.as_("admin").post(
+                "/v1/tech-contracts",
+                json={
+                    "registration_no": f"2345010188{n:06d}",
+                    "type": "development_commissioned",
+                    "title": "一条语句合同",
+                    "seller_name": "甲",
+                    "seller_region": seller,
+                    "buyer_name": "乙",
+                    "buyer_region": buyer,
+                    "contract_amount": "1000.00",
+                    "tech_transaction_amount": "800.00",
+                    "signed_on": "2023-02-01",
+                    "registered_on": "2023-03-10",
+                    "city": "450100",
+                },
+            )
+            assert r.status_code == 201, r.text
+    specs = tuple(importlib.import_module(f"{service}_service.indicator.specs").SPECS)
+    for city in (None, "450100"):
+        period = PeriodQuery(date(2023, 1, 1), date(2023, 6, 30), city)
+        async with svc.session_maker() as session:
+            batched = await compute_figures(session, specs, period)
+            single = [await compute_figure(session, spec, period) for spec in specs]
+        assert [f.model_dump() for f in batched] == [f.model_dump() for f in single]

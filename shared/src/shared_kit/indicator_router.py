@@ -21,7 +21,7 @@ from shared_kit.indicators import (
     IndicatorSpec,
     IndicatorsResponse,
     PeriodQuery,
-    compute_figure,
+    compute_figures,
     period_query,
     records_select,
 )
@@ -36,12 +36,13 @@ def scoped_period(principal: Principal, period: PeriodQuery) -> PeriodQuery:
     return period if city == period.city else replace(period, city=city)
 
 
-def definitions_digest(specs: Sequence[IndicatorSpec]) -> str:
+def definitions_digest(specs: Sequence[IndicatorSpec], *code: Callable[..., Any]) -> str:
     """A digest of the code that defines ``specs``: a deploy that changes a figure's meaning
     changes every ETag, while replicas running the same code agree on them."""
     h = hashlib.blake2b(digest_size=8)
     h.update(FilePath(__file__).with_name("indicators.py").read_bytes())
-    for module in sorted({s.records.__module__ for s in specs}):
+    modules = {s.records.__module__ for s in specs} | {c.__module__ for c in code}
+    for module in sorted(modules):
         source = getattr(sys.modules.get(module), "__file__", None)
         h.update(FilePath(source).read_bytes() if source else module.encode())
     return h.hexdigest()
@@ -55,8 +56,11 @@ class IndicatorsEtag:
     the city the caller's scope resolves to. Checking it costs one small read, no figures.
     """
 
-    def __init__(self, schema: str, specs: Sequence[IndicatorSpec]) -> None:
-        self.schema, self.definitions = schema, definitions_digest(specs)
+    def __init__(
+        self, schema: str, specs: Sequence[IndicatorSpec], *code: Callable[..., Any]
+    ) -> None:
+        """``code``: functions outside the specs' modules that compute the figures."""
+        self.schema, self.definitions = schema, definitions_digest(specs, *code)
 
     async def tag(self, conn: asyncpg.Connection, *parts: object) -> str:
         # Read the version before the figures: figures computed afterwards are at least as
@@ -106,6 +110,7 @@ def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter
     Period = Annotated[PeriodQuery, Depends(period_query)]
 
     etags = IndicatorsEtag(service, specs)
+    all_specs = tuple(specs)
 
     @router.get("", response_model=IndicatorsResponse, response_model_by_alias=True)
     async def get_indicators(
@@ -124,7 +129,7 @@ def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter
             return unchanged
 
         async def compute(p: PeriodQuery) -> list[IndicatorFigure]:
-            return [await compute_figure(session, spec, p) for spec in specs]
+            return await compute_figures(session, all_specs, p)
 
         return await indicators_response(service, period, compute)
 

@@ -23,7 +23,7 @@ from shared_kit.indicators import IndicatorsResponse, PeriodQuery, period_query
 router = APIRouter(prefix="/indicators", tags=["indicators"], responses=PROBLEM_RESPONSES)
 Reader = Annotated[Principal, Depends(require_roles(*READ_ROLES))]
 Period = Annotated[PeriodQuery, Depends(period_query)]
-ETAGS = IndicatorsEtag("projects", SPECS)
+ETAGS = IndicatorsEtag("projects", SPECS, compute_all)
 
 
 @router.get("", response_model=IndicatorsResponse, response_model_by_alias=True)
