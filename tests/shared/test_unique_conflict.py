@@ -10,13 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from devstack.pytest_plugin import TestDatabase
 from shared_kit.db import make_engine
 from shared_kit.errors import AlreadyExists, Conflict, unique_conflict
+from shared_kit.i18n import t
 from shared_kit.settings import normalise_dsn
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 class SeatTaken(Conflict):
-    code, title = "seat_taken", "座位已被占用"
+    code, title = "seat_taken", t("座位已被占用", "The seat is taken")
     unique_constraints = ("uq_seats_row_number",)
 
 
