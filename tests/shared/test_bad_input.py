@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from shared_kit.app import create_service_app
 from shared_kit.codes import CityCode, CountyCode, RegionCode, Uscc
 from shared_kit.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, Conflict, Problem
+from shared_kit.i18n import t
 from shared_kit.input_guard import json_has_nul
 from shared_kit.patch import Patch
 from shared_kit.settings import ServiceSettings
@@ -67,7 +68,7 @@ def make_app() -> FastAPI:
 
     @router.post("/revoke")
     async def revoke() -> None:
-        raise Conflict("already revoked", extra={"status": "revoked", "allowed": []})
+        raise Conflict(t("已撤销", "already revoked"), extra={"status": "revoked", "allowed": []})
 
     return create_service_app(
         name="bad-input-test",
