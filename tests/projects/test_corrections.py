@@ -1,0 +1,251 @@
+"""Corrections and withdrawals of 揭榜挂帅 demands (shared_kit.corrections).
+
+A city bureau corrects or withdraws its own demands with a reason while the period is
+open; withdrawn is never counted; the listing terms and the city are the department's
+(a correction request, approved or rejected by an admin).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from projects_service.main import create_app
+
+from .helpers import LIUZHOU, NANNING, demand, stage
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+H1 = {"from": "2023-01-01", "to": "2023-06-30"}
+COLLECTED, LISTED = "projects.challenge_demands_collected", "projects.challenge_demands_listed"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def svc(service_client_factory: Any) -> Any:
+    return await service_client_factory("projects", create_app)
+
+
+async def new_demand(svc: Any, *, listed: bool = False, **over: Any) -> dict[str, Any]:
+    admin = svc.as_("admin")
+    r = await admin.post("/v1/challenge-demands", json=demand(**over))
+    assert r.status_code == 201, r.text
+    body: dict[str, Any] = r.json()
+    if listed:
+        for to, on in (("under_review", "2023-03-10"), ("listed", "2023-04-01")):
+            r = await admin.post(
+                f"/v1/challenge-demands/{body['id']}/transitions", json=stage(to, on=on)
+            )
+            assert r.status_code == 200, r.text
+        body = r.json()
+    return body
+
+
+async def figure(client: Any, code: str, city: str = NANNING) -> int:
+    r = await client.get("/v1/indicators", params=H1)
+    assert r.status_code == 200, r.text
+    (found,) = [f for f in r.json()["indicators"] if f["code"] == code]
+    return int((found["by_city"] or {}).get(city) or 0)
+
+
+def bureau(svc: Any, city: str = NANNING) -> Any:
+    return svc.as_("city_bureau", city=city)
+
+
+async def test_withdrawing_a_listed_demand_takes_it_out_of_both_figures(svc: Any) -> None:
+    d = await new_demand(svc, listed=True)
+    nanning = bureau(svc)
+    before = (await figure(nanning, COLLECTED), await figure(nanning, LISTED))
+
+    r = await nanning.post(
+        f"/v1/challenge-demands/{d['id']}/withdraw", json={"reason": "企业已自行解决"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "withdrawn"
+    assert r.json()["withdrawal_reason"] == "企业已自行解决"
+    assert r.json()["withdrawn_at"] is not None
+
+    assert (await figure(nanning, COLLECTED), await figure(nanning, LISTED)) == (
+        before[0] - 1,
+        before[1] - 1,
+    )
+    # Stored, but out of the default listing and the public 榜单.
+    listed = (await nanning.get("/v1/challenge-demands", params={"limit": 1000})).json()
+    assert d["id"] not in {x["id"] for x in listed["items"]}
+    asked = await nanning.get("/v1/challenge-demands", params={"status": "withdrawn"})
+    assert d["id"] in {x["id"] for x in asked.json()["items"]}
+    board = (await nanning.get("/v1/challenge-list", params={"limit": 1000})).json()
+    assert d["id"] not in {x["id"] for x in board["items"]}
+
+    history = (await nanning.get(f"/v1/challenge-demands/{d['id']}/corrections")).json()
+    assert [(h["action"], h["reason"], h["before"], h["after"]) for h in history] == [
+        ("withdraw", "企业已自行解决", {"status": "listed"}, {"status": "withdrawn"})
+    ]
+    assert history[0]["actor_role"] == "city_bureau"
+    steps = (await nanning.get(f"/v1/challenge-demands/{d['id']}/history")).json()
+    assert (steps[-1]["from_status"], steps[-1]["to_status"]) == ("listed", "withdrawn")
+
+    # A withdrawn record is not changed again.
+    for path, body in (
+        ("withdraw", {"reason": "再次撤回"}),
+        ("corrections", {"changes": {"title": "新标题"}, "reason": "更正"}),
+        ("correction-requests", {"changes": {"city": LIUZHOU}, "reason": "更正"}),
+    ):
+        r = await nanning.post(f"/v1/challenge-demands/{d['id']}/{path}", json=body)
+        assert r.status_code == 409, r.text
+        assert r.json()["code"] == "record_withdrawn"
+
+
+async def test_a_correction_moves_the_figure_and_is_kept_in_history(svc: Any) -> None:
+    d = await new_demand(svc)
+    nanning = bureau(svc)
+    before = await figure(nanning, COLLECTED)
+    r = await nanning.post(
+        f"/v1/challenge-demands/{d['id']}/corrections",
+        json={"changes": {"submitted_on": "2023-07-02", "budget": "99.00"}, "reason": "录错日期"},
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["submitted_on"], r.json()["budget"]) == ("2023-07-02", "99.00")
+    assert await figure(nanning, COLLECTED) == before - 1
+    (h,) = (await nanning.get(f"/v1/challenge-demands/{d['id']}/corrections")).json()
+    assert h["action"] == "correct" and h["reason"] == "录错日期"
+    assert h["before"] == {"submitted_on": "2023-03-01", "budget": "1500000.50"}
+    assert h["after"] == {"submitted_on": "2023-07-02", "budget": "99.00"}
+
+
+@pytest.mark.parametrize(
+    "path,body",
+    [
+        ("withdraw", {}),
+        ("withdraw", {"reason": "   "}),
+        ("corrections", {"changes": {"title": "x"}}),
+        ("correction-requests", {"changes": {"city": LIUZHOU}, "reason": ""}),
+    ],
+)
+async def test_a_reason_is_required(svc: Any, path: str, body: dict[str, Any]) -> None:
+    d = await new_demand(svc)
+    r = await bureau(svc).post(f"/v1/challenge-demands/{d['id']}/{path}", json=body)
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "reason_required"
+    assert (await bureau(svc).get(f"/v1/challenge-demands/{d['id']}")).json()["status"] == (
+        "submitted"
+    )
+
+
+async def test_another_city_cannot_see_or_change_it(svc: Any) -> None:
+    d = await new_demand(svc)
+    liuzhou = bureau(svc, LIUZHOU)
+    for method, path, body in (
+        ("post", "withdraw", {"reason": "r"}),
+        ("post", "corrections", {"changes": {"title": "x"}, "reason": "r"}),
+        ("post", "correction-requests", {"changes": {"city": LIUZHOU}, "reason": "r"}),
+        ("get", "corrections", None),
+    ):
+        r = await getattr(liuzhou, method)(
+            f"/v1/challenge-demands/{d['id']}/{path}", **({"json": body} if body else {})
+        )
+        assert r.status_code == 404, r.text
+    # Analysts read the history but change nothing.
+    analyst = svc.as_("analyst")
+    assert (await analyst.get(f"/v1/challenge-demands/{d['id']}/corrections")).status_code == 200
+    r = await analyst.post(f"/v1/challenge-demands/{d['id']}/withdraw", json={"reason": "r"})
+    assert r.status_code == 403
+
+
+async def test_department_only_fields_go_through_a_request(svc: Any) -> None:
+    d = await new_demand(svc, listed=True)
+    nanning, admin = bureau(svc), svc.as_("admin")
+    r = await nanning.post(
+        f"/v1/challenge-demands/{d['id']}/corrections",
+        json={"changes": {"reward_amount": "1.00"}, "reason": "榜额写错"},
+    )
+    assert r.status_code == 403, r.text
+    assert r.json()["code"] == "correction_not_allowed"
+    assert r.json()["fields"] == ["reward_amount"]
+
+    filed = await nanning.post(
+        f"/v1/challenge-demands/{d['id']}/correction-requests",
+        json={"changes": {"city": LIUZHOU}, "reason": "需求单位实际在柳州"},
+    )
+    assert filed.status_code == 201, filed.text
+    req = filed.json()
+    assert (req["status"], req["city"], req["changes"]) == ("pending", NANNING, {"city": LIUZHOU})
+    # A bureau sees its own requests only; the department sees every pending one.
+    mine = (await nanning.get("/v1/correction-requests", params={"status": "pending"})).json()
+    assert req["id"] in {x["id"] for x in mine["items"]}
+    theirs = (await bureau(svc, LIUZHOU).get("/v1/correction-requests")).json()
+    assert req["id"] not in {x["id"] for x in theirs["items"]}
+    assert (await bureau(svc, LIUZHOU).get(f"/v1/correction-requests/{req['id']}")).status_code == (
+        404
+    )
+    r = await nanning.post(f"/v1/correction-requests/{req['id']}/approve", json={})
+    assert r.status_code == 403
+
+    pending = (await admin.get("/v1/correction-requests", params={"status": "pending"})).json()
+    assert req["id"] in {x["id"] for x in pending["items"]}
+    liuzhou_before = await figure(admin, COLLECTED, LIUZHOU)
+    r = await admin.post(f"/v1/correction-requests/{req['id']}/approve", json={"comment": "同意"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["comment"]) == ("approved", "同意")
+    assert (await admin.get(f"/v1/challenge-demands/{d['id']}")).json()["city"] == LIUZHOU
+    assert await figure(admin, COLLECTED, LIUZHOU) == liuzhou_before + 1
+    (h,) = (await admin.get(f"/v1/challenge-demands/{d['id']}/corrections")).json()
+    assert (h["request_id"], h["before"], h["after"]) == (
+        req["id"],
+        {"city": NANNING},
+        {"city": LIUZHOU},
+    )
+    again = await admin.post(f"/v1/correction-requests/{req['id']}/reject", json={"comment": "x"})
+    assert again.status_code == 409
+    assert again.json()["code"] == "correction_request_decided"
+    # The demand is Liuzhou's now: Nanning no longer sees it.
+    assert (await nanning.get(f"/v1/challenge-demands/{d['id']}")).status_code == 404
+
+
+async def test_a_rejection_needs_a_comment_and_changes_nothing(svc: Any) -> None:
+    d = await new_demand(svc)
+    admin = svc.as_("admin")
+    filed = await bureau(svc).post(
+        f"/v1/challenge-demands/{d['id']}/correction-requests",
+        json={"changes": {"city": LIUZHOU}, "reason": "单位搬迁"},
+    )
+    rid = filed.json()["id"]
+    r = await admin.post(f"/v1/correction-requests/{rid}/reject", json={})
+    assert r.status_code == 422 and r.json()["code"] == "reason_required"
+    r = await admin.post(f"/v1/correction-requests/{rid}/reject", json={"comment": "证明材料不足"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "rejected"
+    assert (await admin.get(f"/v1/challenge-demands/{d['id']}")).json()["city"] == NANNING
+    assert (await admin.get(f"/v1/challenge-demands/{d['id']}/corrections")).json() == []
+
+
+async def test_a_locked_period_refuses_every_change_and_approval_is_atomic(svc: Any) -> None:
+    d = await new_demand(svc, city="450300", external_ref="CORR-LOCK")  # Guilin
+    guilin, admin, service = bureau(svc, "450300"), svc.as_("admin"), svc.as_("service")
+    filed = await guilin.post(
+        f"/v1/challenge-demands/{d['id']}/correction-requests",
+        json={"changes": {"city": LIUZHOU}, "reason": "单位搬迁"},
+    )
+    assert filed.status_code == 201, filed.text
+    lock = "/v1/period-locks/450300/2023-H1"
+    r = await service.put(lock, json={"start": "2023-01-01", "end": "2023-06-30"})
+    assert r.status_code == 200, r.text
+    try:
+        for path, body in (
+            ("withdraw", {"reason": "撤回"}),
+            ("corrections", {"changes": {"title": "x"}, "reason": "更正"}),
+            ("correction-requests", {"changes": {"city": LIUZHOU}, "reason": "更正"}),
+        ):
+            r = await guilin.post(f"/v1/challenge-demands/{d['id']}/{path}", json=body)
+            assert r.status_code == 409, r.text
+            assert r.json()["code"] == "period_locked"
+        # The approval fails whole: the request stays pending, the record and history unchanged.
+        r = await admin.post(f"/v1/correction-requests/{filed.json()['id']}/approve", json={})
+        assert r.status_code == 409 and r.json()["code"] == "period_locked"
+        assert (await admin.get(f"/v1/correction-requests/{filed.json()['id']}")).json()[
+            "status"
+        ] == "pending"
+        assert (await admin.get(f"/v1/challenge-demands/{d['id']}")).json()["city"] == "450300"
+        assert (await admin.get(f"/v1/challenge-demands/{d['id']}/corrections")).json() == []
+    finally:
+        assert (await service.delete(lock)).status_code == 204
