@@ -108,13 +108,14 @@ async def test_a_correction_moves_the_figure_and_is_kept_in_history(svc: Any) ->
     assert (r.json()["submitted_on"], r.json()["budget"]) == ("2023-07-02", "99.00")
     assert await figure(nanning, COLLECTED) == before - 1
     (h,) = (await nanning.get(f"/v1/challenge-demands/{d['id']}/corrections")).json()
-    assert h["action"] == "correct" and h["reason"] == "录错日期"
+    assert h["action"] == "correct"
+    assert h["reason"] == "录错日期"
     assert h["before"] == {"submitted_on": "2023-03-01", "budget": "1500000.50"}
     assert h["after"] == {"submitted_on": "2023-07-02", "budget": "99.00"}
 
 
 @pytest.mark.parametrize(
-    "path,body",
+    ("path", "body"),
     [
         ("withdraw", {}),
         ("withdraw", {"reason": "   "}),
@@ -211,7 +212,8 @@ async def test_a_rejection_needs_a_comment_and_changes_nothing(svc: Any) -> None
     )
     rid = filed.json()["id"]
     r = await admin.post(f"/v1/correction-requests/{rid}/reject", json={})
-    assert r.status_code == 422 and r.json()["code"] == "reason_required"
+    assert r.status_code == 422
+    assert r.json()["code"] == "reason_required"
     r = await admin.post(f"/v1/correction-requests/{rid}/reject", json={"comment": "证明材料不足"})
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "rejected"
@@ -241,7 +243,8 @@ async def test_a_locked_period_refuses_every_change_and_approval_is_atomic(svc: 
             assert r.json()["code"] == "period_locked"
         # The approval fails whole: the request stays pending, the record and history unchanged.
         r = await admin.post(f"/v1/correction-requests/{filed.json()['id']}/approve", json={})
-        assert r.status_code == 409 and r.json()["code"] == "period_locked"
+        assert r.status_code == 409
+        assert r.json()["code"] == "period_locked"
         assert (await admin.get(f"/v1/correction-requests/{filed.json()['id']}")).json()[
             "status"
         ] == "pending"

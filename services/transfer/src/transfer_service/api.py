@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from shared_kit.period_lock import period_locks_router
 from transfer_service.achievement.router import router as achievement_router
 from transfer_service.contract.router import router as contract_router
-from transfer_service.db import PERIOD_LOCKS
+from transfer_service.db import CORRECTIONS, PERIOD_LOCKS
 from transfer_service.indicator.arrivals import router as arrivals_router
 from transfer_service.indicator.router import router as indicator_router
 from transfer_service.institution.router import router as institution_router
@@ -21,3 +21,4 @@ router.include_router(recruitment_router)
 router.include_router(indicator_router)
 router.include_router(period_locks_router(PERIOD_LOCKS))
 router.include_router(arrivals_router)
+router.include_router(CORRECTIONS.requests_router())
