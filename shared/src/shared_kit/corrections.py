@@ -29,9 +29,11 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic_core import to_jsonable_python
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
+    Identity,
     Index,
     MetaData,
     String,
@@ -117,6 +119,8 @@ def history_table(metadata: MetaData) -> Table:
         HISTORY_TABLE,
         metadata,
         Column("id", UUID(as_uuid=True), primary_key=True),
+        # Orders rows within one transaction, where now() is the same for all.
+        Column("seq", BigInteger, Identity(always=True), nullable=False),
         Column("kind", String(40), nullable=False),
         Column("record_id", UUID(as_uuid=True), nullable=False),
         Column("action", String(16), nullable=False),
@@ -130,7 +134,7 @@ def history_table(metadata: MetaData) -> Table:
         CheckConstraint(
             "action IN (" + ",".join(f"'{a}'" for a in ACTIONS) + ")", name="action_known"
         ),
-        Index(f"ix_{HISTORY_TABLE}_record", "kind", "record_id", "recorded_at"),
+        Index(f"ix_{HISTORY_TABLE}_record", "kind", "record_id", "seq"),
     )
 
 
@@ -453,7 +457,7 @@ class Corrections:
         stmt = (
             select(self.history)
             .where(h.kind == kind.kind, h.record_id == record_id)
-            .order_by(h.recorded_at, h.id)
+            .order_by(h.seq)
         )
         return [HistoryRead.model_validate(r._asdict()) for r in await session.execute(stmt)]
 
