@@ -557,8 +557,9 @@ class Corrections:
 
     # --- routes ------------------------------------------------------------------------
 
-    def record_routes(self, router: APIRouter, kind: Correctable) -> None:
-        """Add withdraw, corrections and correction-requests under ``router``'s prefix."""
+    def record_routes(self, router: APIRouter, kind: Correctable, prefix: str = "") -> None:
+        """Add withdraw, corrections and correction-requests under ``router``'s prefix
+        (and ``prefix``, for a router that holds several kinds)."""
         self.kinds[kind.kind] = kind
         Writer = Annotated[Principal, Depends(require_roles(Role.admin, Role.city_bureau))]
         Reader = Annotated[
@@ -620,7 +621,7 @@ class Corrections:
             )
 
         router.add_api_route(
-            "/{record_id}/withdraw",
+            prefix + "/{record_id}/withdraw",
             withdraw,
             methods=["POST"],
             response_model=kind.read_model,
@@ -631,7 +632,7 @@ class Corrections:
             "never counts again. Roles: admin, city_bureau (owning city; others 404/403).",
         )
         router.add_api_route(
-            "/{record_id}/corrections",
+            prefix + "/{record_id}/corrections",
             correct,
             methods=["POST"],
             response_model=kind.read_model,
@@ -644,7 +645,7 @@ class Corrections:
             "Roles: admin, city_bureau (owning city).",
         )
         router.add_api_route(
-            "/{record_id}/corrections",
+            prefix + "/{record_id}/corrections",
             history,
             methods=["GET"],
             response_model=list[HistoryRead],
@@ -655,7 +656,7 @@ class Corrections:
             "Roles: admin, analyst, service, city_bureau (own city; others 404).",
         )
         router.add_api_route(
-            "/{record_id}/correction-requests",
+            prefix + "/{record_id}/correction-requests",
             file_request,
             methods=["POST"],
             status_code=201,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -14,6 +14,7 @@ from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
 from shared_kit.tabular import check_size
 from talent_service.commissioner import importer, service
+from talent_service.commissioner.corrections import SERVICE_LOGS
 from talent_service.commissioner.exceptions import ImportRejected
 from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
 from talent_service.commissioner.schemas import (
@@ -30,6 +31,7 @@ from talent_service.commissioner.schemas import (
     ServiceLogRead,
     VillageCode,
 )
+from talent_service.db import CORRECTIONS
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 
@@ -263,8 +265,12 @@ async def list_service_logs(
     village_code: Annotated[VillageCode | None, Query()] = None,
     served_from: Annotated[date | None, Query()] = None,
     served_to: Annotated[date | None, Query()] = None,
+    status: Annotated[Literal["recorded", "withdrawn"] | None, Query()] = None,
 ) -> Page[ServiceLogRead]:
-    """Service logs, oldest first. Roles: admin, analyst, service, city_bureau (own city)."""
+    """Service logs, oldest first; withdrawn ones only when ``status=withdrawn`` asks.
+
+    Roles: admin, analyst, service, city_bureau (own city).
+    """
     items, cursor = await service.list_service_logs(
         session,
         principal=principal,
@@ -275,7 +281,12 @@ async def list_service_logs(
         village_code=village_code,
         served_from=served_from,
         served_to=served_to,
+        status=status,
     )
     return Page[ServiceLogRead](
         items=[ServiceLogRead.model_validate(s) for s in items], next_cursor=cursor
     )
+
+
+# Withdraw, correct, history and correction requests (shared_kit.corrections).
+CORRECTIONS.record_routes(router, SERVICE_LOGS, prefix="/commissioner-service-logs")

@@ -100,6 +100,9 @@ class ServiceLogRead(BaseModel):
     days: int
     content: str
     outcome: str
+    status: str
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
     created_at: datetime
 
 

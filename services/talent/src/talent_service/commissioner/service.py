@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import city_of
+from shared_kit.corrections import not_withdrawn
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_rows_unlocked, assert_unlocked
@@ -277,10 +278,13 @@ async def list_service_logs(
     village_code: str | None = None,
     served_from: date | None = None,
     served_to: date | None = None,
+    status: str | None = None,
 ) -> tuple[list[ServiceLog], str | None]:
     s = ServiceLog
     stmt = select(s)
     stmt = scope.where(stmt, principal, s.city)
+    # Withdrawn logs only when asked for by status.
+    stmt = stmt.where(s.status == status) if status else stmt.where(not_withdrawn(s.status))
     if dispatch_id is not None:
         stmt = stmt.where(s.dispatch_id == dispatch_id)
     if commissioner_id is not None:

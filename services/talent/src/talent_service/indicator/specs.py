@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from shared_kit.corrections import not_withdrawn
 from shared_kit.indicators import IndicatorSpec, PeriodQuery
 from talent_service.academician.models import AcademicianCandidate, AcademicianGrant
 from talent_service.commissioner.models import Dispatch, ServiceLog
@@ -145,8 +146,9 @@ def commissioner_dispatches(p: PeriodQuery) -> Select[Any]:
 
 
 def commissioner_service_logs(p: PeriodQuery) -> Select[Any]:
-    """Service logs in the period whose dispatch is not cancelled (a cancelled dispatch
-    counts as never made, so service recorded under it does not count either)."""
+    """Service logs in the period, not withdrawn, whose dispatch is not cancelled (a
+    cancelled dispatch counts as never made, so service recorded under it does not count
+    either)."""
     s, d = ServiceLog, Dispatch
     columns: list[Any] = [
         s.id,
@@ -160,7 +162,9 @@ def commissioner_service_logs(p: PeriodQuery) -> Select[Any]:
     return (
         select(*columns)
         .join(d, d.id == s.dispatch_id)
-        .where(s.served_on.between(p.start, p.end), d.status != "cancelled")
+        .where(
+            s.served_on.between(p.start, p.end), not_withdrawn(s.status), d.status != "cancelled"
+        )
     )
 
 
