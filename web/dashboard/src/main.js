@@ -18,6 +18,7 @@ import {
 import { clearSession, loadSession, saveSession } from './session.js';
 import { auditView } from './views/audit.js';
 import { challengeView } from './views/challenge.js';
+import { correctionRequestsView } from './views/corrections.js';
 import { governanceView } from './views/governance.js';
 import { loginView } from './views/login.js';
 import { narrativeView } from './views/narrative.js';
@@ -32,6 +33,7 @@ const TABS = [
   { id: 'narrative', label: '报告文稿', make: narrativeView, filters: true, roles: ['admin', 'analyst'] },
   { id: 'governance', label: '数据治理', make: governanceView, filters: true, roles: ['admin', 'analyst', 'city_bureau'] },
   { id: 'publish', label: '发布', make: publishView, filters: true },
+  { id: 'corrections', label: '更正申请', make: correctionRequestsView, filters: false, roles: ['admin', 'city_bureau'] },
   { id: 'audit', label: '审计日志', make: auditView, filters: false, roles: ['admin'] },
 ];
 

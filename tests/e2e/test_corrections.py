@@ -1,0 +1,118 @@
+"""Issue 15 acceptance (corrections): a city bureau withdraws one of its records in the
+dashboard, with a reason, and sees the report's figure move — real Chromium, real stack.
+
+The records are 揭榜挂帅 demands of 防城港市 in 2021, a city and year no other browser
+test reads, so the page opens on them (the latest period with the city's data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.e2e.conftest import Stack
+from tests.e2e.gw import api_key, get, post, uscc
+from tests.e2e.test_dashboard import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    COLLECTED,
+    P,
+    REPORT,
+    api_figure,
+    chromium_path,
+    new_page,
+    page_figure,
+    shot,
+    sign_in,
+    unavailable,
+    wait_report,
+)
+
+FANGCHENGGANG = "450600"
+
+
+@pytest.fixture(scope="module")
+def demands(stack: Stack) -> tuple[str, list[dict[str, object]]]:
+    key = api_key(stack, "city_bureau", city=FANGCHENGGANG)
+    with stack.client(key) as c:
+        made = [
+            post(
+                c,
+                f"{P}/challenge-demands",
+                {
+                    "title": f"更正测试需求{i}",
+                    "organisation_name": f"防城港某企业{i}",
+                    "organisation_uscc": uscc(FANGCHENGGANG, 950000 + i),
+                    "city": FANGCHENGGANG,
+                    "field": "海洋装备",
+                    "budget": "500000.00",
+                    "submitted_on": f"2021-0{i + 2}-15",
+                },
+            )
+            for i in range(2)
+        ]
+    return key, made
+
+
+@pytest.fixture(scope="module")
+def browser(stack: Stack, demands: object) -> Iterator[Browser]:
+    # After the key is made: Playwright's sync API keeps an event loop in this thread,
+    # where the in-process key command cannot run its own.
+    exe = chromium_path()
+    if exe is None:
+        unavailable("Chromium is not installed: run `make browser` (apt-get install chromium)")
+    if httpx.get(stack.gateway + "/").status_code == 503:
+        unavailable("the dashboard is not built: run `make web` (Node.js 20+)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def test_a_city_bureau_withdraws_a_demand_and_the_figure_moves(
+    browser: Browser, stack: Stack, demands: tuple[str, list[dict[str, object]]]
+) -> None:
+    key, made = demands
+    errors: list[str] = []
+    page = new_page(browser, stack, errors)
+    sign_in(page, "防城港市科技局", "city_bureau", FANGCHENGGANG)
+    wait_report(page, "2021-H1", FANGCHENGGANG)
+    assert page_figure(page, COLLECTED) == "2"
+
+    row = page.locator(f'[data-testid=indicator-row][data-code="{COLLECTED}"]')
+    row.get_by_test_id("records-link").click()
+    panel = page.get_by_test_id("records-panel")
+    panel.get_by_test_id("record-row").first.wait_for()
+    assert panel.get_by_test_id("record-row").count() == 2
+    target = panel.get_by_test_id("record-row").filter(has_text="更正测试需求0")
+    target.get_by_test_id("withdraw").click()
+    form = panel.get_by_test_id("correction-form")
+    # No reason, no withdrawal: the API's Chinese message is shown.
+    form.get_by_test_id("withdraw-confirm").click()
+    assert "原因" in form.get_by_test_id("correction-error").inner_text()
+    shot(page, "20-withdraw-needs-a-reason")
+    form.get_by_test_id("correction-reason").fill("企业已自行攻关解决，撤回需求")
+    form.get_by_test_id("withdraw-confirm").click()
+
+    # The report reloads: one demand fewer, as the API says.
+    page.locator(
+        f'[data-testid=indicator-row][data-code="{COLLECTED}"] .num:text-is("1")'
+    ).wait_for()
+    shot(page, "21-withdrawn")
+    with stack.client(key) as c:
+        report = get(c, REPORT, period="2021-H1")
+        assert api_figure(report, COLLECTED)["value"] == 1
+        withdrawn = get(c, f"{P}/challenge-demands/{made[0]['id']}")
+        assert withdrawn["status"] == "withdrawn"
+        (h,) = get(c, f"{P}/challenge-demands/{made[0]['id']}/corrections")
+        assert (h["action"], h["reason"]) == ("withdraw", "企业已自行攻关解决，撤回需求")
+    assert page_figure(page, COLLECTED) == "1"
+    # 400-level answers the page showed on purpose are logged by Chromium as failed loads.
+    assert [e for e in errors if "422" not in e] == []
+    page.context.close()
