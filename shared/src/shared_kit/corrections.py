@@ -175,6 +175,15 @@ class WithdrawBody(BaseModel):
     reason: Reason
 
 
+class CorrectionBody(BaseModel):
+    """``{changes, reason}``; each kind's routes take a subclass naming its own fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    changes: BaseModel
+    reason: Reason
+
+
 class DecisionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -567,9 +576,10 @@ class Corrections:
             Depends(require_roles(Role.admin, Role.analyst, Role.city_bureau, Role.service)),
         ]
         name = kind.kind.replace("_", " ")
-        Body = create_model(  # type: ignore[call-overload]
+        # The body names the kind's own fields, so OpenAPI documents each correction.
+        Body = create_model(
             f"{kind.changes.__name__}Body",
-            __config__=ConfigDict(extra="forbid"),
+            __base__=CorrectionBody,
             changes=(kind.changes, ...),
             reason=Reason,
         )
@@ -589,7 +599,7 @@ class Corrections:
             session: SessionDep,
             principal: Writer,
             record_id: uuid.UUID,
-            body: Body,  # type: ignore[valid-type]
+            body: Body,
         ) -> Any:
             return await self.correct(
                 session,
@@ -609,7 +619,7 @@ class Corrections:
             session: SessionDep,
             principal: Writer,
             record_id: uuid.UUID,
-            body: Body,  # type: ignore[valid-type]
+            body: Body,
         ) -> CorrectionRequestRead:
             return await self.file_request(
                 session,
