@@ -252,3 +252,42 @@ async def test_a_locked_period_refuses_every_change_and_approval_is_atomic(svc: 
         assert (await admin.get(f"/v1/challenge-demands/{d['id']}/corrections")).json() == []
     finally:
         assert (await service.delete(lock)).status_code == 204
+
+
+async def test_a_programme_has_a_status_and_a_withdrawn_one_is_not_counted(svc: Any) -> None:
+    admin = svc.as_("admin")
+    r = await admin.post(
+        "/v1/action-plans", json={"name": "更正测试行动方案", "start_year": 2030, "end_year": 2032}
+    )
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    made = []
+    for name in ("甲工程", "乙工程"):
+        r = await admin.post("/v1/programs", json={"plan_id": plan["id"], "name": name})
+        assert r.status_code == 201, r.text
+        assert r.json()["status"] == "active"
+        made.append(r.json())
+    period = {"from": "2031-01-01", "to": "2031-06-30"}
+
+    async def programmes() -> int:
+        r = await admin.get("/v1/indicators", params=period)
+        (f,) = [f for f in r.json()["indicators"] if f["code"] == "projects.action_plan_programs"]
+        return int(f["value"])
+
+    assert await programmes() == 2
+    # The department's own record: a city bureau may not touch it.
+    r = await bureau(svc).post(f"/v1/programs/{made[0]['id']}/withdraw", json={"reason": "r"})
+    assert r.status_code == 403
+    r = await admin.post(
+        f"/v1/programs/{made[0]['id']}/corrections",
+        json={"changes": {"name": "甲工程（更名）"}, "reason": "按正式文件更名"},
+    )
+    assert r.status_code == 200, r.text
+    r = await admin.post(f"/v1/programs/{made[0]['id']}/withdraw", json={"reason": "重复录入"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "withdrawn"
+    assert await programmes() == 1
+    listed = (await admin.get("/v1/programs", params={"plan_id": plan["id"]})).json()["items"]
+    assert [p["name"] for p in listed] == ["乙工程"]
+    history = (await admin.get(f"/v1/programs/{made[0]['id']}/corrections")).json()
+    assert [h["action"] for h in history] == ["correct", "withdraw"]

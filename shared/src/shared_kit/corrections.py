@@ -270,6 +270,9 @@ class Correctable:
     not_found: type[NotFound]
     lock_points: Callable[[Any], LockPoints]
     department_only: frozenset[str] = frozenset()
+    # Who may withdraw or correct: region-wide records (an action-plan programme) are
+    # the department's alone.
+    writers: tuple[Role, ...] = (Role.admin, Role.city_bureau)
     owner_city: Callable[[Any], str] = lambda r: str(r.city)
     seen_by: Callable[[Any], tuple[str | None, ...]] = lambda r: (r.city,)
     # Derived columns after a change (a contract's party cities, a log's city).
@@ -570,7 +573,7 @@ class Corrections:
         """Add withdraw, corrections and correction-requests under ``router``'s prefix
         (and ``prefix``, for a router that holds several kinds)."""
         self.kinds[kind.kind] = kind
-        Writer = Annotated[Principal, Depends(require_roles(Role.admin, Role.city_bureau))]
+        Writer = Annotated[Principal, Depends(require_roles(*kind.writers))]
         Reader = Annotated[
             Principal,
             Depends(require_roles(Role.admin, Role.analyst, Role.city_bureau, Role.service)),

@@ -278,6 +278,13 @@ export function actionWords(method, path) {
 // whose 明细 lists them (the API path of the record, the fields a correction offers).
 export const CORRECTABLE = [
   {
+    codes: ['projects.action_plan_programs'],
+    kind: 'program',
+    path: '/api/projects/v1/programs',
+    fields: ['name'],
+    roles: ['admin'], // region-wide: the department's own
+  },
+  {
     codes: ['projects.challenge_demands_collected', 'projects.challenge_demands_listed'],
     kind: 'challenge_demand',
     path: '/api/projects/v1/challenge-demands',
@@ -299,6 +306,7 @@ export const CORRECTABLE = [
 ];
 
 export const KIND_WORDS = {
+  program: '行动方案工程',
   challenge_demand: '揭榜挂帅需求',
   tech_contract: '技术合同',
   commissioner_service_log: '科技特派员服务记录',

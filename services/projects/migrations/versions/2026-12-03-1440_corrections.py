@@ -32,6 +32,26 @@ def upgrade() -> None:
         "challenge_demands", sa.Column("withdrawal_reason", sa.Text(), nullable=True), schema=SCHEMA
     )
 
+    # Action-plan programmes get a status: a withdrawn one is never counted.
+    op.add_column(
+        "programs",
+        sa.Column("status", sa.String(length=16), server_default="active", nullable=False),
+        schema=SCHEMA,
+    )
+    op.add_column(
+        "programs",
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        schema=SCHEMA,
+    )
+    op.add_column(
+        "programs", sa.Column("withdrawal_reason", sa.Text(), nullable=True), schema=SCHEMA
+    )
+    op.create_check_constraint(
+        op.f("ck_programs_status_known"),
+        "programs",
+        "status IN ('active','withdrawn')",
+        schema=SCHEMA,
+    )
     # The history of corrections and withdrawals, and the requests the department decides.
     metadata = make_metadata(SCHEMA)
     for table in (history_table(metadata), requests_table(metadata)):
@@ -41,5 +61,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("correction_requests", schema=SCHEMA)
     op.drop_table("record_history", schema=SCHEMA)
+    for column in ("withdrawal_reason", "withdrawn_at", "status"):
+        op.drop_column("programs", column, schema=SCHEMA)
     op.drop_column("challenge_demands", "withdrawal_reason", schema=SCHEMA)
     op.drop_column("challenge_demands", "withdrawn_at", schema=SCHEMA)

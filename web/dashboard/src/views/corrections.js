@@ -20,15 +20,12 @@ import {
 
 const NUMBER_FIELDS = new Set(['days']);
 
-// The correctable kind behind a figure's records link, or null.
-export function correctableOf(link) {
+// The kind behind a figure's records link that the signed-in user may change, or null
+// (the API decides which of its records: a city bureau's own city's).
+export function correctableOf(link, who) {
   const code = /\/indicators\/([^/?]+)\/records/.exec(link || '')?.[1];
-  return CORRECTABLE.find((k) => k.codes.includes(code)) || null;
-}
-
-// Whether the signed-in user may change records at all (the API decides which ones).
-export function mayCorrect(who) {
-  return who.role === 'admin' || who.role === 'city_bureau';
+  const kind = CORRECTABLE.find((k) => k.codes.includes(code));
+  return kind && (kind.roles || ['admin', 'city_bureau']).includes(who.role) ? kind : null;
 }
 
 function shown(field, value) {
@@ -174,7 +171,7 @@ export function correctionForms(ctx, onChanged) {
   // The buttons of one record's row.
   function buttons(kind, item) {
     const id = item[kind.idField || 'id'];
-    const name = item.title || item.registration_no || item.content || item.village_code || '记录';
+    const name = item.title || item.name || item.registration_no || item.content || item.village_code || '记录';
     return h(
       'span',
       { class: 'row-actions' },

@@ -12,7 +12,7 @@ import {
   STATUS_WORDS,
   VALUE_WORDS,
 } from '../words.js';
-import { correctableOf, correctionForms, mayCorrect } from './corrections.js';
+import { correctableOf, correctionForms } from './corrections.js';
 
 const PAGE = 50;
 // Internal identifiers: never shown (the page shows names; ids mean nothing to a reader).
@@ -59,7 +59,7 @@ export function recordsPanel(ctx, onChanged = async () => {}) {
     const cursors = [null];
     let page = 0;
     // 撤回 / 更正 / 历史 for the records the user may change (the API checks whose they are).
-    const kind = mayCorrect(ctx.who) ? correctableOf(link) : null;
+    const kind = correctableOf(link, ctx.who);
     const forms = correctionForms(ctx, onChanged);
     const prev = h('button', { type: 'button', testid: 'records-prev' }, '上一页');
     const more = h('button', { type: 'button', testid: 'records-more' }, '下一页');

@@ -18,6 +18,7 @@ from projects_service.challenge.models import ChallengeDemand
 from projects_service.funded_project.models import FundedProject
 from projects_service.innovation_platform.models import KeyLabApplication, KeyLabBatch, Platform
 from projects_service.plan.models import ActionPlan, ActionPlanTask, Program, SpecialField
+from shared_kit.corrections import not_withdrawn
 from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery, compute_figure
 
 # Reading rule 1: withdrawn, cancelled and revoked records never count; later statuses
@@ -53,6 +54,7 @@ def action_plan_programs(p: PeriodQuery) -> Select[Any]:
             # In SQL, so the period may also be a bound parameter (indicator.compute).
             ActionPlan.start_year <= func.extract("year", cast(p.start, Date)),
             ActionPlan.end_year >= func.extract("year", cast(p.end, Date)),
+            not_withdrawn(Program.status),
         )
     )
 
