@@ -668,6 +668,8 @@ class Corrections:
             description="Every correction and withdrawal, oldest first. "
             "Roles: admin, analyst, service, city_bureau (own city; others 404).",
         )
+        if not kind.department_only:
+            return  # nothing a city bureau would have to ask for
         router.add_api_route(
             prefix + "/{record_id}/correction-requests",
             file_request,
