@@ -7,6 +7,7 @@ open; withdrawn is never counted; the listing terms and the city are the departm
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ import pytest_asyncio
 
 from projects_service.main import create_app
 
-from .helpers import LIUZHOU, NANNING, demand, stage
+from .helpers import LIUZHOU, NANNING, demand, project, stage
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 H1 = {"from": "2023-01-01", "to": "2023-06-30"}
@@ -291,3 +292,38 @@ async def test_a_programme_has_a_status_and_a_withdrawn_one_is_not_counted(svc: 
     assert [p["name"] for p in listed] == ["乙工程"]
     history = (await admin.get(f"/v1/programs/{made[0]['id']}/corrections")).json()
     assert [h["action"] for h in history] == ["correct", "withdraw"]
+
+
+async def test_a_funded_project_withdrawn_or_corrected_moves_the_funding(svc: Any) -> None:
+    admin, nanning = svc.as_("admin"), bureau(svc)
+    r = await nanning.post("/v1/funded-projects", json=project(project_code="CORR-P1"))
+    assert r.status_code == 201, r.text
+    p = r.json()
+    funding = "projects.project_funding"
+
+    async def yuan() -> Decimal:
+        r = await nanning.get("/v1/indicators", params=H1)
+        (f,) = [f for f in r.json()["indicators"] if f["code"] == funding]
+        return Decimal(str((f["by_city"] or {}).get(NANNING) or 0))
+
+    before = await yuan()
+    r = await nanning.post(
+        f"/v1/funded-projects/{p['id']}/corrections",
+        json={"changes": {"funding_amount": "4000000.00"}, "reason": "批复金额为400万元"},
+    )
+    assert r.status_code == 200, r.text
+    assert await yuan() == before - Decimal("1000000.00")
+    r = await nanning.post(
+        f"/v1/funded-projects/{p['id']}/corrections",
+        json={"changes": {"category": "key_rd"}, "reason": "类别"},
+    )
+    assert r.status_code == 403
+    assert r.json()["code"] == "correction_not_allowed"
+    r = await nanning.post(f"/v1/funded-projects/{p['id']}/withdraw", json={"reason": "误录"})
+    assert r.status_code == 200, r.text
+    assert await yuan() == before - Decimal("5000000.00")
+    r = await nanning.patch(f"/v1/funded-projects/{p['id']}", json={"name": "改名"})
+    assert r.status_code == 409
+    assert r.json()["code"] == "record_withdrawn"
+    listed = (await admin.get("/v1/funded-projects", params={"limit": 1000})).json()["items"]
+    assert p["id"] not in {x["id"] for x in listed}

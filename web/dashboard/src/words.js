@@ -291,6 +291,12 @@ export const CORRECTABLE = [
     fields: ['title', 'organisation_name', 'field', 'goal', 'budget', 'submitted_on', 'city', 'reward_amount', 'deadline'],
   },
   {
+    codes: ['projects.major_projects_funded', 'projects.key_rd_projects_funded', 'projects.project_funding', 'projects.platform_funding'],
+    kind: 'funded_project',
+    path: '/api/projects/v1/funded-projects',
+    fields: ['name', 'field', 'lead_organisation_name', 'approved_on', 'funding_amount', 'project_code', 'category', 'city'],
+  },
+  {
     codes: ['transfer.contracts_total', 'transfer.contract_value', 'transfer.tech_transaction_value', 'transfer.contracts_outflow', 'transfer.contracts_absorbed'],
     kind: 'tech_contract',
     path: '/api/transfer/v1/tech-contracts',
@@ -307,6 +313,7 @@ export const CORRECTABLE = [
 
 export const KIND_WORDS = {
   program: '行动方案工程',
+  funded_project: '立项项目',
   challenge_demand: '揭榜挂帅需求',
   tech_contract: '技术合同',
   commissioner_service_log: '科技特派员服务记录',

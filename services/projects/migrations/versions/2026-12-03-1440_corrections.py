@@ -52,6 +52,19 @@ def upgrade() -> None:
         "status IN ('active','withdrawn')",
         schema=SCHEMA,
     )
+    # Funded projects may be withdrawn by their city bureau.
+    for column in (
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawal_reason", sa.Text(), nullable=True),
+    ):
+        op.add_column("funded_projects", column, schema=SCHEMA)
+    op.drop_constraint(op.f("ck_funded_projects_status_known"), "funded_projects", schema=SCHEMA)
+    op.create_check_constraint(
+        op.f("ck_funded_projects_status_known"),
+        "funded_projects",
+        "status IN ('approved','in_progress','completed','cancelled','withdrawn')",
+        schema=SCHEMA,
+    )
     # The history of corrections and withdrawals, and the requests the department decides.
     metadata = make_metadata(SCHEMA)
     for table in (history_table(metadata), requests_table(metadata)):
@@ -61,6 +74,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("correction_requests", schema=SCHEMA)
     op.drop_table("record_history", schema=SCHEMA)
+    for column in ("withdrawal_reason", "withdrawn_at"):
+        op.drop_column("funded_projects", column, schema=SCHEMA)
     for column in ("withdrawal_reason", "withdrawn_at", "status"):
         op.drop_column("programs", column, schema=SCHEMA)
     op.drop_column("challenge_demands", "withdrawal_reason", schema=SCHEMA)

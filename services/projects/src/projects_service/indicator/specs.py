@@ -24,7 +24,7 @@ from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery, c
 # Reading rule 1: withdrawn, cancelled and revoked records never count; later statuses
 # (rejected, terminated) do not undo the dated event they passed through.
 _DEMAND_NEVER = ("withdrawn",)
-_PROJECT_NEVER = ("cancelled",)
+_PROJECT_NEVER = ("cancelled", "withdrawn")
 _PLATFORM_NEVER = ("revoked",)
 _APPLICATION_NEVER = ("withdrawn",)
 # The two categories the report calls 科技项目 (the platform category is section 四).
