@@ -304,6 +304,12 @@ export const CORRECTABLE = [
     fields: ['contract_amount', 'tech_transaction_amount', 'signed_on', 'registered_on', 'seller_name', 'buyer_name', 'seller_region', 'buyer_region', 'city', 'registration_no'],
   },
   {
+    codes: ['enterprise.training_sessions'],
+    kind: 'training_session',
+    path: '/api/enterprise/v1/training-sessions',
+    fields: ['topic', 'held_on', 'attendees', 'organiser', 'city'],
+  },
+  {
     codes: ['talent.commissioner_service_days', 'talent.commissioner_villages_served'],
     kind: 'commissioner_service_log',
     path: '/api/talent/v1/commissioner-service-logs',
@@ -314,13 +320,14 @@ export const CORRECTABLE = [
 export const KIND_WORDS = {
   program: '行动方案工程',
   funded_project: '立项项目',
+  training_session: '业务辅导班',
   challenge_demand: '揭榜挂帅需求',
   tech_contract: '技术合同',
   commissioner_service_log: '科技特派员服务记录',
 };
 
 // The services that keep correction requests (GET /api/{service}/v1/correction-requests).
-export const CORRECTION_SERVICES = ['projects', 'talent', 'transfer'];
+export const CORRECTION_SERVICES = ['projects', 'enterprise', 'talent', 'transfer'];
 
 export const HISTORY_ACTION_WORDS = { correct: '更正', withdraw: '撤回' };
 

@@ -18,7 +18,7 @@ import {
   STATUS_WORDS,
 } from '../words.js';
 
-const NUMBER_FIELDS = new Set(['days']);
+const NUMBER_FIELDS = new Set(['days', 'attendees']);
 
 // The kind behind a figure's records link that the signed-in user may change, or null
 // (the API decides which of its records: a city bureau's own city's).
@@ -171,7 +171,7 @@ export function correctionForms(ctx, onChanged) {
   // The buttons of one record's row.
   function buttons(kind, item) {
     const id = item[kind.idField || 'id'];
-    const name = item.title || item.name || item.project_name || item.registration_no || item.content || item.village_code || '记录';
+    const name = item.title || item.name || item.topic || item.project_name || item.registration_no || item.content || item.village_code || '记录';
     return h(
       'span',
       { class: 'row-actions' },
