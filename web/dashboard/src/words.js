@@ -262,13 +262,14 @@ const METHOD_WORDS = { POST: '新增', PUT: '修改', PATCH: '修改', DELETE: '
 
 export function actionWords(method, path) {
   const p = String(path || '');
+  const decided = /\/correction-requests\/[^/]+\/(approve|reject)$/.exec(p);
+  if (method === 'POST' && decided) return `${decided[1] === 'approve' ? '批准' : '驳回'}更正申请`;
   let verb = METHOD_WORDS[method] || method;
   if (method === 'POST' && /\/transitions$/.test(p)) verb = '变更状态';
   else if (method === 'POST' && /\/withdraw$/.test(p)) verb = '撤回';
   else if (method === 'POST' && /\/corrections$/.test(p)) verb = '更正';
   else if (method === 'POST' && /\/correction-requests$/.test(p)) verb = '申请更正';
-  else if (method === 'POST' && /\/correction-requests\/[^/]+\/approve$/.test(p)) verb = '批准更正';
-  else if (method === 'POST' && /\/correction-requests\/[^/]+\/reject$/.test(p)) verb = '驳回更正';
+
   else if (method === 'POST' && /import/.test(p)) verb = '导入';
   const hit = RESOURCE_WORDS.find(([prefix]) => p.startsWith(prefix));
   return `${verb}${hit ? hit[1] : '数据'}`;
