@@ -116,3 +116,35 @@ def test_a_city_bureau_withdraws_a_demand_and_the_figure_moves(
     # 400-level answers the page showed on purpose are logged by Chromium as failed loads.
     assert [e for e in errors if "422" not in e] == []
     page.context.close()
+
+
+def test_the_department_approves_a_correction_request(
+    browser: Browser, stack: Stack, demands: tuple[str, list[dict[str, object]]]
+) -> None:
+    key, made = demands
+    target = made[1]["id"]
+    with stack.client(key) as c:
+        filed = post(
+            c,
+            f"{P}/challenge-demands/{target}/correction-requests",
+            {"changes": {"reward_amount": "600000.00"}, "reason": "榜额按批复应为60万元"},
+        )
+    errors: list[str] = []
+    page = new_page(browser, stack, errors)
+    sign_in(page, "科技厅管理员", "admin")
+    page.get_by_test_id("nav-corrections").click()
+    view = page.locator("[data-testid=correction-requests][data-state=ready]")
+    row = view.locator(f'[data-testid=request-row][data-id="{filed["id"]}"]')
+    assert "榜额按批复应为60万元" in row.inner_text()
+    assert "防城港市" in row.inner_text()
+    row.get_by_test_id("approve").click()
+    row.get_by_test_id("decision-confirm").click()
+    view.locator(f'[data-testid=request-row][data-id="{filed["id"]}"]').wait_for(state="detached")
+    view.wait_for()
+    shot(page, "22-request-approved")
+    with stack.client(key) as c:
+        assert get(c, f"{P}/challenge-demands/{target}")["reward_amount"] == "600000.00"
+        (h,) = get(c, f"{P}/challenge-demands/{target}/corrections")
+        assert (h["request_id"], h["after"]) == (filed["id"], {"reward_amount": "600000.00"})
+    assert errors == []
+    page.context.close()

@@ -17,6 +17,7 @@ import {
   SERVICE_WORDS,
   STATUS_WORDS,
 } from '../words.js';
+import { callerNames } from './publish.js';
 
 const NUMBER_FIELDS = new Set(['days', 'attendees']);
 
@@ -40,6 +41,17 @@ function changesText(before, after) {
   return Object.keys(after)
     .map((k) => `${FIELD_LABELS[k] || k}：${shown(k, before[k])} → ${shown(k, after[k])}`)
     .join('；');
+}
+
+// Key and user names come from the gateway, which answers the department's roles only;
+// a city bureau sees who acted by role (its own bureau or the department).
+async function namesOf(ctx, subjects) {
+  return ['admin', 'analyst'].includes(ctx.who.role) ? callerNames(ctx.api, subjects) : {};
+}
+
+function who(names, subject, role) {
+  const by = role === 'admin' ? '科技厅' : '市科技局';
+  return names[subject] ? `${names[subject]}（${by}）` : by;
 }
 
 // The form area under the 明细 table: one action at a time.
@@ -146,6 +158,7 @@ export function correctionForms(ctx, onChanged) {
     open(`「${name}」的更正与撤回记录`, list);
     try {
       const rows = await ctx.api.get(`${kind.path}/${id}/corrections`);
+      const names = await namesOf(ctx, rows.map((r) => r.actor_subject));
       replace(list,
         rows.length
           ? table(
@@ -157,7 +170,7 @@ export function correctionForms(ctx, onChanged) {
                   h('td', {}, HISTORY_ACTION_WORDS[r.action] || r.action),
                   h('td', {}, r.reason),
                   h('td', {}, changesText(r.before, r.after)),
-                  h('td', {}, r.actor_role === 'admin' ? '科技厅' : '市科技局'),
+                  h('td', {}, who(names, r.actor_subject, r.actor_role)),
                 ),
               ),
             )
@@ -197,6 +210,7 @@ export function correctionRequestsView(ctx) {
   );
   const body = h('div');
   const isAdmin = ctx.who.role === 'admin';
+  let names = {};
   status.onchange = () => load();
   root.append(
     h('h1', {}, '更正申请'),
@@ -238,7 +252,7 @@ export function correctionRequestsView(ctx) {
       'tr',
       { testid: 'request-row', data: { id: req.id, status: req.status } },
       h('td', {}, `${KIND_WORDS[req.kind] || req.kind}（${SERVICE_WORDS[svc] || svc}）`),
-      h('td', {}, cityName(req.city)),
+      h('td', {}, cityName(req.city), h('br'), h('small', {}, who(names, req.requested_by, 'city_bureau'))),
       h('td', {}, Object.entries(req.changes).map(([k, v]) => `${FIELD_LABELS[k] || k} → ${shown(k, v)}`).join('；')),
       h('td', {}, req.reason),
       h('td', {}, fmtDateTime(req.requested_at)),
@@ -263,10 +277,11 @@ export function correctionRequestsView(ctx) {
       }),
     );
     rows.sort((a, b) => String(a[1].requested_at).localeCompare(String(b[1].requested_at)));
+    names = await namesOf(ctx, rows.map(([, req]) => req.requested_by));
     replace(body,
       failed,
       card(null, rows.length
-        ? table('request-table', ['记录', '所属地市', '申请更正', '原因', '申请时间', '状态', '处理'], rows.map(([svc, req]) => row(svc, req)))
+        ? table('request-table', ['记录', '所属地市（申请人）', '申请更正', '原因', '申请时间', '状态', '处理'], rows.map(([svc, req]) => row(svc, req)))
         : h('p', { class: 'hint' }, '没有符合条件的更正申请。')),
     );
     root.dataset.state = 'ready';
