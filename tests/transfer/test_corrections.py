@@ -125,3 +125,32 @@ async def test_a_locked_period_refuses_the_withdrawal(svc: Any) -> None:
         ] == "registered"
     finally:
         assert (await service.delete(lock)).status_code == 204
+
+
+async def test_an_achievement_withdrawn_stops_counting(svc: Any) -> None:
+    nanning = bureau(svc)
+    body = {
+        "registration_no": "CORR-A-0001",
+        "title": "甘蔗高效栽培技术",
+        "category": "applied",
+        "organisation_name": "广西农科院",
+        "city": NANNING,
+        "registered_on": "2023-04-20",
+    }
+    r = await nanning.post("/v1/achievements", json=body)
+    assert r.status_code == 201, r.text
+    a = r.json()
+    before = value(await figures(nanning), "transfer.achievements_registered")
+    r = await nanning.post(
+        f"/v1/achievements/{a['id']}/corrections",
+        json={"changes": {"category": "basic"}, "reason": "类别录错"},
+    )
+    assert r.status_code == 200, r.text
+    r = await nanning.post(f"/v1/achievements/{a['id']}/withdraw", json={"reason": "重复登记"})
+    assert r.status_code == 200, r.text
+    assert value(await figures(nanning), "transfer.achievements_registered") == before - 1
+    history = (await nanning.get(f"/v1/achievements/{a['id']}/corrections")).json()
+    assert [h["action"] for h in history] == ["correct", "withdraw"]
+    r = await nanning.post(f"/v1/achievements/{a['id']}/revoke")
+    assert r.status_code == 409
+    assert r.json()["code"] == "record_withdrawn"

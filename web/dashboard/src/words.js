@@ -305,6 +305,12 @@ export const CORRECTABLE = [
     fields: ['contract_amount', 'tech_transaction_amount', 'signed_on', 'registered_on', 'seller_name', 'buyer_name', 'seller_region', 'buyer_region', 'city', 'registration_no'],
   },
   {
+    codes: ['transfer.achievements_registered'],
+    kind: 'achievement',
+    path: '/api/transfer/v1/achievements',
+    fields: ['title', 'category', 'organisation_name', 'registered_on', 'registration_no', 'city'],
+  },
+  {
     codes: ['enterprise.training_sessions'],
     kind: 'training_session',
     path: '/api/enterprise/v1/training-sessions',
@@ -322,6 +328,7 @@ export const KIND_WORDS = {
   program: '行动方案工程',
   funded_project: '立项项目',
   training_session: '业务辅导班',
+  achievement: '科技成果登记',
   challenge_demand: '揭榜挂帅需求',
   tech_contract: '技术合同',
   commissioner_service_log: '科技特派员服务记录',

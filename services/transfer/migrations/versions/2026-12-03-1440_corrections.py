@@ -38,6 +38,19 @@ def upgrade() -> None:
         "status IN ('registered','revoked','withdrawn')",
         schema=SCHEMA,
     )
+    # Registered achievements may be withdrawn by their city bureau as well.
+    for column in (
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawal_reason", sa.Text(), nullable=True),
+    ):
+        op.add_column("achievements", column, schema=SCHEMA)
+    op.drop_constraint(op.f("ck_achievements_status_known"), "achievements", schema=SCHEMA)
+    op.create_check_constraint(
+        op.f("ck_achievements_status_known"),
+        "achievements",
+        "status IN ('registered','revoked','withdrawn')",
+        schema=SCHEMA,
+    )
     # The history of corrections and withdrawals, and the requests the department decides.
     metadata = make_metadata(SCHEMA)
     for table in (history_table(metadata), requests_table(metadata)):
@@ -47,5 +60,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("correction_requests", schema=SCHEMA)
     op.drop_table("record_history", schema=SCHEMA)
+    for column in ("withdrawal_reason", "withdrawn_at"):
+        op.drop_column("achievements", column, schema=SCHEMA)
     op.drop_column("tech_contracts", "withdrawal_reason", schema=SCHEMA)
     op.drop_column("tech_contracts", "withdrawn_at", schema=SCHEMA)
