@@ -327,3 +327,28 @@ async def test_a_funded_project_withdrawn_or_corrected_moves_the_funding(svc: An
     assert r.json()["code"] == "record_withdrawn"
     listed = (await admin.get("/v1/funded-projects", params={"limit": 1000})).json()["items"]
     assert p["id"] not in {x["id"] for x in listed}
+
+
+@pytest.mark.parametrize("path", ["corrections", "correction-requests"])
+async def test_an_empty_change_is_refused(svc: Any, path: str) -> None:
+    d = await new_demand(svc)
+    r = await bureau(svc).post(
+        f"/v1/challenge-demands/{d['id']}/{path}", json={"changes": {}, "reason": "无"}
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "correction_invalid"
+    assert r.json()["errors"][0]["code"] == "no_changes"
+
+
+async def test_problems_are_chinese_with_english_on_request(svc: Any) -> None:
+    d = await new_demand(svc, listed=True)
+    url = f"/v1/challenge-demands/{d['id']}/corrections"
+    body = {"changes": {"city": LIUZHOU}, "reason": "搬迁"}
+    zh = await bureau(svc).post(url, json=body)
+    en = await bureau(svc).post(url, json=body, headers={"Accept-Language": "en"})
+    assert zh.json()["code"] == en.json()["code"] == "correction_not_allowed"
+    assert zh.json()["title"] == "该字段只能由科技厅更正，请提交更正申请"
+    assert (
+        en.json()["title"] == "only the department may change this field; file a correction request"
+    )
+    assert "city" in en.json()["detail"] and "科技厅" in zh.json()["detail"]

@@ -21,7 +21,7 @@ Each service keeps its history and requests in its own schema
 
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -279,7 +279,8 @@ class Correctable:
     after_change: Callable[[AsyncSession, Any], Awaitable[None]] = _nothing
     # What a withdrawal also records (a demand's workflow step); called before the change.
     on_withdraw: Callable[[AsyncSession, Any, Principal, str], Awaitable[None]] = _no_withdraw_hook
-    extra_checks: Callable[[Any], list[FieldError]] = field(default=lambda r: [])
+    # Cross-field rules the corrected record must keep (a contract's two amounts).
+    extra_checks: Callable[[Any], list[FieldError]] = lambda r: []
 
 
 def _snapshot(record: Any) -> dict[str, Any]:
@@ -430,6 +431,17 @@ class Corrections:
         return record
 
     def _department_fields(self, kind: Correctable, changes: dict[str, Any]) -> list[str]:
+        if not changes:
+            raise CorrectionInvalid(
+                t("请至少填写一项更正内容", "name at least one field to change"),
+                errors=[
+                    FieldError(
+                        field="body.changes",
+                        code="no_changes",
+                        message=t("没有要更正的字段", "no field to change"),
+                    )
+                ],
+            )
         return sorted(set(changes) & kind.department_only)
 
     async def correct(
@@ -485,6 +497,7 @@ class Corrections:
     ) -> CorrectionRequestRead:
         reason = require_reason(reason)
         record = await self._load(session, kind, record_id, principal)
+        self._department_fields(kind, changes)  # refuses an empty change
         # Filing is pointless once the period is closed: the department could not apply it.
         await assert_unlocked(session, schema=self.schema, records=kind.lock_points(record))
         row = (
