@@ -351,4 +351,5 @@ async def test_problems_are_chinese_with_english_on_request(svc: Any) -> None:
     assert (
         en.json()["title"] == "only the department may change this field; file a correction request"
     )
-    assert "city" in en.json()["detail"] and "科技厅" in zh.json()["detail"]
+    assert "city" in en.json()["detail"]
+    assert "科技厅" in zh.json()["detail"]
