@@ -353,3 +353,29 @@ async def test_problems_are_chinese_with_english_on_request(svc: Any) -> None:
     )
     assert "city" in en.json()["detail"]
     assert "科技厅" in zh.json()["detail"]
+
+
+async def test_a_key_lab_application_withdrawn_with_a_reason_stops_counting(svc: Any) -> None:
+    admin, nanning = svc.as_("admin"), bureau(svc)
+    r = await admin.post("/v1/key-lab-batches", json={"number": 77, "opened_on": "2023-03-01"})
+    assert r.status_code == 201, r.text
+    body = {
+        "batch_id": r.json()["id"],
+        "lab_name": "更正测试实验室",
+        "organisation_name": "广西某大学",
+        "city": NANNING,
+        "submitted_on": "2023-04-01",
+    }
+    r = await nanning.post("/v1/key-lab-applications", json=body)
+    assert r.status_code == 201, r.text
+    app = r.json()
+    code = "projects.key_lab_applications"
+    before = await figure(nanning, code)
+    r = await nanning.post(
+        f"/v1/key-lab-applications/{app['id']}/withdraw", json={"reason": "单位决定暂不申报"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["withdrawal_reason"] == "单位决定暂不申报"
+    assert await figure(nanning, code) == before - 1
+    listed = (await nanning.get("/v1/key-lab-applications", params={"limit": 1000})).json()
+    assert app["id"] not in {x["id"] for x in listed["items"]}

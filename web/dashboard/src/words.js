@@ -298,6 +298,12 @@ export const CORRECTABLE = [
     fields: ['name', 'field', 'lead_organisation_name', 'approved_on', 'funding_amount', 'project_code', 'category', 'city'],
   },
   {
+    codes: ['projects.key_lab_applications'],
+    kind: 'key_lab_application',
+    path: '/api/projects/v1/key-lab-applications',
+    fields: ['lab_name', 'organisation_name', 'submitted_on', 'city'],
+  },
+  {
     codes: ['transfer.contracts_total', 'transfer.contract_value', 'transfer.tech_transaction_value', 'transfer.contracts_outflow', 'transfer.contracts_absorbed'],
     kind: 'tech_contract',
     path: '/api/transfer/v1/tech-contracts',
@@ -329,6 +335,7 @@ export const KIND_WORDS = {
   funded_project: '立项项目',
   training_session: '业务辅导班',
   achievement: '科技成果登记',
+  key_lab_application: '自治区重点实验室申报',
   challenge_demand: '揭榜挂帅需求',
   tech_contract: '技术合同',
   commissioner_service_log: '科技特派员服务记录',

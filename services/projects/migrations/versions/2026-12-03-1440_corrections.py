@@ -65,6 +65,12 @@ def upgrade() -> None:
         "status IN ('approved','in_progress','completed','cancelled','withdrawn')",
         schema=SCHEMA,
     )
+    # Key-lab applications keep when and why they were withdrawn.
+    for column in (
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawal_reason", sa.Text(), nullable=True),
+    ):
+        op.add_column("key_lab_applications", column, schema=SCHEMA)
     # The history of corrections and withdrawals, and the requests the department decides.
     metadata = make_metadata(SCHEMA)
     for table in (history_table(metadata), requests_table(metadata)):
@@ -74,6 +80,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("correction_requests", schema=SCHEMA)
     op.drop_table("record_history", schema=SCHEMA)
+    for column in ("withdrawal_reason", "withdrawn_at"):
+        op.drop_column("key_lab_applications", column, schema=SCHEMA)
     for column in ("withdrawal_reason", "withdrawn_at"):
         op.drop_column("funded_projects", column, schema=SCHEMA)
     for column in ("withdrawal_reason", "withdrawn_at", "status"):

@@ -184,7 +184,7 @@ export function correctionForms(ctx, onChanged) {
   // The buttons of one record's row.
   function buttons(kind, item) {
     const id = item[kind.idField || 'id'];
-    const name = item.title || item.name || item.topic || item.project_name || item.registration_no || item.content || item.village_code || '记录';
+    const name = item.title || item.name || item.lab_name || item.topic || item.project_name || item.registration_no || item.content || item.village_code || '记录';
     return h(
       'span',
       { class: 'row-actions' },
