@@ -107,3 +107,40 @@ async def test_checks_scope_and_department_fields(svc: Any) -> None:
     got = (await admin.get(base)).json()
     assert (got["city"], got["dispatch_id"]) == (LIUZHOU, other["id"])
     assert (await nanning.get(base)).status_code == 404
+
+
+async def test_a_withdrawn_dispatch_and_its_service_stop_counting(svc: Any) -> None:
+    admin = svc.as_("admin")
+    nanning = svc.as_("city_bureau", city=NANNING)
+    c = await commissioner(admin)
+    d = await dispatch(admin, c["id"])
+    await service_log(admin, d["id"], served_on="2023-05-20", days=5)
+    figs = await indicators(nanning, *H1)
+
+    def own(f: dict[str, Any]) -> int:
+        return int((f["by_city"] or {}).get(NANNING) or 0)
+
+    dispatched, served = own(figs["talent.commissioners_dispatched"]), own(figs[DAYS])
+    base = f"/v1/commissioner-dispatches/{d['id']}"
+    r = await nanning.post(
+        f"{base}/corrections", json={"changes": {"county": LIUZHOU_COUNTY}, "reason": "县录错"}
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["code"] == "county_not_in_city"
+    r = await nanning.post(f"{base}/withdraw", json={"reason": "选派未成行"})
+    assert r.status_code == 200, r.text
+    figs = await indicators(nanning, *H1)
+    assert own(figs["talent.commissioners_dispatched"]) == dispatched - 1
+    assert own(figs[DAYS]) == served - 5
+    # No service is logged under a withdrawn dispatch.
+    r = await admin.post(
+        "/v1/commissioner-service-logs",
+        json={
+            "dispatch_id": d["id"],
+            "village_code": NANNING_VILLAGE_2,
+            "served_on": "2023-05-21",
+            "days": 1,
+            "content": "补录",
+        },
+    )
+    assert r.status_code == 409, r.text

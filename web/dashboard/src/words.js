@@ -323,6 +323,12 @@ export const CORRECTABLE = [
     fields: ['topic', 'held_on', 'attendees', 'organiser', 'city'],
   },
   {
+    codes: ['talent.commissioners_dispatched'],
+    kind: 'commissioner_dispatch',
+    path: '/api/talent/v1/commissioner-dispatches',
+    fields: ['year', 'dispatching_unit', 'county', 'dispatched_on'],
+  },
+  {
     codes: ['talent.commissioner_service_days', 'talent.commissioner_villages_served'],
     kind: 'commissioner_service_log',
     path: '/api/talent/v1/commissioner-service-logs',
@@ -336,6 +342,7 @@ export const KIND_WORDS = {
   training_session: '业务辅导班',
   achievement: '科技成果登记',
   key_lab_application: '自治区重点实验室申报',
+  commissioner_dispatch: '科技特派员选派',
   challenge_demand: '揭榜挂帅需求',
   tech_contract: '技术合同',
   commissioner_service_log: '科技特派员服务记录',

@@ -44,6 +44,21 @@ def upgrade() -> None:
         "status IN ('recorded','withdrawn')",
         schema=SCHEMA,
     )
+    # Dispatches may be withdrawn too.
+    for column in (
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawal_reason", sa.Text(), nullable=True),
+    ):
+        op.add_column("commissioner_dispatches", column, schema=SCHEMA)
+    op.drop_constraint(
+        op.f("ck_commissioner_dispatches_status_known"), "commissioner_dispatches", schema=SCHEMA
+    )
+    op.create_check_constraint(
+        op.f("ck_commissioner_dispatches_status_known"),
+        "commissioner_dispatches",
+        "status IN ('active','cancelled','withdrawn')",
+        schema=SCHEMA,
+    )
     # The history of corrections and withdrawals, and the requests the department decides.
     metadata = make_metadata(SCHEMA)
     for table in (history_table(metadata), requests_table(metadata)):
@@ -53,6 +68,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("correction_requests", schema=SCHEMA)
     op.drop_table("record_history", schema=SCHEMA)
+    for column in ("withdrawal_reason", "withdrawn_at"):
+        op.drop_column("commissioner_dispatches", column, schema=SCHEMA)
     op.drop_column("commissioner_service_logs", "withdrawal_reason", schema=SCHEMA)
     op.drop_column("commissioner_service_logs", "withdrawn_at", schema=SCHEMA)
     op.drop_column("commissioner_service_logs", "status", schema=SCHEMA)

@@ -19,7 +19,7 @@ import {
 } from '../words.js';
 import { callerNames } from './publish.js';
 
-const NUMBER_FIELDS = new Set(['days', 'attendees']);
+const NUMBER_FIELDS = new Set(['days', 'attendees', 'year']);
 
 // The kind behind a figure's records link that the signed-in user may change, or null
 // (the API decides which of its records: a city bureau's own city's).
@@ -184,7 +184,7 @@ export function correctionForms(ctx, onChanged) {
   // The buttons of one record's row.
   function buttons(kind, item) {
     const id = item[kind.idField || 'id'];
-    const name = item.title || item.name || item.lab_name || item.topic || item.project_name || item.registration_no || item.content || item.village_code || '记录';
+    const name = item.title || item.name || item.lab_name || item.topic || item.project_name || item.registration_no || item.dispatching_unit || item.content || item.village_code || '记录';
     return h(
       'span',
       { class: 'row-actions' },

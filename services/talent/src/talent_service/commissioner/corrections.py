@@ -1,4 +1,11 @@
-"""A 下乡服务 log as a correctable record (shared_kit.corrections).
+"""Dispatches and 下乡服务 logs as correctable records (shared_kit.corrections).
+
+A dispatch's city bureau corrects its year, unit, county and date, or withdraws one
+entered in error (then neither it nor the service logged under it counts); which
+commissioner was sent is the department's to change. Its city never changes: the
+service logs under it carry it.
+
+A log:
 
 The dispatch's city bureau corrects what it logged (village, date, days, content,
 outcome) and may withdraw a log recorded in error: withdrawn is never counted. Moving
@@ -14,13 +21,20 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared_kit.codes import CountyCode
 from shared_kit.corrections import Correctable, CorrectionInvalid, LockPoints
 from shared_kit.errors import FieldError
 from shared_kit.i18n import t
 from shared_kit.patch import Patch
-from talent_service.commissioner.exceptions import ServiceLogNotFound
+from talent_service.commissioner.exceptions import DispatchNotFound, ServiceLogNotFound
 from talent_service.commissioner.models import Dispatch, ServiceLog
-from talent_service.commissioner.schemas import PastDate, ServiceLogRead, VillageCode
+from talent_service.commissioner.schemas import (
+    DispatchRead,
+    Name,
+    PastDate,
+    ServiceLogRead,
+    VillageCode,
+)
 from talent_service.commissioner.service import serve_problem, village_problem
 
 
@@ -77,4 +91,42 @@ SERVICE_LOGS = Correctable(
     lock_points=_lock_points,
     department_only=frozenset({"dispatch_id"}),
     after_change=_follow_dispatch,
+)
+
+
+class DispatchChanges(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: Patch[Annotated[int, Field(ge=1990, le=2100)]] = None
+    dispatching_unit: Patch[Name] = None
+    county: Patch[CountyCode] = None
+    dispatched_on: Patch[PastDate] = None
+    # The department's alone (a city bureau files a correction request).
+    commissioner_id: Patch[uuid.UUID] = None
+
+
+def _dispatch_checks(d: Any) -> list[FieldError]:
+    # The county lies in the dispatch's city (the table's own rule, named for the caller).
+    if d.county[:4] != d.city[:4] or d.county == d.city:
+        return [
+            FieldError(
+                field="body.changes.county",
+                code="county_not_in_city",
+                message=t(
+                    f"县（市、区）{d.county} 不属于 {d.city}", "the county is not in the city"
+                ),
+            )
+        ]
+    return []
+
+
+DISPATCHES = Correctable(
+    kind="commissioner_dispatch",
+    model=Dispatch,
+    read_model=DispatchRead,
+    changes=DispatchChanges,
+    not_found=DispatchNotFound,
+    lock_points=lambda d: [(d.city, d.dispatched_on)],
+    department_only=frozenset({"commissioner_id"}),
+    extra_checks=_dispatch_checks,
 )

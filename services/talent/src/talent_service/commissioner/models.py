@@ -20,7 +20,10 @@ from shared_kit.db import Timestamps
 from talent_service.db import Base
 
 COMMISSIONER_KINDS = ("individual", "legal_person", "team")
-DISPATCH_STATUSES = ("active", "cancelled")
+DISPATCH_STATUSES = ("active", "cancelled", "withdrawn")
+# A dispatch cancelled, or withdrawn as entered in error, counts as never made: neither it
+# nor service logged under it counts, and no service can be logged under it.
+DISPATCH_ENDED = ("cancelled", "withdrawn")
 LOG_STATUSES = ("recorded", "withdrawn")
 
 
@@ -62,6 +65,8 @@ class Dispatch(Timestamps, Base):
     dispatched_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="active")
     cancelled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ServiceLog(Timestamps, Base):

@@ -14,7 +14,7 @@ from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
 from shared_kit.tabular import check_size
 from talent_service.commissioner import importer, service
-from talent_service.commissioner.corrections import SERVICE_LOGS
+from talent_service.commissioner.corrections import DISPATCHES, SERVICE_LOGS
 from talent_service.commissioner.exceptions import ImportRejected
 from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
 from talent_service.commissioner.schemas import (
@@ -290,3 +290,4 @@ async def list_service_logs(
 
 # Withdraw, correct, history and correction requests (shared_kit.corrections).
 CORRECTIONS.record_routes(router, SERVICE_LOGS, prefix="/commissioner-service-logs")
+CORRECTIONS.record_routes(router, DISPATCHES, prefix="/commissioner-dispatches")

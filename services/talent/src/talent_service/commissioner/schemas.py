@@ -10,7 +10,7 @@ from shared_kit.codes import CityCode, CountyCode
 from shared_kit.trimmed import TrimmedModel
 
 CommissionerKind = Literal["individual", "legal_person", "team"]
-DispatchStatus = Literal["active", "cancelled"]
+DispatchStatus = Literal["active", "cancelled", "withdrawn"]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -62,6 +62,8 @@ class DispatchRead(BaseModel):
     dispatched_on: date
     status: str
     cancelled_on: date | None
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
     created_at: datetime
 
 

@@ -24,7 +24,7 @@ from talent_service.commissioner.exceptions import (
     ServiceLogNotFound,
 )
 from talent_service.commissioner.importer import ParsedRow
-from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
+from talent_service.commissioner.models import DISPATCH_ENDED, Commissioner, Dispatch, ServiceLog
 from talent_service.commissioner.schemas import (
     CommissionerCreate,
     DispatchCreate,
@@ -157,8 +157,8 @@ async def cancel_dispatch(
     cancelled_on: date | None,
 ) -> Dispatch:
     dispatch = await get_dispatch(session, principal=principal, dispatch_id=dispatch_id)
-    if dispatch.status == "cancelled":
-        raise DispatchCancelled(f"dispatch {dispatch_id} is already cancelled")
+    if dispatch.status in DISPATCH_ENDED:
+        raise DispatchCancelled(f"dispatch {dispatch_id} is already {dispatch.status}")
     # Cancelling stops the dispatch and every log under it counting: none may be locked.
     await assert_rows_unlocked(
         session,
@@ -201,8 +201,8 @@ async def list_dispatches(
         stmt = stmt.where(d.city == city)
     if county is not None:
         stmt = stmt.where(d.county == county)
-    if status is not None:
-        stmt = stmt.where(d.status == status)
+    # Withdrawn dispatches only when asked for by status.
+    stmt = stmt.where(d.status == status) if status else stmt.where(not_withdrawn(d.status))
     if dispatched_from is not None:
         stmt = stmt.where(d.dispatched_on >= dispatched_from)
     if dispatched_to is not None:
@@ -231,8 +231,10 @@ async def create_service_log(
             ],
         )
     scope.check_write(principal, dispatch.city)
-    if dispatch.status == "cancelled":
-        raise DispatchCancelled(f"dispatch {dispatch.id} is cancelled: no service can be logged")
+    if dispatch.status in DISPATCH_ENDED:
+        raise DispatchCancelled(
+            f"dispatch {dispatch.id} is {dispatch.status}: no service can be logged"
+        )
     errors = []
     village = village_problem(data.village_code, dispatch.city)
     if village:
@@ -378,8 +380,8 @@ async def import_service_logs(
         if own is not None and dispatch.city != own:
             row.fail("dispatch_id", "city_not_allowed", f"the dispatch is not of city {own}")
             continue
-        if dispatch.status == "cancelled":
-            row.fail("dispatch_id", "dispatch_cancelled", "the dispatch is cancelled")
+        if dispatch.status in DISPATCH_ENDED:
+            row.fail("dispatch_id", "dispatch_cancelled", f"the dispatch is {dispatch.status}")
             continue
         if row.village_code is not None:
             village = village_problem(row.village_code, dispatch.city)

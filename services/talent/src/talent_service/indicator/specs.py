@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from shared_kit.corrections import not_withdrawn
 from shared_kit.indicators import IndicatorSpec, PeriodQuery
 from talent_service.academician.models import AcademicianCandidate, AcademicianGrant
-from talent_service.commissioner.models import Dispatch, ServiceLog
+from talent_service.commissioner.models import DISPATCH_ENDED, Dispatch, ServiceLog
 from talent_service.expert.models import Expert
 from talent_service.person.models import Person
 from talent_service.programme.models import InternationalTalent, NationalNomination, YoungPhdGrant
@@ -142,7 +142,9 @@ def commissioner_dispatches(p: PeriodQuery) -> Select[Any]:
         d.dispatching_unit,
         d.dispatched_on,
     ]
-    return select(*columns).where(d.dispatched_on.between(p.start, p.end), d.status != "cancelled")
+    return select(*columns).where(
+        d.dispatched_on.between(p.start, p.end), d.status.not_in(DISPATCH_ENDED)
+    )
 
 
 def commissioner_service_logs(p: PeriodQuery) -> Select[Any]:
@@ -163,7 +165,9 @@ def commissioner_service_logs(p: PeriodQuery) -> Select[Any]:
         select(*columns)
         .join(d, d.id == s.dispatch_id)
         .where(
-            s.served_on.between(p.start, p.end), not_withdrawn(s.status), d.status != "cancelled"
+            s.served_on.between(p.start, p.end),
+            not_withdrawn(s.status),
+            d.status.not_in(DISPATCH_ENDED),
         )
     )
 
