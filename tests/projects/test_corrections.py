@@ -379,3 +379,63 @@ async def test_a_key_lab_application_withdrawn_with_a_reason_stops_counting(svc:
     assert await figure(nanning, code) == before - 1
     listed = (await nanning.get("/v1/key-lab-applications", params={"limit": 1000})).json()
     assert app["id"] not in {x["id"] for x in listed["items"]}
+
+
+async def _key_lab_application(svc: Any, n: int) -> str:
+    r = await svc.as_("admin").post(
+        "/v1/key-lab-batches", json={"number": 900 + n, "opened_on": "2023-03-01"}
+    )
+    assert r.status_code == 201, r.text
+    body = {
+        "batch_id": r.json()["id"],
+        "lab_name": f"实验室{n}",
+        "organisation_name": "广西某大学",
+        "city": NANNING,
+        "submitted_on": "2023-04-01",
+    }
+    r = await bureau(svc).post("/v1/key-lab-applications", json=body)
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+KINDS = {
+    # kind: (collection, a city bureau's own correction)
+    "challenge_demand": ("/v1/challenge-demands", {"title": "更正后的标题"}),
+    "funded_project": ("/v1/funded-projects", {"name": "更正后的项目名"}),
+    "key_lab_application": ("/v1/key-lab-applications", {"lab_name": "更正后的实验室"}),
+}
+
+
+async def _make(svc: Any, kind: str, n: int) -> str:
+    if kind == "challenge_demand":
+        return str((await new_demand(svc))["id"])
+    if kind == "funded_project":
+        r = await bureau(svc).post("/v1/funded-projects", json=project(project_code=f"KIND-{n}"))
+        assert r.status_code == 201, r.text
+        return str(r.json()["id"])
+    return await _key_lab_application(svc, n)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+async def test_every_kind_is_corrected_withdrawn_and_kept_in_history(svc: Any, kind: str) -> None:
+    collection, change = KINDS[kind]
+    rid = await _make(svc, kind, len(kind))
+    base = f"{collection}/{rid}"
+    nanning, liuzhou = bureau(svc), bureau(svc, LIUZHOU)
+    assert (await liuzhou.post(f"{base}/withdraw", json={"reason": "r"})).status_code == 404
+    r = await nanning.post(f"{base}/corrections", json={"changes": change, "reason": "笔误"})
+    assert r.status_code == 200, r.text
+    assert all(r.json()[k] == v for k, v in change.items())
+    r = await nanning.post(f"{base}/withdraw", json={"reason": "录入有误"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["withdrawal_reason"]) == ("withdrawn", "录入有误")
+    r = await nanning.post(f"{base}/corrections", json={"changes": change, "reason": "再改"})
+    assert r.status_code == 409
+    assert r.json()["code"] == "record_withdrawn"
+    history = (await nanning.get(f"{base}/corrections")).json()
+    assert [(h["kind"], h["action"], h["reason"]) for h in history] == [
+        (kind, "correct", "笔误"),
+        (kind, "withdraw", "录入有误"),
+    ]
+    assert history[0]["after"] == change
+    assert (await liuzhou.get(f"{base}/corrections")).status_code == 404
