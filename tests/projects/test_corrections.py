@@ -439,3 +439,30 @@ async def test_every_kind_is_corrected_withdrawn_and_kept_in_history(svc: Any, k
     ]
     assert history[0]["after"] == change
     assert (await liuzhou.get(f"{base}/corrections")).status_code == 404
+
+
+async def test_a_withdrawal_made_in_error_is_restored(svc: Any) -> None:
+    d = await new_demand(svc, listed=True)
+    nanning = bureau(svc)
+    base = f"/v1/challenge-demands/{d['id']}"
+    before = await figure(nanning, LISTED)
+    r = await nanning.post(f"{base}/restore", json={"reason": "误撤"})
+    assert r.status_code == 409
+    assert r.json()["code"] == "record_not_withdrawn"
+    assert (await nanning.post(f"{base}/withdraw", json={"reason": "撤回"})).status_code == 200
+    assert await figure(nanning, LISTED) == before - 1
+    r = await nanning.post(f"{base}/restore", json={"reason": ""})
+    assert r.status_code == 422
+    assert r.json()["code"] == "reason_required"
+    r = await nanning.post(f"{base}/restore", json={"reason": "误撤，恢复张榜"})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert (got["status"], got["withdrawn_at"], got["closed_on"]) == ("listed", None, None)
+    assert await figure(nanning, LISTED) == before
+    history = (await nanning.get(f"{base}/corrections")).json()
+    assert [(h["action"], h["after"]) for h in history] == [
+        ("withdraw", {"status": "withdrawn"}),
+        ("restore", {"status": "listed"}),
+    ]
+    steps = (await nanning.get(f"{base}/history")).json()
+    assert (steps[-1]["from_status"], steps[-1]["to_status"]) == ("withdrawn", "listed")

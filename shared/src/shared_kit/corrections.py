@@ -68,7 +68,7 @@ from shared_kit.period_lock import assert_unlocked
 HISTORY_TABLE = "record_history"
 REQUESTS_TABLE = "correction_requests"
 WITHDRAWN = "withdrawn"
-ACTIONS = ("correct", "withdraw")
+ACTIONS = ("correct", "withdraw", "restore")
 REQUEST_STATUSES = ("pending", "approved", "rejected")
 CHECK_VIOLATION = "23514"
 # Columns a correction never names and a history row never shows.
@@ -80,6 +80,11 @@ LockPoints = Iterable[tuple[str | None, date | None]]
 class RecordWithdrawn(Conflict):
     code = "record_withdrawn"
     title = t("该记录已撤回，不能再修改", "the record has been withdrawn and cannot be changed")
+
+
+class RecordNotWithdrawn(Conflict):
+    code = "record_not_withdrawn"
+    title = t("该记录未撤回", "the record is not withdrawn")
 
 
 class ReasonRequired(ValidationFailed):
@@ -194,7 +199,7 @@ class HistoryRead(BaseModel):
     id: uuid.UUID
     kind: str
     record_id: uuid.UUID
-    action: Literal["correct", "withdraw"]
+    action: Literal["correct", "withdraw", "restore"]
     reason: str
     before: dict[str, Any]
     after: dict[str, Any]
@@ -252,6 +257,12 @@ async def _no_withdraw_hook(
     return None
 
 
+async def _no_restore_hook(
+    session: AsyncSession, record: Any, principal: Principal, reason: str, status: str
+) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Correctable:
     """A record kind a city bureau creates and may correct or withdraw.
@@ -279,6 +290,10 @@ class Correctable:
     after_change: Callable[[AsyncSession, Any], Awaitable[None]] = _nothing
     # What a withdrawal also records (a demand's workflow step); called before the change.
     on_withdraw: Callable[[AsyncSession, Any, Principal, str], Awaitable[None]] = _no_withdraw_hook
+    # What a restoration also records, given the status restored; called before the change.
+    on_restore: Callable[[AsyncSession, Any, Principal, str, str], Awaitable[None]] = (
+        _no_restore_hook
+    )
     # Cross-field rules the corrected record must keep (a contract's two amounts).
     extra_checks: Callable[[Any], list[FieldError]] = lambda r: []
 
@@ -309,7 +324,13 @@ class Corrections:
     # --- the steps ---------------------------------------------------------------------
 
     async def _load(
-        self, session: AsyncSession, kind: Correctable, record_id: uuid.UUID, principal: Principal
+        self,
+        session: AsyncSession,
+        kind: Correctable,
+        record_id: uuid.UUID,
+        principal: Principal,
+        *,
+        withdrawn: bool = False,
     ) -> Any:
         stmt = select(kind.model).where(kind.model.id == record_id).with_for_update()
         record = (await session.execute(stmt)).scalar_one_or_none()
@@ -319,7 +340,11 @@ class Corrections:
                 t(f"记录 {record_id} 不存在", f"record {record_id} does not exist")
             )
         scope.check_write(principal, kind.owner_city(record))
-        if record.status == WITHDRAWN:
+        if withdrawn and record.status != WITHDRAWN:
+            raise RecordNotWithdrawn(
+                t(f"记录 {record_id} 未撤回，无需恢复", f"record {record_id} is not withdrawn")
+            )
+        if not withdrawn and record.status == WITHDRAWN:
             raise RecordWithdrawn(
                 t(f"记录 {record_id} 已撤回，不能再修改", f"record {record_id} has been withdrawn")
             )
@@ -425,6 +450,48 @@ class Corrections:
             reason=reason,
             before={"status": before_status},
             after={"status": WITHDRAWN},
+            principal=principal,
+        )
+        await session.refresh(record)
+        return record
+
+    async def restore(
+        self,
+        session: AsyncSession,
+        kind: Correctable,
+        record_id: uuid.UUID,
+        *,
+        reason: str,
+        principal: Principal,
+    ) -> Any:
+        """Undo a withdrawal made in error: the status it had, counted again."""
+        reason = require_reason(reason)
+        record = await self._load(session, kind, record_id, principal, withdrawn=True)
+        await assert_unlocked(session, schema=self.schema, records=kind.lock_points(record))
+        h = self.history.c
+        last = (
+            await session.execute(
+                select(h.before)
+                .where(h.kind == kind.kind, h.record_id == record.id, h.action == "withdraw")
+                .order_by(h.seq.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        # A record withdrawn before this history existed goes back to the kind's first status.
+        status = (last or {}).get("status") or kind.model.__table__.c.status.default.arg
+        await kind.on_restore(session, record, principal, reason, status)
+        record.status = status
+        record.withdrawn_at = None
+        record.withdrawal_reason = None
+        await session.flush()
+        await self._log(
+            session,
+            kind=kind,
+            record=record,
+            action="restore",
+            reason=reason,
+            before={"status": WITHDRAWN},
+            after={"status": status},
             principal=principal,
         )
         await session.refresh(record)
@@ -626,6 +693,13 @@ class Corrections:
                 principal=principal,
             )
 
+        async def restore(
+            session: SessionDep, principal: Writer, record_id: uuid.UUID, body: WithdrawBody
+        ) -> Any:
+            return await self.restore(
+                session, kind, record_id, reason=body.reason, principal=principal
+            )
+
         async def history(
             session: SessionDep, principal: Reader, record_id: uuid.UUID
         ) -> list[HistoryRead]:
@@ -656,6 +730,18 @@ class Corrections:
             summary=f"Withdraw a {name}",
             description="Withdraw (撤回) with a reason: the record stays, status withdrawn, and "
             "never counts again. Roles: admin, city_bureau (owning city; others 404/403).",
+        )
+        router.add_api_route(
+            prefix + "/{record_id}/restore",
+            restore,
+            methods=["POST"],
+            response_model=kind.read_model,
+            responses=errors,
+            name=f"restore {name}",
+            summary=f"Restore a withdrawn {name}",
+            description="Undo a withdrawal made in error, with a reason, while the period is "
+            "open: the record gets back the status it had and counts again. "
+            "Roles: admin, city_bureau (owning city).",
         )
         router.add_api_route(
             prefix + "/{record_id}/corrections",

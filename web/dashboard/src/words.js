@@ -267,6 +267,7 @@ export function actionWords(method, path) {
   let verb = METHOD_WORDS[method] || method;
   if (method === 'POST' && /\/transitions$/.test(p)) verb = '变更状态';
   else if (method === 'POST' && /\/withdraw$/.test(p)) verb = '撤回';
+  else if (method === 'POST' && /\/restore$/.test(p)) verb = '恢复';
   else if (method === 'POST' && /\/corrections$/.test(p)) verb = '更正';
   else if (method === 'POST' && /\/correction-requests$/.test(p)) verb = '申请更正';
 
@@ -351,6 +352,6 @@ export const KIND_WORDS = {
 // The services that keep correction requests (GET /api/{service}/v1/correction-requests).
 export const CORRECTION_SERVICES = ['projects', 'enterprise', 'talent', 'transfer'];
 
-export const HISTORY_ACTION_WORDS = { correct: '更正', withdraw: '撤回' };
+export const HISTORY_ACTION_WORDS = { correct: '更正', withdraw: '撤回', restore: '恢复' };
 
 export const REQUEST_STATUS_WORDS = { pending: '待审批', approved: '已批准', rejected: '已驳回' };

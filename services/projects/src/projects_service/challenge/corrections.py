@@ -18,6 +18,7 @@ from projects_service.challenge.exceptions import ChallengeDemandNotFound
 from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
 from projects_service.challenge.schemas import ChallengeDemandRead, Money
 from projects_service.challenge.service import history_entry
+from projects_service.challenge.workflow import CLOSING
 from shared_kit.auth import Principal
 from shared_kit.codes import CityCode, Uscc
 from shared_kit.corrections import Correctable, LockPoints
@@ -74,6 +75,26 @@ async def _record_step(
     demand.closed_on = today
 
 
+async def _record_restore(
+    session: AsyncSession, demand: Any, principal: Principal, reason: str, status: str
+) -> None:
+    # Undoing a withdrawal is a workflow step too; the demand is open again.
+    session.add(
+        ChallengeDemandTransition(
+            **history_entry(
+                demand_id=demand.id,
+                principal=principal,
+                from_status="withdrawn",
+                to_status=status,
+                occurred_on=date.today(),
+                reason=reason,
+            )
+        )
+    )
+    if status not in CLOSING:
+        demand.closed_on = None
+
+
 DEMANDS = Correctable(
     kind="challenge_demand",
     model=ChallengeDemand,
@@ -83,4 +104,5 @@ DEMANDS = Correctable(
     lock_points=_lock_points,
     department_only=frozenset({"city", "listed_on", "reward_amount", "deadline", "eligibility"}),
     on_withdraw=_record_step,
+    on_restore=_record_restore,
 )
