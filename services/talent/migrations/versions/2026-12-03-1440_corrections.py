@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from shared_kit.corrections import history_table, requests_table
 from shared_kit.db import make_metadata
@@ -61,8 +62,11 @@ def upgrade() -> None:
     )
     # The history of corrections and withdrawals, and the requests the department decides.
     metadata = make_metadata(SCHEMA)
+    # DDL statements, not table.create(): they also render in offline (--sql) mode.
     for table in (history_table(metadata), requests_table(metadata)):
-        table.create(op.get_bind())
+        op.execute(CreateTable(table))
+        for index in table.indexes:
+            op.execute(CreateIndex(index))
 
 
 def downgrade() -> None:
