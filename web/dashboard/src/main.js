@@ -19,6 +19,7 @@ import { clearSession, loadSession, saveSession } from './session.js';
 import { auditView } from './views/audit.js';
 import { challengeView } from './views/challenge.js';
 import { expertView } from './views/challenge_expert.js';
+import { correctionRequestsView } from './views/corrections.js';
 import { governanceView } from './views/governance.js';
 import { importView } from './views/imports.js';
 import { loginView } from './views/login.js';
@@ -35,6 +36,7 @@ const TABS = [
   { id: 'governance', label: '数据治理', make: governanceView, filters: true, roles: ['admin', 'analyst', 'city_bureau'] },
   { id: 'imports', label: '导入', make: importView, filters: false, roles: ['admin', 'city_bureau'] },
   { id: 'publish', label: '发布', make: publishView, filters: true },
+  { id: 'corrections', label: '更正申请', make: correctionRequestsView, filters: false, roles: ['admin', 'city_bureau'] },
   { id: 'audit', label: '审计日志', make: auditView, filters: false, roles: ['admin'] },
   { id: 'my-reviews', label: '我的评审', make: expertView, filters: false, roles: ['expert'] },
 ];

@@ -98,6 +98,14 @@ export const FIELD_LABELS = {
   dispatched_on: '选派日期',
   served_on: '服务日期',
   started_on: '开始日期',
+  budget: '预算',
+  goal: '攻关目标',
+  reward_amount: '榜额',
+  deadline: '揭榜截止日期',
+  eligibility: '揭榜条件',
+  content: '服务内容',
+  outcome: '服务成效',
+  dispatch_id: '派出记录',
   transferred_on: '转化日期',
 };
 
@@ -111,6 +119,8 @@ export const MONEY_FIELDS = new Set([
   'revenue',
   'contract_amount',
   'tech_transaction_amount',
+  'budget',
+  'reward_amount',
 ]);
 
 // Region codes shown as names.
@@ -269,8 +279,15 @@ const METHOD_WORDS = { POST: '新增', PUT: '修改', PATCH: '修改', DELETE: '
 
 export function actionWords(method, path) {
   const p = String(path || '');
+  const decided = /\/correction-requests\/[^/]+\/(approve|reject)$/.exec(p);
+  if (method === 'POST' && decided) return `${decided[1] === 'approve' ? '批准' : '驳回'}更正申请`;
   let verb = METHOD_WORDS[method] || method;
   if (method === 'POST' && /\/transitions$/.test(p)) verb = '变更状态';
+  else if (method === 'POST' && /\/withdraw$/.test(p)) verb = '撤回';
+  else if (method === 'POST' && /\/restore$/.test(p)) verb = '恢复';
+  else if (method === 'POST' && /\/corrections$/.test(p)) verb = '更正';
+  else if (method === 'POST' && /\/correction-requests$/.test(p)) verb = '申请更正';
+
   else if (method === 'POST' && /import/.test(p)) verb = '导入';
   const hit = RESOURCE_WORDS.find(([prefix]) => p.startsWith(prefix));
   return `${verb}${hit ? hit[1] : '数据'}`;
@@ -339,3 +356,83 @@ export const IMPORT_COUNT_WORDS = [
   ['updated', '更新', '条'],
   ['unchanged', '未变', '条'],
 ];
+
+// 更正与撤回: the records a city bureau may correct or withdraw, found from the figure
+// whose 明细 lists them (the API path of the record, the fields a correction offers).
+export const CORRECTABLE = [
+  {
+    codes: ['projects.action_plan_programs'],
+    kind: 'program',
+    path: '/api/projects/v1/programs',
+    fields: ['name'],
+    roles: ['admin'], // region-wide: the department's own
+  },
+  {
+    codes: ['projects.challenge_demands_collected', 'projects.challenge_demands_listed'],
+    kind: 'challenge_demand',
+    path: '/api/projects/v1/challenge-demands',
+    fields: ['title', 'organisation_name', 'field', 'goal', 'budget', 'submitted_on', 'city', 'reward_amount', 'deadline'],
+  },
+  {
+    codes: ['projects.major_projects_funded', 'projects.key_rd_projects_funded', 'projects.project_funding', 'projects.platform_funding'],
+    kind: 'funded_project',
+    path: '/api/projects/v1/funded-projects',
+    fields: ['name', 'field', 'lead_organisation_name', 'approved_on', 'funding_amount', 'project_code', 'category', 'city'],
+  },
+  {
+    codes: ['projects.key_lab_applications'],
+    kind: 'key_lab_application',
+    path: '/api/projects/v1/key-lab-applications',
+    fields: ['lab_name', 'organisation_name', 'submitted_on', 'city'],
+  },
+  {
+    codes: ['transfer.contracts_total', 'transfer.contract_value', 'transfer.tech_transaction_value', 'transfer.contracts_outflow', 'transfer.contracts_absorbed'],
+    kind: 'tech_contract',
+    path: '/api/transfer/v1/tech-contracts',
+    idField: 'contract_id',
+    fields: ['contract_amount', 'tech_transaction_amount', 'signed_on', 'registered_on', 'seller_name', 'buyer_name', 'seller_region', 'buyer_region', 'city', 'registration_no'],
+  },
+  {
+    codes: ['transfer.achievements_registered'],
+    kind: 'achievement',
+    path: '/api/transfer/v1/achievements',
+    fields: ['title', 'category', 'organisation_name', 'registered_on', 'registration_no', 'city'],
+  },
+  {
+    codes: ['enterprise.training_sessions'],
+    kind: 'training_session',
+    path: '/api/enterprise/v1/training-sessions',
+    fields: ['topic', 'held_on', 'attendees', 'organiser', 'city'],
+  },
+  {
+    codes: ['talent.commissioners_dispatched'],
+    kind: 'commissioner_dispatch',
+    path: '/api/talent/v1/commissioner-dispatches',
+    fields: ['year', 'dispatching_unit', 'county', 'dispatched_on'],
+  },
+  {
+    codes: ['talent.commissioner_service_days', 'talent.commissioner_villages_served'],
+    kind: 'commissioner_service_log',
+    path: '/api/talent/v1/commissioner-service-logs',
+    fields: ['days', 'served_on', 'village_code', 'content', 'outcome'],
+  },
+];
+
+export const KIND_WORDS = {
+  program: '行动方案工程',
+  funded_project: '立项项目',
+  training_session: '业务辅导班',
+  achievement: '科技成果登记',
+  key_lab_application: '自治区重点实验室申报',
+  commissioner_dispatch: '科技特派员选派',
+  challenge_demand: '揭榜挂帅需求',
+  tech_contract: '技术合同',
+  commissioner_service_log: '科技特派员服务记录',
+};
+
+// The services that keep correction requests (GET /api/{service}/v1/correction-requests).
+export const CORRECTION_SERVICES = ['projects', 'enterprise', 'talent', 'transfer'];
+
+export const HISTORY_ACTION_WORDS = { correct: '更正', withdraw: '撤回', restore: '恢复' };
+
+export const REQUEST_STATUS_WORDS = { pending: '待审批', approved: '已批准', rejected: '已驳回' };

@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from enterprise_service.bulk_import.router import catalogue as import_catalogue
 from enterprise_service.bulk_import.router import router as import_router
-from enterprise_service.db import PERIOD_LOCKS
+from enterprise_service.db import CORRECTIONS, PERIOD_LOCKS
 from enterprise_service.enterprise.router import router as enterprise_router
 from enterprise_service.hte.router import router as hte_router
 from enterprise_service.indicator.arrivals import router as arrivals_router
@@ -42,3 +42,4 @@ for sub in (
     router.include_router(sub)
 router.include_router(period_locks_router(PERIOD_LOCKS))
 router.include_router(arrivals_router)
+router.include_router(CORRECTIONS.requests_router())

@@ -6,7 +6,7 @@ from projects_service.bulk_import.router import catalogue as import_catalogue
 from projects_service.bulk_import.router import router as import_router
 from projects_service.challenge.router import list_router as challenge_list_router
 from projects_service.challenge.router import router as challenge_router
-from projects_service.db import PERIOD_LOCKS
+from projects_service.db import CORRECTIONS, PERIOD_LOCKS
 from projects_service.funded_project.router import router as funded_project_router
 from projects_service.indicator.router import router as indicator_router
 from projects_service.innovation_platform.router import router as platform_router
@@ -27,3 +27,4 @@ router.include_router(indicator_router)
 router.include_router(review_router)
 router.include_router(my_reviews_router)
 router.include_router(period_locks_router(PERIOD_LOCKS))
+router.include_router(CORRECTIONS.requests_router())

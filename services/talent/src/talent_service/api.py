@@ -6,7 +6,7 @@ from shared_kit.period_lock import period_locks_router
 from talent_service.academician.router import router as academician_router
 from talent_service.commissioner.router import imports_catalogue
 from talent_service.commissioner.router import router as commissioner_router
-from talent_service.db import PERIOD_LOCKS
+from talent_service.db import CORRECTIONS, PERIOD_LOCKS
 from talent_service.expert.router import router as expert_router
 from talent_service.indicator.arrivals import router as arrivals_router
 from talent_service.indicator.router import router as indicator_router
@@ -23,3 +23,4 @@ router.include_router(commissioner_router)
 router.include_router(indicator_router)
 router.include_router(period_locks_router(PERIOD_LOCKS))
 router.include_router(arrivals_router)
+router.include_router(CORRECTIONS.requests_router())

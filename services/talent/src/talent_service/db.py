@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import DeclarativeBase
 
+from shared_kit.corrections import Corrections
 from shared_kit.db import make_metadata
 from shared_kit.period_lock import period_locks_table
 
@@ -14,3 +15,5 @@ class Base(DeclarativeBase):
 
 # The periods reporting has locked for a city; writes into them are refused.
 PERIOD_LOCKS = period_locks_table(Base.metadata)
+# Corrections and withdrawals of the records city bureaus create, with their history.
+CORRECTIONS = Corrections(schema=SCHEMA, metadata=Base.metadata)

@@ -7,7 +7,7 @@ from transfer_service.achievement.router import router as achievement_router
 from transfer_service.contract.import_router import catalogue as import_catalogue
 from transfer_service.contract.import_router import router as import_router
 from transfer_service.contract.router import router as contract_router
-from transfer_service.db import PERIOD_LOCKS
+from transfer_service.db import CORRECTIONS, PERIOD_LOCKS
 from transfer_service.indicator.arrivals import router as arrivals_router
 from transfer_service.indicator.router import router as indicator_router
 from transfer_service.institution.router import router as institution_router
@@ -25,3 +25,4 @@ router.include_router(recruitment_router)
 router.include_router(indicator_router)
 router.include_router(period_locks_router(PERIOD_LOCKS))
 router.include_router(arrivals_router)
+router.include_router(CORRECTIONS.requests_router())

@@ -26,7 +26,7 @@ function diffCells(c) {
 }
 
 // "user:王科长" → 王科长, "key:…" → the key's name (the gateway knows it).
-async function callerNames(api, subjects) {
+export async function callerNames(api, subjects) {
   const names = {};
   const unique = [...new Set(subjects)];
   for (let i = 0; i < unique.length; i += 100) {

@@ -12,6 +12,7 @@ import {
   STATUS_WORDS,
   VALUE_WORDS,
 } from '../words.js';
+import { correctableOf, correctionForms } from './corrections.js';
 
 const PAGE = 50;
 // Internal identifiers: never shown (the page shows names; ids mean nothing to a reader).
@@ -39,7 +40,8 @@ export function columnsOf(items, scopedToCity) {
   );
 }
 
-export function recordsPanel(ctx) {
+// ``onChanged`` runs after a record was withdrawn or corrected (the report reloads).
+export function recordsPanel(ctx, onChanged = async () => {}) {
   const el = h('div', { testid: 'records-panel', class: 'records', hidden: true });
   let seq = 0;
 
@@ -56,6 +58,9 @@ export function recordsPanel(ctx) {
     const query = Object.fromEntries(new URLSearchParams(qs || ''));
     const cursors = [null];
     let page = 0;
+    // 撤回 / 更正 / 历史 for the records the user may change (the API checks whose they are).
+    const kind = correctableOf(link, ctx.who);
+    const forms = correctionForms(ctx, onChanged);
     const prev = h('button', { type: 'button', testid: 'records-prev' }, '上一页');
     const more = h('button', { type: 'button', testid: 'records-more' }, '下一页');
 
@@ -73,13 +78,17 @@ export function recordsPanel(ctx) {
           items.length
             ? table(
                 'records-table',
-                cols.map((c) => FIELD_LABELS[c]),
+                [...cols.map((c) => FIELD_LABELS[c]), kind ? '操作' : null].filter(Boolean),
                 items.map((it) =>
-                  h('tr', {}, cols.map((c) => h('td', { class: MONEY_FIELDS.has(c) ? 'value' : '' }, cell(c, it[c], moneyUnit)))),
+                  h('tr', { testid: 'record-row' },
+                    cols.map((c) => h('td', { class: MONEY_FIELDS.has(c) ? 'value' : '' }, cell(c, it[c], moneyUnit))),
+                    kind ? h('td', {}, forms.buttons(kind, it)) : null,
+                  ),
                 ),
               )
             : h('p', { class: 'hint' }, '本期没有记录。'),
           items.length && (page > 0 || data.next_cursor) ? h('div', { class: 'pager' }, prev, more) : null,
+          forms.el,
         );
         more.hidden = !data.next_cursor;
       } catch (err) {

@@ -51,7 +51,7 @@ export function reportView(ctx) {
   const head = h('div', { class: 'report-head' });
   const errors = h('div', { class: 'errors' });
   const body = h('div');
-  const records = recordsPanel(ctx);
+  const records = recordsPanel(ctx, () => load());
   const figures = figuresPanel(ctx);
   figures.el.hidden = true;
   root.append(head, errors, body, records.el, figures.el);

@@ -25,6 +25,7 @@ from enterprise_service.training.models import TrainingSession
 from enterprise_service.voucher.models import Voucher
 from enterprise_service.zone.models import HitechZone, ZoneQuarterStat
 from enterprise_service.zone.service import first_whole_quarter
+from shared_kit.corrections import not_withdrawn
 from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery, compute_figure
 
 E = Enterprise
@@ -34,7 +35,9 @@ NULL_CITY = cast(null(), SqlString).label("city")
 def training_sessions(p: PeriodQuery) -> Select[Any]:
     t = TrainingSession
     cols: list[Any] = [t.id, t.city, t.topic, t.held_on, t.attendees, t.organiser]
-    return select(*cols).where(t.held_on.between(p.start, p.end), t.cancelled_on.is_(None))
+    return select(*cols).where(
+        t.held_on.between(p.start, p.end), t.cancelled_on.is_(None), not_withdrawn(t.status)
+    )
 
 
 def _tech_sme(p: PeriodQuery, city: Any) -> Select[Any]:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Index, Integer, String
+from sqlalchemy import CheckConstraint, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from enterprise_service.db import Base
@@ -16,6 +16,7 @@ class TrainingSession(Timestamps, Base):
     __tablename__ = "training_sessions"
     __table_args__ = (
         CheckConstraint("attendees >= 0", name="attendees_non_negative"),
+        CheckConstraint("status IN ('held','withdrawn')", name="status_known"),
         Index("ix_training_sessions_held_city", "held_on", "city"),
     )
 
@@ -26,3 +27,7 @@ class TrainingSession(Timestamps, Base):
     attendees: Mapped[int] = mapped_column(Integer)
     organiser: Mapped[str] = mapped_column(String(200), default="")
     cancelled_on: Mapped[date | None] = mapped_column(Date)
+    # held, or withdrawn by its city bureau (shared_kit.corrections): then never counted.
+    status: Mapped[str] = mapped_column(String(16), default="held", server_default="held")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

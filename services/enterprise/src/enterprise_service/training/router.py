@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from enterprise_service.common import CONFLICT, NOT_FOUND, Reader, Writer
+from enterprise_service.db import CORRECTIONS
 from enterprise_service.training import service
+from enterprise_service.training.corrections import SESSIONS
 from enterprise_service.training.models import TrainingSession
 from enterprise_service.training.schemas import (
     TrainingSessionCancel,
@@ -66,3 +68,7 @@ async def list_training_sessions(
     return Page[TrainingSessionRead](
         items=[TrainingSessionRead.model_validate(x) for x in items], next_cursor=cursor
     )
+
+
+# Withdraw, correct, history and correction requests (shared_kit.corrections).
+CORRECTIONS.record_routes(router, SESSIONS)

@@ -36,4 +36,7 @@ class TrainingSessionRead(BaseModel):
     attendees: int
     organiser: str
     cancelled_on: date | None
+    status: str
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
     created_at: datetime

@@ -12,6 +12,7 @@ from enterprise_service.training.models import TrainingSession
 from enterprise_service.training.schemas import TrainingSessionCancel, TrainingSessionCreate
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.corrections import not_withdrawn
 from shared_kit.errors import Conflict, NotFound
 from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
@@ -74,7 +75,7 @@ async def list_sessions(
 ) -> tuple[list[TrainingSession], str | None]:
     t = TrainingSession
     stmt = select(t)
-    stmt = scope.where(stmt, principal, t.city, city=city)
+    stmt = scope.where(stmt, principal, t.city, city=city).where(not_withdrawn(t.status))
     if held_from is not None:
         stmt = stmt.where(t.held_on >= held_from)
     if held_to is not None:

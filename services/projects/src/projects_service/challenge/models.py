@@ -74,6 +74,9 @@ class ChallengeDemand(Timestamps, Base):
     contracted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # accepted, terminated, rejected or withdrawn
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Set by a withdrawal (shared_kit.corrections): the record stays, never counted.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ChallengeDemandTransition(Base):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from projects_service.challenge import service
+from projects_service.challenge.corrections import DEMANDS
 from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
 from projects_service.challenge.schemas import (
     ChallengeDemandCreate,
@@ -16,6 +17,7 @@ from projects_service.challenge.schemas import (
     TransitionRead,
     TransitionRequest,
 )
+from projects_service.db import CORRECTIONS
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
 from shared_kit.db import ReadConnDep, SessionDep
@@ -64,7 +66,10 @@ async def list_challenge_demands(
     submitted_from: Annotated[date | None, Query()] = None,
     submitted_to: Annotated[date | None, Query()] = None,
 ) -> Page[ChallengeDemandRead]:
-    """Demands, oldest submission first. Roles: admin, analyst, service, city_bureau (own)."""
+    """Demands, oldest submission first; withdrawn ones only when ``status=withdrawn`` asks.
+
+    Roles: admin, analyst, service, city_bureau (own).
+    """
     items, cursor = await service.list_demands(
         session,
         principal=principal,
@@ -109,6 +114,10 @@ async def get_challenge_demand_history(
     Roles: admin, analyst, service, city_bureau (own city; others 404).
     """
     return await service.demand_history(session, principal=principal, demand_id=demand_id)
+
+
+# Withdraw, correct, history and correction requests (shared_kit.corrections).
+CORRECTIONS.record_routes(router, DEMANDS)
 
 
 @list_router.get("", response_model=Page[ChallengeListItem])

@@ -71,6 +71,8 @@ class ChallengeDemandRead(BaseModel):
     solver_uscc: str | None
     contracted_on: date | None
     closed_on: date | None
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
     created_at: datetime
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -22,6 +22,7 @@ from projects_service.challenge.workflow import CLOSING, RULES, STAGE_FIELDS, al
 from projects_service.db import SCHEMA
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.corrections import not_withdrawn
 from shared_kit.db import compile_sql
 from shared_kit.errors import FieldError
 from shared_kit.i18n import Text, t
@@ -128,6 +129,8 @@ async def list_demands(
     stmt = scope.where(select(ChallengeDemand), principal, ChallengeDemand.city, city=city)
     if status is not None:
         stmt = stmt.where(ChallengeDemand.status == status)
+    else:
+        stmt = stmt.where(not_withdrawn(ChallengeDemand.status))
     if submitted_from is not None:
         stmt = stmt.where(ChallengeDemand.submitted_on >= submitted_from)
     if submitted_to is not None:
@@ -262,6 +265,9 @@ async def transition_demand(
         demand.contracted_on = on
     if data.to in CLOSING:
         demand.closed_on = on
+    if data.to == "withdrawn":
+        demand.withdrawn_at = datetime.now().astimezone()
+        demand.withdrawal_reason = data.reason
     session.add(
         ChallengeDemandTransition(
             **history_entry(

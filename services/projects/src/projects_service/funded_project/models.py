@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from projects_service.db import Base
 from shared_kit.db import Timestamps
 
 CATEGORIES = ("major_special", "key_rd", "platform")
-PROJECT_STATUSES = ("approved", "in_progress", "completed", "cancelled")
+# withdrawn: taken back by its city bureau (shared_kit.corrections), never counted.
+PROJECT_STATUSES = ("approved", "in_progress", "completed", "cancelled", "withdrawn")
 
 
 def _known(column: str, values: tuple[str, ...]) -> str:
@@ -47,6 +48,8 @@ class FundedProject(Timestamps, Base):
     approved_on: Mapped[date] = mapped_column(Date)
     funding_amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
     status: Mapped[str] = mapped_column(String(20), default="approved")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ProjectMilestone(Timestamps, Base):

@@ -6,7 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from projects_service.db import CORRECTIONS
 from projects_service.funded_project import service
+from projects_service.funded_project.corrections import PROJECTS
 from projects_service.funded_project.models import FundedProject, ProjectMilestone
 from projects_service.funded_project.schemas import (
     Category,
@@ -17,7 +19,7 @@ from projects_service.funded_project.schemas import (
     MilestoneCreate,
     MilestoneRead,
     MilestoneUpdate,
-    ProjectStatus,
+    ProjectStatusFilter,
 )
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import CityCode
@@ -51,7 +53,7 @@ async def list_funded_projects(
     page: Annotated[PageParams, Depends(page_params)],
     city: Annotated[CityCode | None, Query()] = None,
     category: Annotated[Category | None, Query()] = None,
-    status: Annotated[ProjectStatus | None, Query()] = None,
+    status: Annotated[ProjectStatusFilter | None, Query()] = None,
     approved_from: Annotated[date | None, Query()] = None,
     approved_to: Annotated[date | None, Query()] = None,
 ) -> Page[FundedProjectRead]:
@@ -125,3 +127,7 @@ async def update_project_milestone(
     return await service.update_milestone(
         session, principal=principal, project_id=project_id, milestone_id=milestone_id, data=body
     )
+
+
+# Withdraw, correct, history and correction requests (shared_kit.corrections).
+CORRECTIONS.record_routes(router, PROJECTS)

@@ -14,6 +14,8 @@ from shared_kit.patch import Patch
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
 Category = Literal["major_special", "key_rd", "platform"]
 ProjectStatus = Literal["approved", "in_progress", "completed", "cancelled"]
+# A listing may also ask for withdrawn projects (set by POST …/withdraw only).
+ProjectStatusFilter = Literal["approved", "in_progress", "completed", "cancelled", "withdrawn"]
 
 
 def _not_future(value: date | None) -> date | None:
@@ -62,6 +64,8 @@ class FundedProjectRead(BaseModel):
     approved_on: date
     funding_amount: Decimal
     status: str
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
     created_at: datetime
 
 

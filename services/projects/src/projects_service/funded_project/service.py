@@ -23,6 +23,7 @@ from projects_service.funded_project.schemas import (
 )
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.corrections import WITHDRAWN, RecordWithdrawn, not_withdrawn
 from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
@@ -72,6 +73,8 @@ async def update_project(
 ) -> FundedProject:
     project = await get_project(session, principal=principal, project_id=project_id)
     scope.check_write(principal, project.city)
+    if project.status == WITHDRAWN:
+        raise RecordWithdrawn(t("该项目已撤回，不能修改", "the project has been withdrawn"))
     before = (project.city, project.approved_on)
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(project, key, value)
@@ -99,6 +102,8 @@ async def list_projects(
         stmt = stmt.where(p.category == category)
     if status is not None:
         stmt = stmt.where(p.status == status)
+    else:
+        stmt = stmt.where(not_withdrawn(p.status))
     if approved_from is not None:
         stmt = stmt.where(p.approved_on >= approved_from)
     if approved_to is not None:

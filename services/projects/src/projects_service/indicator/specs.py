@@ -19,12 +19,13 @@ from projects_service.funded_project.models import FundedProject
 from projects_service.innovation_platform.models import KeyLabApplication, KeyLabBatch, Platform
 from projects_service.plan.models import ActionPlan, ActionPlanTask, Program, SpecialField
 from projects_service.review.models import ReviewRoundDemand
+from shared_kit.corrections import not_withdrawn
 from shared_kit.indicators import IndicatorFigure, IndicatorSpec, PeriodQuery, compute_figure
 
 # Reading rule 1: withdrawn, cancelled and revoked records never count; later statuses
 # (rejected, terminated) do not undo the dated event they passed through.
 _DEMAND_NEVER = ("withdrawn",)
-_PROJECT_NEVER = ("cancelled",)
+_PROJECT_NEVER = ("cancelled", "withdrawn")
 _PLATFORM_NEVER = ("revoked",)
 _APPLICATION_NEVER = ("withdrawn",)
 # The two categories the report calls 科技项目 (the platform category is section 四).
@@ -54,6 +55,7 @@ def action_plan_programs(p: PeriodQuery) -> Select[Any]:
             # In SQL, so the period may also be a bound parameter (indicator.compute).
             ActionPlan.start_year <= func.extract("year", cast(p.start, Date)),
             ActionPlan.end_year >= func.extract("year", cast(p.end, Date)),
+            not_withdrawn(Program.status),
         )
     )
 

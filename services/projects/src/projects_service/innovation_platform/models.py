@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from projects_service.db import Base
@@ -83,3 +83,6 @@ class KeyLabApplication(Timestamps, Base):
     city: Mapped[str] = mapped_column(String(6))
     submitted_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="submitted")
+    # Set by a withdrawal with a reason (shared_kit.corrections); withdrawn never counts.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

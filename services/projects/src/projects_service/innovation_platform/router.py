@@ -5,7 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from projects_service.db import CORRECTIONS
 from projects_service.innovation_platform import service
+from projects_service.innovation_platform.corrections import APPLICATIONS
 from projects_service.innovation_platform.models import KeyLabApplication, KeyLabBatch, Platform
 from projects_service.innovation_platform.schemas import (
     KeyLabApplicationCreate,
@@ -146,3 +148,8 @@ async def list_key_lab_applications(
     return Page[KeyLabApplicationRead](
         items=[KeyLabApplicationRead.model_validate(i) for i in items], next_cursor=cursor
     )
+
+
+# Withdraw (with a reason), correct, history and correction requests of key-lab
+# applications (shared_kit.corrections).
+CORRECTIONS.record_routes(router, APPLICATIONS, prefix="/key-lab-applications")

@@ -117,3 +117,5 @@ class KeyLabApplicationRead(BaseModel):
     city: str
     submitted_on: date
     status: str
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None

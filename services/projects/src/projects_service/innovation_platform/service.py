@@ -23,6 +23,7 @@ from projects_service.innovation_platform.schemas import (
 )
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.corrections import not_withdrawn
 from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 
@@ -139,7 +140,7 @@ async def list_applications(
     batch_id: uuid.UUID | None = None,
 ) -> tuple[list[KeyLabApplication], str | None]:
     a = KeyLabApplication
-    stmt = scope.where(select(a), principal, a.city, city=city)
+    stmt = scope.where(select(a), principal, a.city, city=city).where(not_withdrawn(a.status))
     if batch_id is not None:
         stmt = stmt.where(a.batch_id == batch_id)
     order: list[Any] = [a.submitted_on, a.id]

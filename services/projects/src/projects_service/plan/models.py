@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,6 +21,7 @@ from shared_kit.db import Timestamps
 
 TASK_STATUSES = ("planned", "in_progress", "completed", "cancelled")
 PLAN_STATUSES = ("not_started", "drafting", "completed", "cancelled")
+PROGRAM_STATUSES = ("active", "withdrawn")
 
 
 def _known(column: str, values: tuple[str, ...]) -> str:
@@ -41,11 +44,18 @@ class Program(Timestamps, Base):
     """One 工程 of an action plan."""
 
     __tablename__ = "programs"
-    __table_args__ = (UniqueConstraint("plan_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "name"),
+        CheckConstraint(_known("status", PROGRAM_STATUSES), name="status_known"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("action_plans.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    # A programme taken back (shared_kit.corrections) stays stored and is never counted.
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ActionPlanTask(Timestamps, Base):

@@ -5,7 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from projects_service.db import CORRECTIONS
 from projects_service.plan import service
+from projects_service.plan.corrections import PROGRAMS
 from projects_service.plan.models import ActionPlan, ActionPlanTask, Program, SpecialField
 from projects_service.plan.schemas import (
     ActionPlanCreate,
@@ -142,3 +144,7 @@ async def list_special_fields(
     return Page[SpecialFieldRead](
         items=[SpecialFieldRead.model_validate(i) for i in items], next_cursor=cursor
     )
+
+
+# Withdraw, correct and history of a programme (shared_kit.corrections); admin only.
+CORRECTIONS.record_routes(router, PROGRAMS, prefix="/programs")

@@ -74,6 +74,9 @@ class ProgramRead(BaseModel):
     id: uuid.UUID
     plan_id: uuid.UUID
     name: str
+    status: str
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
 
 
 class TaskCreate(BaseModel):

@@ -24,6 +24,7 @@ from projects_service.plan.schemas import (
     TaskUpdate,
     completion_problem,
 )
+from shared_kit.corrections import not_withdrawn
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
@@ -71,7 +72,7 @@ async def create_program(session: AsyncSession, *, data: ProgramCreate) -> Progr
 async def list_programs(
     session: AsyncSession, *, page: PageParams, plan_id: uuid.UUID | None = None
 ) -> tuple[list[Program], str | None]:
-    stmt = select(Program)
+    stmt = select(Program).where(not_withdrawn(Program.status))
     if plan_id is not None:
         stmt = stmt.where(Program.plan_id == plan_id)
     order: list[Any] = [Program.name, Program.id]

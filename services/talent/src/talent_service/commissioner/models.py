@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     SmallInteger,
@@ -19,7 +20,11 @@ from shared_kit.db import Timestamps
 from talent_service.db import Base
 
 COMMISSIONER_KINDS = ("individual", "legal_person", "team")
-DISPATCH_STATUSES = ("active", "cancelled")
+DISPATCH_STATUSES = ("active", "cancelled", "withdrawn")
+# A dispatch cancelled, or withdrawn as entered in error, counts as never made: neither it
+# nor service logged under it counts, and no service can be logged under it.
+DISPATCH_ENDED = ("cancelled", "withdrawn")
+LOG_STATUSES = ("recorded", "withdrawn")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -60,6 +65,8 @@ class Dispatch(Timestamps, Base):
     dispatched_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="active")
     cancelled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ServiceLog(Timestamps, Base):
@@ -73,6 +80,7 @@ class ServiceLog(Timestamps, Base):
     __table_args__ = (
         CheckConstraint("days BETWEEN 1 AND 31", name="days_in_range"),
         CheckConstraint("village_code ~ '^([0-9]{9}|[0-9]{12})$'", name="village_code_digits"),
+        CheckConstraint(_one_of("status", LOG_STATUSES), name="status_known"),
         Index("ix_commissioner_service_logs_served_city", "served_on", "city"),
         # The same visit recorded twice (a re-uploaded spreadsheet) would double the days.
         UniqueConstraint(
@@ -90,3 +98,7 @@ class ServiceLog(Timestamps, Base):
     days: Mapped[int] = mapped_column(SmallInteger)
     content: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(Text, default="")
+    # A withdrawal (shared_kit.corrections) keeps the log, never counted.
+    status: Mapped[str] = mapped_column(String(16), default="recorded", server_default="recorded")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

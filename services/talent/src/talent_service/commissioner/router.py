@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -15,6 +15,7 @@ from shared_kit.i18n import language_var
 from shared_kit.import_spec import catalogue_router, header_refused, refused, word_file_errors
 from shared_kit.pagination import Page, PageParams, page_params
 from shared_kit.tabular import check_size
+from talent_service.commissioner import corrections as kinds
 from talent_service.commissioner import importer, service
 from talent_service.commissioner.exceptions import ImportRejected
 from talent_service.commissioner.import_columns import DATASETS, SERVICE_LOGS
@@ -33,6 +34,7 @@ from talent_service.commissioner.schemas import (
     ServiceLogRead,
     VillageCode,
 )
+from talent_service.db import CORRECTIONS
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 imports_catalogue = catalogue_router(DATASETS)
@@ -282,8 +284,12 @@ async def list_service_logs(
     village_code: Annotated[VillageCode | None, Query()] = None,
     served_from: Annotated[date | None, Query()] = None,
     served_to: Annotated[date | None, Query()] = None,
+    status: Annotated[Literal["recorded", "withdrawn"] | None, Query()] = None,
 ) -> Page[ServiceLogRead]:
-    """Service logs, oldest first. Roles: admin, analyst, service, city_bureau (own city)."""
+    """Service logs, oldest first; withdrawn ones only when ``status=withdrawn`` asks.
+
+    Roles: admin, analyst, service, city_bureau (own city).
+    """
     items, cursor = await service.list_service_logs(
         session,
         principal=principal,
@@ -294,7 +300,13 @@ async def list_service_logs(
         village_code=village_code,
         served_from=served_from,
         served_to=served_to,
+        status=status,
     )
     return Page[ServiceLogRead](
         items=[ServiceLogRead.model_validate(s) for s in items], next_cursor=cursor
     )
+
+
+# Withdraw, correct, history and correction requests (shared_kit.corrections).
+CORRECTIONS.record_routes(router, kinds.SERVICE_LOGS, prefix="/commissioner-service-logs")
+CORRECTIONS.record_routes(router, kinds.DISPATCHES, prefix="/commissioner-dispatches")

@@ -11,7 +11,7 @@ from shared_kit.i18n import t
 from shared_kit.trimmed import TrimmedModel
 
 CommissionerKind = Literal["individual", "legal_person", "team"]
-DispatchStatus = Literal["active", "cancelled"]
+DispatchStatus = Literal["active", "cancelled", "withdrawn"]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -63,6 +63,8 @@ class DispatchRead(BaseModel):
     dispatched_on: date
     status: str
     cancelled_on: date | None
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
     created_at: datetime
 
 
@@ -101,6 +103,9 @@ class ServiceLogRead(BaseModel):
     days: int
     content: str
     outcome: str
+    status: str
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
     created_at: datetime
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import city_of
+from shared_kit.corrections import not_withdrawn
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.i18n import Text, t
 from shared_kit.import_spec import repeats
@@ -25,13 +26,16 @@ from talent_service.commissioner.exceptions import (
     ServiceLogNotFound,
 )
 from talent_service.commissioner.importer import ParsedRow
-from talent_service.commissioner.models import Commissioner, Dispatch, ServiceLog
+from talent_service.commissioner.models import DISPATCH_ENDED, Commissioner, Dispatch, ServiceLog
 from talent_service.commissioner.schemas import (
     CommissionerCreate,
     DispatchCreate,
     ServiceLogCreate,
 )
 from talent_service.db import SCHEMA
+
+# How a dispatch that ended reads in a message.
+_ENDED_WORD = {"cancelled": "取消", "withdrawn": "撤回"}
 
 
 def county_problem(county: str, city: str) -> Text | None:
@@ -176,9 +180,12 @@ async def cancel_dispatch(
     cancelled_on: date | None,
 ) -> Dispatch:
     dispatch = await get_dispatch(session, principal=principal, dispatch_id=dispatch_id)
-    if dispatch.status == "cancelled":
+    if dispatch.status in DISPATCH_ENDED:
         raise DispatchCancelled(
-            t(f"派驻 {dispatch_id} 已取消", f"dispatch {dispatch_id} is already cancelled")
+            t(
+                f"派驻 {dispatch_id} 已{_ENDED_WORD.get(dispatch.status, dispatch.status)}",
+                f"dispatch {dispatch_id} is already {dispatch.status}",
+            )
         )
     # Cancelling stops the dispatch and every log under it counting: none may be locked.
     await assert_rows_unlocked(
@@ -222,8 +229,8 @@ async def list_dispatches(
         stmt = stmt.where(d.city == city)
     if county is not None:
         stmt = stmt.where(d.county == county)
-    if status is not None:
-        stmt = stmt.where(d.status == status)
+    # Withdrawn dispatches only when asked for by status.
+    stmt = stmt.where(d.status == status) if status else stmt.where(not_withdrawn(d.status))
     if dispatched_from is not None:
         stmt = stmt.where(d.dispatched_on >= dispatched_from)
     if dispatched_to is not None:
@@ -255,11 +262,12 @@ async def create_service_log(
             ],
         )
     scope.check_write(principal, dispatch.city)
-    if dispatch.status == "cancelled":
+    if dispatch.status in DISPATCH_ENDED:
         raise DispatchCancelled(
             t(
-                f"派驻 {dispatch.id} 已取消，不能登记服务",
-                f"dispatch {dispatch.id} is cancelled: no service can be logged",
+                f"派驻 {dispatch.id} 已{_ENDED_WORD.get(dispatch.status, dispatch.status)}，"
+                "不能登记服务",
+                f"dispatch {dispatch.id} is {dispatch.status}: no service can be logged",
             )
         )
     errors = []
@@ -314,10 +322,13 @@ async def list_service_logs(
     village_code: str | None = None,
     served_from: date | None = None,
     served_to: date | None = None,
+    status: str | None = None,
 ) -> tuple[list[ServiceLog], str | None]:
     s = ServiceLog
     stmt = select(s)
     stmt = scope.where(stmt, principal, s.city)
+    # Withdrawn logs only when asked for by status.
+    stmt = stmt.where(s.status == status) if status else stmt.where(not_withdrawn(s.status))
     if dispatch_id is not None:
         stmt = stmt.where(s.dispatch_id == dispatch_id)
     if commissioner_id is not None:
@@ -411,8 +422,8 @@ async def import_service_logs(
         if own is not None and dispatch.city != own:
             row.fail("dispatch_id", "city_not_allowed", f"the dispatch is not of city {own}")
             continue
-        if dispatch.status == "cancelled":
-            row.fail("dispatch_id", "dispatch_cancelled", "the dispatch is cancelled")
+        if dispatch.status in DISPATCH_ENDED:
+            row.fail("dispatch_id", "dispatch_cancelled", f"the dispatch is {dispatch.status}")
             continue
         if row.village_code is not None:
             village = village_problem(row.village_code, dispatch.city)

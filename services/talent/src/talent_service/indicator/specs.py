@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from shared_kit.corrections import not_withdrawn
 from shared_kit.indicators import IndicatorSpec, PeriodQuery
 from talent_service.academician.models import AcademicianCandidate, AcademicianGrant
-from talent_service.commissioner.models import Dispatch, ServiceLog
+from talent_service.commissioner.models import DISPATCH_ENDED, Dispatch, ServiceLog
 from talent_service.expert.models import Expert
 from talent_service.person.models import Person
 from talent_service.programme.models import InternationalTalent, NationalNomination, YoungPhdGrant
@@ -141,12 +142,15 @@ def commissioner_dispatches(p: PeriodQuery) -> Select[Any]:
         d.dispatching_unit,
         d.dispatched_on,
     ]
-    return select(*columns).where(d.dispatched_on.between(p.start, p.end), d.status != "cancelled")
+    return select(*columns).where(
+        d.dispatched_on.between(p.start, p.end), d.status.not_in(DISPATCH_ENDED)
+    )
 
 
 def commissioner_service_logs(p: PeriodQuery) -> Select[Any]:
-    """Service logs in the period whose dispatch is not cancelled (a cancelled dispatch
-    counts as never made, so service recorded under it does not count either)."""
+    """Service logs in the period, not withdrawn, whose dispatch is not cancelled (a
+    cancelled dispatch counts as never made, so service recorded under it does not count
+    either)."""
     s, d = ServiceLog, Dispatch
     columns: list[Any] = [
         s.id,
@@ -160,7 +164,11 @@ def commissioner_service_logs(p: PeriodQuery) -> Select[Any]:
     return (
         select(*columns)
         .join(d, d.id == s.dispatch_id)
-        .where(s.served_on.between(p.start, p.end), d.status != "cancelled")
+        .where(
+            s.served_on.between(p.start, p.end),
+            not_withdrawn(s.status),
+            d.status.not_in(DISPATCH_ENDED),
+        )
     )
 
 

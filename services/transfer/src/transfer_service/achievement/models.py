@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Index, String, text
+from sqlalchemy import CheckConstraint, Date, DateTime, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared_kit.db import Timestamps
@@ -12,7 +12,7 @@ from transfer_service.db import Base
 
 # 应用技术, 基础理论, 软科学 (国科发计字〔2000〕542号).
 ACHIEVEMENT_CATEGORIES = ("applied", "basic", "soft_science")
-ACHIEVEMENT_STATUSES = ("registered", "revoked")
+ACHIEVEMENT_STATUSES = ("registered", "revoked", "withdrawn")
 
 
 class Achievement(Timestamps, Base):
@@ -39,3 +39,6 @@ class Achievement(Timestamps, Base):
     city: Mapped[str] = mapped_column(String(6))
     registered_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="registered")
+    # Set by a withdrawal (shared_kit.corrections): the record stays, never counted.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

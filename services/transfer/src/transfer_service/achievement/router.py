@@ -12,12 +12,14 @@ from shared_kit.db import SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
 from transfer_service.achievement import service
+from transfer_service.achievement.corrections import ACHIEVEMENTS
 from transfer_service.achievement.models import Achievement
 from transfer_service.achievement.schemas import (
     AchievementCategory,
     AchievementCreate,
     AchievementRead,
 )
+from transfer_service.db import CORRECTIONS
 
 router = APIRouter(prefix="/achievements", tags=["achievements"], responses=PROBLEM_RESPONSES)
 
@@ -87,3 +89,7 @@ async def list_achievements(
     return Page[AchievementRead](
         items=[AchievementRead.model_validate(a) for a in items], next_cursor=cursor
     )
+
+
+# Withdraw, correct, history and correction requests (shared_kit.corrections).
+CORRECTIONS.record_routes(router, ACHIEVEMENTS)

@@ -38,4 +38,6 @@ class AchievementRead(BaseModel):
     city: str
     registered_on: date
     status: str
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
     created_at: datetime

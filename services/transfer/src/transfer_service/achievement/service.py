@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.corrections import WITHDRAWN, RecordWithdrawn, not_withdrawn
 from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
@@ -59,6 +60,8 @@ async def revoke_achievement(
 ) -> Achievement:
     achievement = await get_achievement(session, principal=principal, achievement_id=achievement_id)
     scope.check_write(principal, achievement.city)
+    if achievement.status == WITHDRAWN:
+        raise RecordWithdrawn(t("该成果登记已撤回，不能撤销", "the achievement has been withdrawn"))
     if achievement.status == "revoked":
         raise AchievementAlreadyRevoked(
             t(
@@ -86,7 +89,7 @@ async def list_achievements(
 ) -> tuple[list[Achievement], str | None]:
     a = Achievement
     stmt = select(a)
-    stmt = scope.where(stmt, principal, a.city, city=city)
+    stmt = scope.where(stmt, principal, a.city, city=city).where(not_withdrawn(a.status))
     if category is not None:
         stmt = stmt.where(a.category == category)
     if registered_from is not None:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, Index, Numeric, String, text
+from sqlalchemy import CheckConstraint, Date, DateTime, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared_kit.db import Timestamps
@@ -26,7 +26,7 @@ CONTRACT_TYPES = (
     "service_training",
     "service_intermediary",
 )
-CONTRACT_STATUSES = ("registered", "revoked")
+CONTRACT_STATUSES = ("registered", "revoked", "withdrawn")
 
 
 class TechContract(Timestamps, Base):
@@ -82,3 +82,6 @@ class TechContract(Timestamps, Base):
     city: Mapped[str] = mapped_column(String(6))
     status: Mapped[str] = mapped_column(String(16), default="registered")
     revoked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Set by a withdrawal (shared_kit.corrections): the record stays, never counted.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

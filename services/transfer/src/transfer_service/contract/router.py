@@ -12,6 +12,7 @@ from shared_kit.db import ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 from shared_kit.pagination import Page, PageParams, page_params
 from transfer_service.contract import service
+from transfer_service.contract.corrections import CONTRACTS
 from transfer_service.contract.models import TechContract
 from transfer_service.contract.schemas import (
     ContractStatus,
@@ -20,6 +21,7 @@ from transfer_service.contract.schemas import (
     TechContractRead,
     TechContractRevoke,
 )
+from transfer_service.db import CORRECTIONS
 
 router = APIRouter(prefix="/tech-contracts", tags=["tech-contracts"], responses=PROBLEM_RESPONSES)
 
@@ -98,3 +100,7 @@ async def list_tech_contracts(
     return Page[TechContractRead](
         items=[TechContractRead.model_validate(c) for c in items], next_cursor=cursor
     )
+
+
+# Withdraw, correct, history and correction requests (shared_kit.corrections).
+CORRECTIONS.record_routes(router, CONTRACTS)

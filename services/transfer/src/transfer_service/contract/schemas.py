@@ -26,7 +26,7 @@ ContractType = Literal[
     "service_training",
     "service_intermediary",
 ]
-ContractStatus = Literal["registered", "revoked"]
+ContractStatus = Literal["registered", "revoked", "withdrawn"]
 # Legacy numbers have 14 digits, newer ones 16 with an unverified layout (domain.md §3),
 # so only the character set and a sane length are enforced.
 RegistrationNo = Annotated[
@@ -108,6 +108,8 @@ class TechContractRead(BaseModel):
     city: str
     status: str
     revoked_on: date | None
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
     created_at: datetime
 
 

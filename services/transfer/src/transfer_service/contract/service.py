@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit import scope
 from shared_kit.auth import Principal
+from shared_kit.corrections import WITHDRAWN, RecordWithdrawn, not_withdrawn
 from shared_kit.db import compile_select
 from shared_kit.errors import ValidationFailed
 from shared_kit.i18n import t
@@ -35,7 +36,7 @@ _RULE_ERRORS: dict[str, type[ValidationFailed]] = {
 }
 
 
-def _lock_keys(contract: TechContract) -> list[tuple[str | None, date | None]]:
+def lock_keys(contract: TechContract) -> list[tuple[str | None, date | None]]:
     """The cities whose figures a contract counts in, with the date the figures read."""
     day = contract.registered_on
     return [(contract.city, day), (contract.seller_city, day), (contract.buyer_city, day)]
@@ -54,7 +55,7 @@ async def create_contract(
         seller_city=party_city(data.seller_region),
         buyer_city=party_city(data.buyer_region),
     )
-    await assert_unlocked(session, schema=SCHEMA, records=_lock_keys(contract))
+    await assert_unlocked(session, schema=SCHEMA, records=lock_keys(contract))
     try:
         # A savepoint, so a duplicate number becomes a 409 and not a broken transaction.
         async with session.begin_nested():
@@ -91,6 +92,8 @@ async def revoke_contract(
 ) -> TechContract:
     contract = await get_contract(session, principal=principal, contract_id=contract_id)
     scope.check_write(principal, contract.city)
+    if contract.status == WITHDRAWN:
+        raise RecordWithdrawn(t("该合同已撤回，不能注销", "the contract has been withdrawn"))
     if contract.status == "revoked":
         raise ContractAlreadyRevoked(
             t(
@@ -98,7 +101,7 @@ async def revoke_contract(
                 f"contract {contract.registration_no} is already revoked",
             )
         )
-    await assert_unlocked(session, schema=SCHEMA, records=_lock_keys(contract))
+    await assert_unlocked(session, schema=SCHEMA, records=lock_keys(contract))
     contract.status = "revoked"
     contract.revoked_on = revoked_on
     await session.flush()
@@ -146,6 +149,8 @@ async def list_contracts(
         stmt = stmt.where(c.type == type_)
     if status is not None:
         stmt = stmt.where(c.status == status)
+    else:
+        stmt = stmt.where(not_withdrawn(c.status))
     if registration_no is not None:
         stmt = stmt.where(c.registration_no == registration_no)
     if registered_from is not None:

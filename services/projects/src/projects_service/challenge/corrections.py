@@ -1,0 +1,108 @@
+"""A 揭榜挂帅 demand as a correctable record (shared_kit.corrections).
+
+The submitting city bureau corrects what it wrote (title, organisation, field, goal,
+budget, submission date) and may withdraw its demand at any stage, listed ones
+included: withdrawn is never counted. The listing terms and the city are the
+department's decisions: a city bureau asks for those through a correction request.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from projects_service.challenge.exceptions import ChallengeDemandNotFound
+from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
+from projects_service.challenge.schemas import ChallengeDemandRead, Money
+from projects_service.challenge.service import history_entry
+from projects_service.challenge.workflow import CLOSING
+from shared_kit.auth import Principal
+from shared_kit.codes import CityCode, Uscc
+from shared_kit.corrections import Correctable, LockPoints
+from shared_kit.patch import Patch
+
+
+class DemandChanges(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Patch[Annotated[str, Field(min_length=1, max_length=300)]] = None
+    organisation_name: Patch[Annotated[str, Field(min_length=1, max_length=200)]] = None
+    organisation_uscc: Patch[Uscc] = None
+    field: Patch[Annotated[str, Field(min_length=1, max_length=100)]] = None
+    goal: Patch[Annotated[str, Field(max_length=5000)]] = None
+    budget: Patch[Money] = None
+    submitted_on: Patch[date] = None
+    # The department's alone (a city bureau files a correction request).
+    city: Patch[CityCode] = None
+    listed_on: Patch[date] = None
+    reward_amount: Patch[Money] = None
+    deadline: Patch[date] = None
+    eligibility: Patch[Annotated[str, Field(min_length=1, max_length=5000)]] = None
+
+    @field_validator("submitted_on")
+    @classmethod
+    def _not_future(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("submitted_on is in the future")
+        return value
+
+
+def _lock_points(d: ChallengeDemand) -> LockPoints:
+    # The two figures a demand counts in: collected (submitted_on), listed (listed_on).
+    return [(d.city, d.submitted_on), (d.city, d.listed_on)]
+
+
+async def _record_step(
+    session: AsyncSession, demand: Any, principal: Principal, reason: str
+) -> None:
+    # A withdrawal is also the workflow's last step, kept in the workflow history.
+    today = date.today()
+    session.add(
+        ChallengeDemandTransition(
+            **history_entry(
+                demand_id=demand.id,
+                principal=principal,
+                from_status=demand.status,
+                to_status="withdrawn",
+                occurred_on=today,
+                reason=reason,
+            )
+        )
+    )
+    demand.closed_on = today
+
+
+async def _record_restore(
+    session: AsyncSession, demand: Any, principal: Principal, reason: str, status: str
+) -> None:
+    # Undoing a withdrawal is a workflow step too; the demand is open again.
+    session.add(
+        ChallengeDemandTransition(
+            **history_entry(
+                demand_id=demand.id,
+                principal=principal,
+                from_status="withdrawn",
+                to_status=status,
+                occurred_on=date.today(),
+                reason=reason,
+            )
+        )
+    )
+    if status not in CLOSING:
+        demand.closed_on = None
+
+
+DEMANDS = Correctable(
+    kind="challenge_demand",
+    model=ChallengeDemand,
+    read_model=ChallengeDemandRead,
+    changes=DemandChanges,
+    not_found=ChallengeDemandNotFound,
+    lock_points=_lock_points,
+    department_only=frozenset({"city", "listed_on", "reward_amount", "deadline", "eligibility"}),
+    on_withdraw=_record_step,
+    on_restore=_record_restore,
+)
