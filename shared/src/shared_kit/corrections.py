@@ -63,7 +63,7 @@ from shared_kit.errors import (
 )
 from shared_kit.i18n import t
 from shared_kit.pagination import Page, PageParams, keyset, page_from_rows, page_params
-from shared_kit.period_lock import assert_unlocked
+from shared_kit.period_lock import Exempt, Guarded, assert_unlocked, declare_coverage
 
 HISTORY_TABLE = "record_history"
 REQUESTS_TABLE = "correction_requests"
@@ -720,6 +720,11 @@ class Corrections:
                 principal=principal,
             )
 
+        # Each change checks the record's own lock points, before and after (the period lock).
+        checked = Guarded(checked="the record's dates before and after (shared_kit.corrections)")
+        for endpoint in (withdraw, correct, restore):
+            declare_coverage(endpoint, checked)
+        declare_coverage(file_request, Exempt("更正申请在科技厅批准前不改变记录"))
         router.add_api_route(
             prefix + "/{record_id}/withdraw",
             withdraw,
@@ -840,6 +845,11 @@ class Corrections:
                 session, request_id, approve=True, comment=body.comment, principal=principal
             )
 
+        declare_coverage(
+            approve_correction_request,
+            Guarded(checked="the approved change, as a correction (shared_kit.corrections)"),
+        )
+
         @router.post(
             "/{request_id}/reject",
             response_model=CorrectionRequestRead,
@@ -853,6 +863,7 @@ class Corrections:
                 session, request_id, approve=False, comment=body.comment, principal=principal
             )
 
+        declare_coverage(reject_correction_request, Exempt("驳回更正申请不改变记录"))
         return router
 
 

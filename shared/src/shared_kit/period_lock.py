@@ -461,3 +461,16 @@ class Guarded:
 
 
 Coverage = Guarded | Exempt
+
+# Routes made by a shared builder (shared_kit.corrections) carry their coverage on the
+# endpoint itself, so the services' inventories need not repeat them.
+_COVERAGE_ATTR = "period_lock_coverage"
+
+
+def declare_coverage(endpoint: Any, coverage: Coverage) -> None:
+    setattr(endpoint, _COVERAGE_ATTR, coverage)
+
+
+def declared_coverage(endpoint: Any) -> Coverage | None:
+    found = getattr(endpoint, _COVERAGE_ATTR, None)
+    return found if isinstance(found, Guarded | Exempt) else None
