@@ -30,6 +30,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     connection pool; docs/performance.md); aiohttp's costs a fraction of that. Bodies are
     read whole: the services answer JSON of bounded size. aiohttp's errors are raised as
     httpx's, so callers and :class:`RetryingTransport` see one family of exceptions.
+    Why not the ``httpx-aiohttp`` package: it maps a dropped keep-alive connection
+    (``ServerDisconnectedError``) to ``ConnectTimeout``, which would stop the idempotent
+    retry that carries a read past a replica killed mid-request (tests/ops/test_replicas.py).
     """
 
     def __init__(self, *, max_connections: int = 50) -> None:
