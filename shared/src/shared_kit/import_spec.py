@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from shared_kit.auth import Principal, Role, require_roles
 from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.counties import GUANGXI_COUNTIES
-from shared_kit.errors import PROBLEM_RESPONSES, FieldError, NotFound, ValidationFailed
+from shared_kit.errors import PROBLEM_RESPONSES, FieldError, NotFound, Problem, ValidationFailed
 from shared_kit.i18n import t
 from shared_kit.tabular import CSV, XLSX, normalise_header, open_table
 
@@ -470,13 +470,15 @@ TEMPLATE_RESPONSES: dict[int | str, dict[str, Any]] = {
         "content": {
             XLSX: {"schema": {"type": "string", "format": "binary"}},
         },
-    }
+    },
+    404: {"model": Problem, "description": "no such dataset"},
 }
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "the template, UTF-8 with BOM",
         "content": {CSV: {"schema": {"type": "string"}}},
-    }
+    },
+    404: {"model": Problem, "description": "no such dataset"},
 }
 
 TemplateReader = Annotated[

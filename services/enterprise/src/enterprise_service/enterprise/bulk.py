@@ -31,6 +31,7 @@ from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import uscc_problem
 from shared_kit.errors import FieldError
+from shared_kit.i18n import t
 from shared_kit.import_spec import refused, repeats
 from shared_kit.metrics import count_import
 
@@ -234,12 +235,15 @@ async def _registry_errors(
     found = await session.execute(text(REGISTRY_SQL.format(t=table)), {"own": own_city})
     for r in found:
         if r.unregistered:
-            problem = uscc_problem(r.uscc) or "invalid"
+            problem = uscc_problem(r.uscc) or t("统一社会信用代码无效", "invalid USCC")
             errors.append(
                 FieldError(
                     field="uscc",
                     code="invalid_uscc",
-                    message=f"{problem}; only an admin may register it (override_check)",
+                    message=t(
+                        f"{problem}；仅管理员可登记（override_check）",
+                        f"{problem.en}; only an admin may register it (override_check)",
+                    ),
                     row=r.row_no,
                 )
             )
