@@ -16,6 +16,7 @@ import pytest_asyncio
 from projects_service.main import create_app
 
 from .helpers import LIUZHOU, NANNING, demand, project, stage
+from .test_imports import DEMAND_HEADER, demand_row, demands, to_csv, upload
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 H1 = {"from": "2023-01-01", "to": "2023-06-30"}
@@ -466,3 +467,23 @@ async def test_a_withdrawal_made_in_error_is_restored(svc: Any) -> None:
     ]
     steps = (await nanning.get(f"{base}/history")).json()
     assert (steps[-1]["from_status"], steps[-1]["to_status"]) == ("withdrawn", "listed")
+
+
+async def test_a_withdrawn_demand_is_not_brought_back_by_an_import(svc: Any) -> None:
+    nanning = svc.as_("city_bureau", city=NANNING)
+    body = to_csv(DEMAND_HEADER, [demand_row("WD-1")])
+    r = await upload(nanning, "challenge-demands", "d.csv", body)
+    assert r.status_code in (200, 201), r.text
+    [stored] = [d for d in await demands(svc) if d.get("external_ref") == "WD-1"]
+    r = await nanning.post(
+        f"/v1/challenge-demands/{stored['id']}/withdraw", json={"reason": "重复征集"}
+    )
+    assert r.status_code == 200, r.text
+
+    again = to_csv(DEMAND_HEADER, [demand_row("WD-1", title="改名后的需求")])
+    r = await upload(nanning, "challenge-demands", "d.csv", again)
+    assert r.status_code == 422, r.text
+    [error] = r.json()["errors"]
+    assert (error["row"], error["field"], error["code"]) == (1, "需求编号", "record_withdrawn")
+    r = await nanning.get(f"/v1/challenge-demands/{stored['id']}")
+    assert (r.json()["status"], r.json()["title"]) == ("withdrawn", stored["title"])

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.transfer.conftest import GUILIN, LIUZHOU, NANNING
+from tests.transfer.test_contract_import import csv_bytes, stored, upload, zh_row
 from tests.transfer.test_contracts import create, figures
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -154,3 +155,21 @@ async def test_an_achievement_withdrawn_stops_counting(svc: Any) -> None:
     r = await nanning.post(f"/v1/achievements/{a['id']}/revoke")
     assert r.status_code == 409
     assert r.json()["code"] == "record_withdrawn"
+
+
+async def test_a_withdrawn_contract_is_not_brought_back_by_an_import(svc: Any) -> None:
+    nanning = bureau(svc)
+    no = "2023450100009901"
+    r = await upload(nanning, csv_bytes([zh_row(no)]))
+    assert r.status_code == 200, r.text
+    stored_id = next(c["id"] for c in await stored(nanning) if c["registration_no"] == no)
+    r = await nanning.post(f"/v1/tech-contracts/{stored_id}/withdraw", json={"reason": "重复"})
+    assert r.status_code == 200, r.text
+
+    again = await upload(nanning, csv_bytes([zh_row(no, 合同成交额="2,000.00")]))
+    assert again.status_code == 422, again.text
+    [error] = again.json()["errors"]
+    assert (error["row"], error["field"], error["code"]) == (1, "合同登记编号", "record_withdrawn")
+    assert "已撤回" in error["message"]
+    r = await nanning.get(f"/v1/tech-contracts/{stored_id}")
+    assert (r.json()["status"], r.json()["contract_amount"]) == ("withdrawn", "1000.00")

@@ -32,7 +32,9 @@ from projects_service.funded_project.schemas import FundedProjectCreate
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES, city_code_of
+from shared_kit.corrections import WITHDRAWN
 from shared_kit.errors import FieldError
+from shared_kit.i18n import t
 from shared_kit.import_spec import Dataset, header_refused, refused, repeats
 from shared_kit.metrics import count_import
 from shared_kit.period_lock import assert_rows_unlocked
@@ -243,7 +245,8 @@ async def run_import(
     given = [f for f in dict.fromkeys(fields) if f is not None and f != spec.key]
 
     dates = LOCK_DATES[kind]
-    existing = await _existing(session, spec, [r.values[spec.key] for r in valid], [*given, *dates])
+    compare = [*given, *dates, "status"]
+    existing = await _existing(session, spec, [r.values[spec.key] for r in valid], compare)
     own = scope.own_city(principal)
     created: list[_Row] = []
     updated: list[_Row] = []
@@ -257,7 +260,23 @@ async def run_import(
                 FieldError(
                     field=header[fields.index(spec.key)],
                     code="city_not_allowed",
-                    message="this key belongs to a record of another city",
+                    message=t(
+                        "该编号属于其他城市的记录", "this key belongs to a record of another city"
+                    ),
+                    row=row.number,
+                )
+            )
+        elif old["status"] == WITHDRAWN:
+            # A withdrawn record comes back only through restore, with a reason and history.
+            errors.append(
+                FieldError(
+                    field=header[fields.index(spec.key)],
+                    code="record_withdrawn",
+                    message=t(
+                        f"编号 {row.values[spec.key]} 的记录已撤回；如需恢复，请用“恢复”并说明理由",
+                        f"the record {row.values[spec.key]} was withdrawn; restore it with a "
+                        "reason instead",
+                    ),
                     row=row.number,
                 )
             )

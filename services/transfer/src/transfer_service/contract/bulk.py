@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.corrections import WITHDRAWN
 from shared_kit.errors import AppError, FieldError, ValidationFailed
 from shared_kit.i18n import t
 from shared_kit.import_spec import refused, repeats
@@ -256,11 +257,38 @@ async def _stage_and_classify(
             FieldError(
                 field=state.headers.get("registration_no", "registration_no"),
                 code="registration_no_taken",
-                message=f"{r['registration_no']} is registered by another city",
+                message=t(
+                    f"{r['registration_no']} 已由其他城市登记",
+                    f"{r['registration_no']} is registered by another city",
+                ),
                 row=r["row_no"],
             )
             for r in taken
         ]
+    # A withdrawn contract comes back only through restore, with a reason and history.
+    withdrawn = (
+        await session.execute(
+            text(
+                f"""
+                SELECT s.row_no, s.registration_no FROM {STAGE} s
+                JOIN tech_contracts c USING (registration_no) WHERE c.status = :withdrawn
+                """
+            ),
+            {"withdrawn": WITHDRAWN},
+        )
+    ).mappings()
+    state.errors += [
+        FieldError(
+            field=state.headers.get("registration_no", "registration_no"),
+            code="record_withdrawn",
+            message=t(
+                f"合同 {r['registration_no']} 已撤回；如需恢复，请用“恢复”并说明理由",
+                f"contract {r['registration_no']} was withdrawn; restore it with a reason instead",
+            ),
+            row=r["row_no"],
+        )
+        for r in withdrawn
+    ]
     changed = " OR ".join(f"c.{col} IS DISTINCT FROM s.{col}" for col in _UPDATABLE)
     counts = (
         (
