@@ -1,8 +1,8 @@
 """Issue 15 acceptance (corrections): a city bureau withdraws one of its records in the
 dashboard, with a reason, and sees the report's figure move — real Chromium, real stack.
 
-The records are 揭榜挂帅 demands of 崇左市 in 2021-H1, a city and period no other browser
-test writes; the figures are read before and after, so data another test adds elsewhere
+The records are 揭榜挂帅 demands of 崇左市 in 2017-H1, a city and period no other end-to-end
+test counts; the figures are read before and after, so data another test adds elsewhere
 cannot confuse them.
 """
 
@@ -50,7 +50,7 @@ def demands(stack: Stack) -> tuple[str, list[dict[str, object]]]:
                     "city": CHONGZUO,
                     "field": "海洋装备",
                     "budget": "500000.00",
-                    "submitted_on": f"2021-0{i + 2}-15",
+                    "submitted_on": f"2017-0{i + 2}-15",
                 },
             )
             for i in range(2)
@@ -83,7 +83,7 @@ def test_a_city_bureau_withdraws_a_demand_and_the_figure_moves(
     errors: list[str] = []
     page = new_page(browser, stack, errors)
     sign_in(page, "崇左市科技局", "city_bureau", CHONGZUO)
-    open_report(page, "2021", "H1", CHONGZUO)
+    open_report(page, "2017", "H1", CHONGZUO)
     before = int(page_figure(page, COLLECTED))
     assert before >= 2
 
@@ -107,7 +107,7 @@ def test_a_city_bureau_withdraws_a_demand_and_the_figure_moves(
     ).wait_for()
     shot(page, "21-withdrawn")
     with stack.client(key) as c:
-        report = get(c, REPORT, period="2021-H1")
+        report = get(c, REPORT, period="2017-H1")
         assert api_figure(report, COLLECTED)["value"] == before - 1
         withdrawn = get(c, f"{P}/challenge-demands/{made[0]['id']}")
         assert withdrawn["status"] == "withdrawn"
