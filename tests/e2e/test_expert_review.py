@@ -290,6 +290,15 @@ class TestExpertReview:
             assert voided["status"] == "conflict"
             r = call(c, "GET", f"{PJ}/my-reviews/{victim['id']}")
             assert r.status_code == 404
+        # … and talent's expert database has it now, so later rounds leave the expert out.
+        recorded = get(admin, f"{TA}/experts/{victim['expert_id']}/conflicts")
+        demand = world.demand(victim["demand_id"])
+        mine = [
+            c for c in recorded if c["source_ref"] == f"projects:review-assignment:{victim['id']}"
+        ]
+        assert [(c["organisation_uscc"], c["organisation_name"], c["reason"]) for c in mine] == [
+            (demand["organisation_uscc"], demand["organisation_name"], "曾参与该单位项目")
+        ]
         # An admin records a reviewer who declined.
         declined = next(a for a in _live(admin, rid) if a["demand_id"] == world.demands[4]["id"])
         body = {"reason": "declined", "note": "出差"}
@@ -385,3 +394,37 @@ def test_talent_down_during_a_draw_answers_503_and_assigns_nobody(
     finally:
         stack.start("talent")
     assert len(post(admin, f"{PJ}/review-rounds/{rnd['id']}/draw")) == 6
+
+
+def test_a_conflict_declared_while_talent_is_down_reaches_it_before_the_next_draw(
+    stack: Stack, admin: httpx.Client, world: World
+) -> None:
+    """The declaration never waits for talent; what talent missed goes before the next draw,
+    and that draw then leaves the expert out for the organisation."""
+    demands = _demands(admin, uuid.uuid4().hex[:6], world.field, 1, 195000)
+    rnd = _round(admin, demands, world.field)
+    first = post(admin, f"{PJ}/review-rounds/{rnd['id']}/draw")[0]
+    key = api_key(stack, "expert", expert=first["expert_id"])
+    ref = f"projects:review-assignment:{first['id']}"
+    stack.stop("talent")
+    try:
+        with stack.client(key) as c:
+            out = post(c, f"{PJ}/my-reviews/{first['id']}/conflict", {"reason": "亲属在该单位任职"})
+        assert out["status"] == "conflict"
+    finally:
+        stack.start("talent")
+    recorded = get(admin, f"{TA}/experts/{first['expert_id']}/conflicts")
+    assert ref not in {c["source_ref"] for c in recorded}
+    # The next draw, of a demand by the same organisation: the conflict goes first, and
+    # talent then leaves the expert out.
+    body = {k: demands[0][k] for k in ("organisation_name", "organisation_uscc", "city")}
+    body |= {"title": "同一单位的第二项需求", "field": world.field}
+    body |= {"budget": "1000000.00", "submitted_on": SUBMITTED}
+    second = post(admin, f"{PJ}/challenge-demands", body)
+    rnd2 = _round(admin, [second], world.field)
+    drawn = post(admin, f"{PJ}/review-rounds/{rnd2['id']}/draw")
+    recorded = get(admin, f"{TA}/experts/{first['expert_id']}/conflicts")
+    assert [c["reason"] for c in recorded if c["source_ref"] == ref] == ["亲属在该单位任职"]
+    assert first["expert_id"] not in {a["expert_id"] for a in drawn}
+    pool = get(admin, f"{PJ}/review-rounds/{rnd2['id']}/draws")[0]["pool"]
+    assert first["expert_id"] not in pool

@@ -235,6 +235,36 @@ class TestExperts:
         r = await admin.get("/v1/experts/eligible", params={"uscc": "123"})
         assert r.status_code == 422
 
+    async def test_a_conflict_sent_by_projects_lands_once(self, svc: Any) -> None:
+        """projects sends the conflicts experts declare in review rounds with a reference; a
+        re-send (its answer was lost) returns the same record; a bureau may not send one."""
+        admin = svc.as_("admin")
+        e = await expert(admin, (await new_person(admin, name="评审中申明回避"))["id"])
+        ref = "projects:review-assignment:0b7c3f4e-2a1d-4c5b-9e8f-7a6b5c4d3e2f"
+        body = {
+            "organisation_uscc": USCC_NANNING,
+            "organisation_name": "南宁某企业",
+            "declared_on": "2023-04-01",
+            "reason": "曾参与该单位项目",
+            "source_ref": ref,
+        }
+        projects = svc.as_("service")
+        first = await post(projects, f"/v1/experts/{e['id']}/conflicts", body)
+        again = await post(projects, f"/v1/experts/{e['id']}/conflicts", body)
+        assert again["id"] == first["id"]
+        assert first["source_ref"] == ref
+        listed = (await admin.get(f"/v1/experts/{e['id']}/conflicts")).json()
+        assert [c["id"] for c in listed] == [first["id"]]
+        r = await admin.get("/v1/experts/eligible", params={"uscc": [USCC_NANNING]})
+        assert "评审中申明回避" not in {x["name"] for x in r.json()["items"]}
+        bureau = svc.as_("city_bureau", city=NANNING)
+        r = await bureau.post(f"/v1/experts/{e['id']}/conflicts", json=body)
+        assert r.status_code == 403
+        r = await projects.post(
+            f"/v1/experts/{e['id']}/conflicts", json=body | {"source_ref": "free text"}
+        )
+        assert r.status_code == 422
+
     async def test_one_entry_per_person_and_validation(self, svc: Any) -> None:
         admin = svc.as_("admin")
         p = await new_person(admin)

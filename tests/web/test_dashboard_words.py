@@ -42,6 +42,7 @@ console.log(JSON.stringify({
     w.reasonWords('答复 503 database_unavailable'),
   ],
   fields: ['body.uscc', 'body.tech_transaction_amount', 'file'].map(w.fieldWords),
+  listItem: ['body.criteria.2.weight', 'body.criteria.1', 'body.demand_ids'].map(w.fieldWords),
 }));
 """
 
@@ -87,6 +88,8 @@ def test_dates_periods_and_words(out: dict[str, Any]) -> None:
     # reporting answers the page in Chinese (it sends Accept-Language: zh-CN)
     assert out["reasonZh"] == ["响应超时", "无法连接", "服务内部错误"]
     assert out["fields"] == ["统一社会信用代码", "技术交易额", "文件"]
+    # A list's item (criteria.1) is named by its list, never by its index.
+    assert out["listItem"] == ["权重", "评分指标", "纳入的需求"]
 
 
 API_SCRIPT = """

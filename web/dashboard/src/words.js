@@ -53,6 +53,13 @@ export const FIELD_LABELS = {
   side: '输出/吸纳',
   status: '状态',
   review_score: '评审得分',
+  rows: '数据行',
+  criteria: '评分指标',
+  weight: '权重',
+  demand_ids: '纳入的需求',
+  reviewers_per_demand: '每项需求专家数',
+  max_demands_per_expert: '每名专家至多评审项数',
+  list_threshold: '张榜线',
   plan_status: '编制状态',
   batch: '批次',
   batch_key: '批次',
@@ -229,8 +236,9 @@ export function reasonWords(reason) {
 
 // A problem's field path (body.uscc, query.period, rows.3) in the documents' words.
 export function fieldWords(path) {
-  const parts = String(path || '').split('.');
-  const last = parts[parts.length - 1];
+  // A list index (criteria.2) names the list's item: the label is the list's.
+  const parts = String(path || '').split('.').filter((p) => !/^\d+$/.test(p));
+  const last = parts[parts.length - 1] || '';
   return FIELD_LABELS[last] || (last === 'file' ? '文件' : last);
 }
 
@@ -345,6 +353,41 @@ export const REVIEW_TEXT = {
   declared: '已申明回避，系统已重新抽取专家替换。',
   deadline: '评审截止',
   status: '状态',
+  // The admin's part: opening, drawing, replacing, deciding.
+  openTitle: '发起评审轮次',
+  roundName: '轮次名称',
+  fields: '评审领域（多个领域以顿号或逗号分隔）',
+  fieldsHint: '如：新材料、生物医药',
+  find: '查找待评审需求',
+  finding: '查找中…',
+  demands: '纳入本轮的需求（已提交、属于上述领域）',
+  noSubmitted: '上述领域没有待评审（已提交）的需求。',
+  perDemand: '每项需求专家数',
+  cap: '每名专家至多评审（项）',
+  threshold: '张榜线（分）',
+  sameCity: '回避需求单位所在城市的专家',
+  criteria: '评分指标（权重合计须为 100）',
+  criterionName: '指标名称',
+  weight: '权重（%）',
+  remove: '删除',
+  addCriterion: '＋ 添加指标',
+  weightSum: (n) => `权重合计 ${n}%`,
+  open: '发起评审',
+  opening: '发起中…',
+  opened: (name, n) => `已发起评审轮次「${name}」，共 ${n} 项需求进入论证遴选。`,
+  draw: '抽取评审专家',
+  drawing: '抽取中…',
+  drawn: (n) => `已抽取评审专家 ${n} 人次（随机种子已留存，可复核）。`,
+  replaceAs: (reason) => (reason === 'declined' ? '记为谢绝' : '记为无法联系'),
+  replacing: '重新抽取中…',
+  decide: '作出决定',
+  reward: '榜额（元，张榜时填写）',
+  listDeadline: '揭榜截止日期（张榜时填写）',
+  eligibility: '揭榜条件（张榜时填写）',
+  reason: '决定理由',
+  decideAs: (d) => (d === 'listed' ? '决定张榜' : '决定不张榜'),
+  deciding: '处理中…',
+  decided: (title, d) => `「${title}」已${d === 'listed' ? '决定张榜' : '决定不张榜'}。`,
 };
 
 // 导入: the services that import, in the order the dataset list shows them, and the

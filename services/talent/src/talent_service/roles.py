@@ -14,6 +14,9 @@ from shared_kit.errors import Problem
 Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 # Records a city bureau keeps for its own city (people, commissioners).
 CityWriter = Annotated[Principal, Depends(require_roles(Role.admin, Role.city_bureau))]
+# A conflict of interest is declared by the department, or sent by projects when an expert
+# declares one in a review round (its own service principal).
+ConflictWriter = Annotated[Principal, Depends(require_roles(Role.admin, Role.service))]
 Reader = Annotated[
     Principal, Depends(require_roles(Role.admin, Role.analyst, Role.city_bureau, Role.service))
 ]

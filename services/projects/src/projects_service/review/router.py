@@ -199,10 +199,21 @@ async def submit_my_scores(
 
 @expert_router.post("/{assignment_id}/conflict", response_model=AssignmentRead, responses=CONFLICT)
 async def declare_my_conflict(
-    session: SessionDep, principal: Expert, assignment_id: uuid.UUID, body: ConflictDeclaration
+    request: Request,
+    session: SessionDep,
+    principal: Expert,
+    assignment_id: uuid.UUID,
+    body: ConflictDeclaration,
 ) -> AssignmentRead:
     """Declare a conflict of interest: the assignment is voided and a recorded re-draw
-    replaces the expert. Roles: expert (own assignments only)."""
+    replaces the expert; the conflict is recorded in talent's expert database too (now, or
+    before the next draw when talent cannot take it now). Roles: expert (own assignments
+    only)."""
     return await service.declare_conflict(
-        session, principal=principal, assignment_id=assignment_id, reason=body.reason
+        session,
+        principal=principal,
+        assignment_id=assignment_id,
+        reason=body.reason,
+        talent=_talent(request),
+        token=_own_token(request),
     )

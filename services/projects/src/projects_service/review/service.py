@@ -7,6 +7,7 @@ the request's one transaction: talent failing leaves nothing half-assigned.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime
@@ -20,7 +21,7 @@ from projects_service.challenge import service as challenge_service
 from projects_service.challenge.exceptions import ChallengeDemandNotFound
 from projects_service.challenge.models import ChallengeDemand
 from projects_service.challenge.schemas import TransitionRequest
-from projects_service.clients.talent import EligibleExpert, TalentClient
+from projects_service.clients.talent import EligibleExpert, TalentClient, TalentUnavailable
 from projects_service.review import draw as drawing
 from projects_service.review.exceptions import (
     AlreadyDecided,
@@ -68,6 +69,8 @@ from shared_kit.i18n import t
 _CENT = Decimal("0.01")
 # A re-draw's pool already leaves out experts at the cap.
 _NO_CAP = 1 << 30
+
+log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
@@ -260,6 +263,8 @@ async def draw(
                 "not forwarded by the gateway: projects cannot ask talent as itself",
             )
         )
+    # Conflicts declared in earlier rounds reach talent before it is asked who is free.
+    await send_conflicts(session, talent=talent, token=token)
     d, rd = ChallengeDemand, ReviewRoundDemand
     demands = (
         await session.execute(
@@ -625,13 +630,60 @@ async def submit_scores(
 
 
 async def declare_conflict(
-    session: AsyncSession, *, principal: Principal, assignment_id: uuid.UUID, reason: str
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    assignment_id: uuid.UUID,
+    reason: str,
+    talent: TalentClient,
+    token: str | None,
 ) -> AssignmentRead:
-    """The expert discovered a conflict: its assignment is void and a re-draw replaces it."""
+    """The expert discovered a conflict: its assignment is void and a re-draw replaces it.
+    The conflict is also sent to talent's expert database, so later rounds leave the expert
+    out for that organisation; when talent cannot take it now, it waits and goes before the
+    next draw, which asks talent anyway."""
     assignment = await _own(session, principal, assignment_id)
-    return await _void_and_redraw(
+    answer = await _void_and_redraw(
         session, principal=principal, assignment=assignment, status="conflict", reason=reason
     )
+    if token:
+        try:
+            await send_conflicts(session, talent=talent, token=token)
+        except TalentUnavailable:
+            log.warning("talent unavailable: the declared conflict waits for the next draw")
+    return answer
+
+
+async def send_conflicts(session: AsyncSession, *, talent: TalentClient, token: str) -> int:
+    """Send every declared conflict talent does not have yet; returns how many were sent.
+    Talent keys them by ``source_ref``, so a send whose answer was lost is harmless."""
+    a, d = ReviewAssignment, ChallengeDemand
+    pending = (
+        await session.execute(
+            select(a.id, a.expert_id, a.voided_at, a.voided_reason, d.organisation_uscc)
+            .add_columns(d.organisation_name)
+            .join(d, d.id == a.demand_id)
+            .where(a.status == "conflict", a.talent_recorded_at.is_(None))
+            .order_by(a.voided_at)
+            .with_for_update(of=a, skip_locked=True)
+        )
+    ).all()
+    sent: list[uuid.UUID] = []
+    for row in pending:
+        recorded = await talent.record_conflict(
+            expert_id=row.expert_id,
+            organisation_uscc=row.organisation_uscc,
+            organisation_name=row.organisation_name,
+            declared_on=(row.voided_at or _now()).date(),
+            reason=row.voided_reason or "",
+            source_ref=f"projects:review-assignment:{row.id}",
+            token=token,
+        )
+        if recorded:
+            sent.append(row.id)
+    if sent:
+        await session.execute(update(a).where(a.id.in_(sent)).values(talent_recorded_at=_now()))
+    return len(sent)
 
 
 # --- progress and decisions -----------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,6 +40,14 @@ class ExpertConflict(Timestamps, Base):
     __table_args__ = (
         Index("ix_expert_conflicts_uscc", "organisation_uscc"),
         Index("ix_expert_conflicts_name", "organisation_name"),
+        # A conflict sent by another service carries its own reference: sent twice, kept once.
+        Index(
+            "uq_expert_conflicts_source",
+            "expert_id",
+            "source_ref",
+            unique=True,
+            postgresql_where=text("source_ref IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -48,3 +56,5 @@ class ExpertConflict(Timestamps, Base):
     organisation_name: Mapped[str] = mapped_column(String(200))
     declared_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Where a conflict came from when not typed in here, e.g. ``projects:review-assignment:<id>``.
+    source_ref: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -22,7 +22,7 @@ from talent_service.expert.schemas import (
     ExpertStatus,
     ExpertUpdate,
 )
-from talent_service.roles import CONFLICT, NOT_FOUND, Admin, Reader
+from talent_service.roles import CONFLICT, NOT_FOUND, Admin, ConflictWriter, Reader
 
 router = APIRouter(prefix="/experts", tags=["experts"], responses=PROBLEM_RESPONSES)
 Paging = Annotated[PageParams, Depends(page_params)]
@@ -109,9 +109,10 @@ async def list_experts(
     "/{expert_id}/conflicts", status_code=201, response_model=ConflictRead, responses=NOT_FOUND
 )
 async def add_expert_conflict(
-    session: SessionDep, principal: Admin, expert_id: uuid.UUID, body: ConflictCreate
+    session: SessionDep, principal: ConflictWriter, expert_id: uuid.UUID, body: ConflictCreate
 ) -> ExpertConflict:
-    """Declare a conflict of interest with an organisation. Roles: admin."""
+    """Declare a conflict of interest with an organisation. Roles: admin, service (projects
+    sends the conflicts experts declare in review rounds, with a ``source_ref``)."""
     return await service.add_conflict(session, principal=principal, expert_id=expert_id, data=body)
 
 

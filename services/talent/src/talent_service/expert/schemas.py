@@ -13,11 +13,20 @@ from talent_service.common_schemas import PastDate, Text100, Text200
 ExpertStatus = Literal["active", "suspended", "retired", "revoked"]
 
 
+# ``<service>:<record kind>:<uuid>``, e.g. projects:review-assignment:<id>.
+SOURCE_REF = r"^[a-z]+:[a-z-]+:[0-9a-f-]{36}$"
+
+
 class ConflictCreate(TrimmedModel):
     organisation_uscc: Uscc | None = None
     organisation_name: Text200
     declared_on: PastDate
     reason: Annotated[str, Field(max_length=2000)] = ""
+    source_ref: Annotated[str | None, Field(max_length=100, pattern=SOURCE_REF)] = Field(
+        default=None,
+        description="set by a service sending a conflict declared there "
+        "(projects: `projects:review-assignment:<id>`); sent again, the same record answers",
+    )
 
 
 class ConflictRead(BaseModel):
@@ -29,6 +38,7 @@ class ConflictRead(BaseModel):
     organisation_name: str
     declared_on: date
     reason: str
+    source_ref: str | None
 
 
 class ExpertCreate(TrimmedModel):

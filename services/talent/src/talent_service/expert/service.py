@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit import scope
@@ -104,6 +105,26 @@ async def add_conflict(
     session: AsyncSession, *, principal: Principal, expert_id: uuid.UUID, data: ConflictCreate
 ) -> ExpertConflict:
     expert = await get_expert(session, principal=principal, expert_id=expert_id)
+    if data.source_ref is not None:
+        # projects re-sends a declaration whose answer it lost: the first record stands.
+        values = {"expert_id": expert.id, **data.model_dump()}
+        stmt = (
+            pg_insert(ExpertConflict)
+            .values(id=uuid.uuid4(), **values)
+            .on_conflict_do_nothing(
+                index_elements=["expert_id", "source_ref"],
+                index_where=ExpertConflict.source_ref.is_not(None),
+            )
+        )
+        await session.execute(stmt)
+        found = await session.scalar(
+            select(ExpertConflict).where(
+                ExpertConflict.expert_id == expert.id,
+                ExpertConflict.source_ref == data.source_ref,
+            )
+        )
+        assert found is not None  # inserted now or before, in a committed row or ours
+        return found
     conflict = ExpertConflict(expert_id=expert.id, **data.model_dump())
     session.add(conflict)
     await session.flush()
