@@ -422,6 +422,11 @@ class TestPdf:
             figures = f"{ind.unit}{fmt(ind.value)}{fmt(ind.previous)}{comparison_cell(ind)}"
             assert header.sub("", _squash(ind.label)) in table, ind.code
             assert header.sub("", _squash(figures)) in table, ind.code
+        # The issuer and date share their page with text (GB/T 9704-2012 7.3.5): never a
+        # page holding only the signature and its page number.
+        signed = next(page for page in text.split("\f") if "广西壮族自治区科学技术厅" in page)
+        before = signed.split("广西壮族自治区科学技术厅")[0]
+        assert re.sub(r"—\s*\d+\s*—|\s", "", before), "the signature stands alone on its page"
         assert page_images(pdf, "2023-H1")
 
         # Reproducible: a fresh LibreOffice run (not the cache) gives the same bytes.

@@ -353,9 +353,14 @@ def _body_paragraph(document: Document, text: str) -> None:
 
 
 def _signature(document: Document, imprint: Imprint) -> None:
-    """Issuer centred over the date, the date four characters from the right edge."""
-    document.add_paragraph()
-    document.add_paragraph()
+    """Issuer centred over the date, the date four characters from the right edge.
+
+    The issuer and date never stand on a page of their own (GB/T 9704-2012 7.3.5): the
+    text's last paragraph, the blank lines and the issuer are each kept with the next, so
+    when the signature would spill over a page end the last lines of text go with it."""
+    document.paragraphs[-1].paragraph_format.keep_with_next = True
+    for _ in range(2):
+        document.add_paragraph().paragraph_format.keep_with_next = True
     when = chinese_date(imprint.issued_on)
     width = sum(0.5 if c.isascii() else 1 for c in when)
     date_indent = 4.0
@@ -363,6 +368,7 @@ def _signature(document: Document, imprint: Imprint) -> None:
     for text, chars in ((imprint.issuer, issuer_indent), (when, date_indent)):
         p = document.add_paragraph(text, style="公文落款")
         p.paragraph_format.right_indent = Pt(16 * chars)
+        p.paragraph_format.keep_with_next = text == imprint.issuer
 
 
 def _cell_text(cell_paragraph: Paragraph, text: str, style: str, align: WD_ALIGN_PARAGRAPH) -> None:
