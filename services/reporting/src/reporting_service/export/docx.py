@@ -80,7 +80,7 @@ TABLE_COLUMNS = (
     ("同比", 27),
 )
 # The approvals appendix: 地市, 审核状态, 经办人, 时间, 退回意见或解锁原因 (156 mm in all).
-APPROVAL_WIDTHS = (22, 18, 34, 36, 46)
+APPROVAL_WIDTHS = (20, 22, 36, 34, 44)
 CELL_MARGIN = Mm(1.2)
 # What follows w:overflowPunct in a paragraph's properties (the schema fixes the order).
 _AFTER_OVERFLOW_PUNCT = (
