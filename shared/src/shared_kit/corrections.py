@@ -251,14 +251,8 @@ async def _nothing(session: AsyncSession, record: Any) -> None:
     return None
 
 
-async def _no_withdraw_hook(
-    session: AsyncSession, record: Any, principal: Principal, reason: str
-) -> None:
-    return None
-
-
-async def _no_restore_hook(
-    session: AsyncSession, record: Any, principal: Principal, reason: str, status: str
+async def _no_move_hook(
+    session: AsyncSession, record: Any, principal: Principal, reason: str, to: str
 ) -> None:
     return None
 
@@ -288,12 +282,9 @@ class Correctable:
     seen_by: Callable[[Any], tuple[str | None, ...]] = lambda r: (r.city,)
     # Derived columns after a change (a contract's party cities, a log's city).
     after_change: Callable[[AsyncSession, Any], Awaitable[None]] = _nothing
-    # What a withdrawal also records (a demand's workflow step); called before the change.
-    on_withdraw: Callable[[AsyncSession, Any, Principal, str], Awaitable[None]] = _no_withdraw_hook
-    # What a restoration also records, given the status restored; called before the change.
-    on_restore: Callable[[AsyncSession, Any, Principal, str, str], Awaitable[None]] = (
-        _no_restore_hook
-    )
+    # What a withdrawal or a restoration also records (a demand's workflow step), given
+    # the status it moves to; called before the change, so the record has its old status.
+    on_move: Callable[[AsyncSession, Any, Principal, str, str], Awaitable[None]] = _no_move_hook
     # Cross-field rules the corrected record must keep (a contract's two amounts).
     extra_checks: Callable[[Any], list[FieldError]] = lambda r: []
 
@@ -435,25 +426,15 @@ class Corrections:
     ) -> Any:
         reason = require_reason(reason)
         record = await self._load(session, kind, record_id, principal)
-        await assert_unlocked(session, schema=self.schema, records=kind.lock_points(record))
-        before_status = record.status
-        await kind.on_withdraw(session, record, principal, reason)  # sees the old status
-        record.status = WITHDRAWN
-        record.withdrawn_at = datetime.now().astimezone()
-        record.withdrawal_reason = reason
-        await session.flush()
-        await self._log(
+        return await self._move_status(
             session,
-            kind=kind,
-            record=record,
+            kind,
+            record,
+            to=WITHDRAWN,
             action="withdraw",
             reason=reason,
-            before={"status": before_status},
-            after={"status": WITHDRAWN},
             principal=principal,
         )
-        await session.refresh(record)
-        return record
 
     async def restore(
         self,
@@ -467,7 +448,6 @@ class Corrections:
         """Undo a withdrawal made in error: the status it had, counted again."""
         reason = require_reason(reason)
         record = await self._load(session, kind, record_id, principal, withdrawn=True)
-        await assert_unlocked(session, schema=self.schema, records=kind.lock_points(record))
         h = self.history.c
         last = (
             await session.execute(
@@ -479,19 +459,44 @@ class Corrections:
         ).scalar_one_or_none()
         # A record withdrawn before this history existed goes back to the kind's first status.
         status = (last or {}).get("status") or kind.model.__table__.c.status.default.arg
-        await kind.on_restore(session, record, principal, reason, status)
-        record.status = status
-        record.withdrawn_at = None
-        record.withdrawal_reason = None
+        return await self._move_status(
+            session,
+            kind,
+            record,
+            to=status,
+            action="restore",
+            reason=reason,
+            principal=principal,
+        )
+
+    async def _move_status(
+        self,
+        session: AsyncSession,
+        kind: Correctable,
+        record: Any,
+        *,
+        to: str,
+        action: str,
+        reason: str,
+        principal: Principal,
+    ) -> Any:
+        """Withdraw or restore a loaded record: the lock, the kind's hook, the status, history."""
+        await assert_unlocked(session, schema=self.schema, records=kind.lock_points(record))
+        before = record.status
+        await kind.on_move(session, record, principal, reason, to)
+        withdrawing = to == WITHDRAWN
+        record.status = to
+        record.withdrawn_at = datetime.now().astimezone() if withdrawing else None
+        record.withdrawal_reason = reason if withdrawing else None
         await session.flush()
         await self._log(
             session,
             kind=kind,
             record=record,
-            action="restore",
+            action=action,
             reason=reason,
-            before={"status": WITHDRAWN},
-            after={"status": status},
+            before={"status": before},
+            after={"status": to},
             principal=principal,
         )
         await session.refresh(record)
