@@ -16,7 +16,7 @@ The owning city bureau (``scope.check_write`` on the record's owner city) or an 
 may act, and only while the record's period is open (``period_lock``; the old and the
 new values both count). A withdrawn record cannot be changed (409 ``record_withdrawn``).
 Each service keeps its history and requests in its own schema
-(:func:`history_table`, :func:`requests_table`).
+(:func:`history_table`, :func:`requests_table`; its migration calls :func:`install`).
 """
 
 import uuid
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from alembic.operations import Operations
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic_core import to_jsonable_python
@@ -47,10 +48,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from shared_kit import scope
 from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.db import SessionDep
+from shared_kit.db import SessionDep, make_metadata
 from shared_kit.errors import (
     PROBLEM_RESPONSES,
     Conflict,
@@ -166,6 +168,21 @@ def requests_table(metadata: MetaData) -> Table:
         ),
         Index(f"ix_{REQUESTS_TABLE}_status", "status", "requested_at"),
     )
+
+
+def install(op: Operations, schema: str) -> None:
+    """Create ``schema``'s history and request tables (a migration's upgrade)."""
+    metadata = make_metadata(schema)
+    # DDL statements, not table.create(): they also render in offline (--sql) mode.
+    for table in (history_table(metadata), requests_table(metadata)):
+        op.execute(CreateTable(table))
+        for index in table.indexes:
+            op.execute(CreateIndex(index))
+
+
+def uninstall(op: Operations, schema: str) -> None:
+    op.drop_table(REQUESTS_TABLE, schema=schema)
+    op.drop_table(HISTORY_TABLE, schema=schema)
 
 
 # --- bodies and answers --------------------------------------------------------------------
