@@ -269,7 +269,7 @@ async def _nothing(session: AsyncSession, record: Any) -> None:
 
 
 async def _no_move_hook(
-    session: AsyncSession, record: Any, principal: Principal, reason: str, to: str
+    session: AsyncSession, record: Any, principal: Principal, reason: str, to: str, on: date
 ) -> None:
     return None
 
@@ -300,8 +300,10 @@ class Correctable:
     # Derived columns after a change (a contract's party cities, a log's city).
     after_change: Callable[[AsyncSession, Any], Awaitable[None]] = _nothing
     # What a withdrawal or a restoration also records (a demand's workflow step), given
-    # the status it moves to; called before the change, so the record has its old status.
-    on_move: Callable[[AsyncSession, Any, Principal, str, str], Awaitable[None]] = _no_move_hook
+    # the status it moves to and the day; called before the change (the old status).
+    on_move: Callable[[AsyncSession, Any, Principal, str, str, date], Awaitable[None]] = (
+        _no_move_hook
+    )
     # Cross-field rules the corrected record must keep (a contract's two amounts).
     extra_checks: Callable[[Any], list[FieldError]] = lambda r: []
 
@@ -440,7 +442,9 @@ class Corrections:
         *,
         reason: str,
         principal: Principal,
+        on: date | None = None,
     ) -> Any:
+        """Withdraw a record; ``on`` is the day the workflow records (today by default)."""
         reason = require_reason(reason)
         record = await self._load(session, kind, record_id, principal)
         return await self._move_status(
@@ -451,6 +455,7 @@ class Corrections:
             action="withdraw",
             reason=reason,
             principal=principal,
+            on=on,
         )
 
     async def restore(
@@ -496,11 +501,12 @@ class Corrections:
         action: str,
         reason: str,
         principal: Principal,
+        on: date | None = None,
     ) -> Any:
         """Withdraw or restore a loaded record: the lock, the kind's hook, the status, history."""
         await assert_unlocked(session, schema=self.schema, records=kind.lock_points(record))
         before = record.status
-        await kind.on_move(session, record, principal, reason, to)
+        await kind.on_move(session, record, principal, reason, to, on or date.today())
         withdrawing = to == WITHDRAWN
         record.status = to
         record.withdrawn_at = datetime.now().astimezone() if withdrawing else None

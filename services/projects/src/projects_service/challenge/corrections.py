@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from projects_service.challenge.exceptions import ChallengeDemandNotFound
 from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
 from projects_service.challenge.schemas import ChallengeDemandRead, Money
-from projects_service.challenge.service import history_entry
-from projects_service.challenge.workflow import CLOSING
+from projects_service.challenge.workflow import CLOSING, history_entry
 from shared_kit.auth import Principal
 from shared_kit.codes import CityCode, Uscc
 from shared_kit.corrections import WITHDRAWN, Correctable, LockPoints
@@ -56,10 +55,9 @@ def _lock_points(d: ChallengeDemand) -> LockPoints:
 
 
 async def _record_step(
-    session: AsyncSession, demand: Any, principal: Principal, reason: str, to: str
+    session: AsyncSession, demand: Any, principal: Principal, reason: str, to: str, on: date
 ) -> None:
     # A withdrawal, or undoing one, is also a workflow step, kept in the workflow history.
-    today = date.today()
     session.add(
         ChallengeDemandTransition(
             **history_entry(
@@ -67,13 +65,13 @@ async def _record_step(
                 principal=principal,
                 from_status=demand.status,
                 to_status=to,
-                occurred_on=today,
+                occurred_on=on,
                 reason=reason,
             )
         )
     )
     if to == WITHDRAWN:
-        demand.closed_on = today
+        demand.closed_on = on
     elif to not in CLOSING:
         demand.closed_on = None  # open again
 

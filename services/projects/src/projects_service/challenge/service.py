@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from projects_service.challenge.corrections import DEMANDS
 from projects_service.challenge.exceptions import (
     ChallengeDemandNotFound,
     ExternalRefTaken,
@@ -18,37 +19,22 @@ from projects_service.challenge.exceptions import (
 )
 from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
 from projects_service.challenge.schemas import ChallengeDemandCreate, TransitionRequest
-from projects_service.challenge.workflow import CLOSING, RULES, STAGE_FIELDS, allowed_from
-from projects_service.db import SCHEMA
+from projects_service.challenge.workflow import (
+    CLOSING,
+    RULES,
+    STAGE_FIELDS,
+    allowed_from,
+    history_entry,
+)
+from projects_service.db import CORRECTIONS, SCHEMA
 from shared_kit import scope
 from shared_kit.auth import Principal
-from shared_kit.corrections import not_withdrawn
+from shared_kit.corrections import WITHDRAWN, not_withdrawn
 from shared_kit.db import compile_sql
 from shared_kit.errors import FieldError
 from shared_kit.i18n import Text, t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
-
-
-def history_entry(
-    *,
-    demand_id: uuid.UUID,
-    principal: Principal,
-    from_status: str | None,
-    to_status: str,
-    occurred_on: date,
-    reason: str = "",
-) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4(),
-        "demand_id": demand_id,
-        "from_status": from_status,
-        "to_status": to_status,
-        "reason": reason,
-        "actor_subject": principal.subject,
-        "actor_role": principal.role.value,
-        "occurred_on": occurred_on,
-    }
 
 
 async def create_demand(
@@ -239,6 +225,13 @@ async def transition_demand(
     _check_stage_fields(data, rule.required)
     on = data.on or date.today()
     _check_dates(demand, data, on)
+    if data.to == WITHDRAWN:
+        # One withdrawal, whichever route asks: the workflow step and the corrections
+        # history (so a restore knows the status to give back), as POST …/withdraw.
+        withdrawn: ChallengeDemand = await CORRECTIONS.withdraw(
+            session, DEMANDS, demand.id, reason=data.reason or "", principal=principal, on=on
+        )
+        return withdrawn
     # A status change moves the demand in or out of both figures (collected and listed).
     await assert_unlocked(
         session,
@@ -265,9 +258,6 @@ async def transition_demand(
         demand.contracted_on = on
     if data.to in CLOSING:
         demand.closed_on = on
-    if data.to == "withdrawn":
-        demand.withdrawn_at = datetime.now().astimezone()
-        demand.withdrawal_reason = data.reason
     session.add(
         ChallengeDemandTransition(
             **history_entry(
