@@ -17,7 +17,11 @@ from projects_service.challenge.exceptions import (
     TransitionInvalid,
     TransitionNotAllowedForRole,
 )
-from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
+from projects_service.challenge.models import (
+    DEMAND_STATUS_WORDS,
+    ChallengeDemand,
+    ChallengeDemandTransition,
+)
 from projects_service.challenge.schemas import ChallengeDemandCreate, TransitionRequest
 from projects_service.challenge.workflow import (
     CLOSING,
@@ -35,6 +39,11 @@ from shared_kit.errors import FieldError
 from shared_kit.i18n import Text, t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
+
+
+def _word(status: str) -> str:
+    # An unknown target (a typo in the request) is shown as sent.
+    return DEMAND_STATUS_WORDS.get(status, status)
 
 
 async def create_demand(
@@ -136,7 +145,8 @@ def _check_stage_fields(data: TransitionRequest, required: tuple[str, ...]) -> N
                     field=f"body.{name}",
                     code="missing",
                     message=t(
-                        f"转为 {data.to} 须填写 {name}", f"a transition to {data.to} needs {name}"
+                        f"转为「{_word(data.to)}」须填写 {name}",
+                        f"a transition to {data.to} needs {name}",
                     ),
                 )
             )
@@ -147,14 +157,17 @@ def _check_stage_fields(data: TransitionRequest, required: tuple[str, ...]) -> N
                     field=f"body.{name}",
                     code="field_not_applicable",
                     message=t(
-                        f"{name} 不属于转为 {data.to} 的字段",
+                        f"{name} 不属于转为「{_word(data.to)}」的字段",
                         f"{name} does not belong to a transition to {data.to}",
                     ),
                 )
             )
     if errors:
         raise TransitionInvalid(
-            t(f"转为 {data.to} 所需的阶段字段有误", f"stage fields of {data.to} are invalid"),
+            t(
+                f"转为「{_word(data.to)}」所需的阶段字段有误",
+                f"stage fields of {data.to} are invalid",
+            ),
             errors=errors,
         )
 
@@ -208,7 +221,7 @@ async def transition_demand(
         allowed = allowed_from(demand.status)
         raise IllegalTransition(
             t(
-                f"状态为 {demand.status} 的需求不能转为 {data.to}",
+                f"「{_word(demand.status)}」的需求不能转为「{_word(data.to)}」",
                 f"a {demand.status} demand cannot become {data.to}",
             ),
             extra={"from": demand.status, "to": data.to, "allowed": allowed},
@@ -216,7 +229,7 @@ async def transition_demand(
     if principal.role not in rule.roles:
         raise TransitionNotAllowedForRole(
             t(
-                f"角色 {principal.role.value!r} 不能将需求转为 {data.to}",
+                f"角色 {principal.role.value!r} 不能将需求转为「{_word(data.to)}」",
                 f"role {principal.role.value!r} may not move a demand to {data.to}",
             ),
             extra={"allowed_roles": sorted(r.value for r in rule.roles)},
