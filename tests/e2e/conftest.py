@@ -22,6 +22,17 @@ from devstack.pytest_plugin import TestDatabase
 from devstack.run import component_env, spawn, wait_ready
 
 HOST = "127.0.0.1"
+# Every browser test's Chromium: headless, and in Chinese — the browser's own controls
+# (a file input's button, a dialog's buttons) speak the browser's language.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--lang=zh-CN",
+]
 
 
 @dataclass
@@ -109,4 +120,4 @@ def stack(pg: TestDatabase) -> Iterator[Stack]:
         yield st
 
 
-__all__ = ["GATEWAY", "Stack"]
+__all__ = ["CHROMIUM_ARGS", "GATEWAY", "Stack"]

@@ -16,11 +16,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import CHROMIUM_ARGS, Stack
 from tests.e2e.gw import api_key, get, post, uscc
 
 PJ, TA = "/api/projects/v1", "/api/talent/v1"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 CRITERIA = [
     {"key": "innovation", "name": "创新性", "weight": 60},
     {"key": "benefit", "name": "效益", "weight": 40},
