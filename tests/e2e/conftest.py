@@ -6,9 +6,7 @@ server, with the same environment ``make run`` gives them.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,12 +14,23 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from devstack.layout import ALL, GATEWAY, REPO, Component
+from devstack.layout import ALL, GATEWAY, Component
 from devstack.pg import free_port
 from devstack.pytest_plugin import TestDatabase
 from devstack.run import component_env, spawn, wait_ready
 
 HOST = "127.0.0.1"
+# Every browser test's Chromium: headless, and in Chinese — the browser's own controls
+# (a file input's button, a dialog's buttons) speak the browser's language.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--lang=zh-CN",
+]
 
 
 @dataclass
@@ -54,15 +63,6 @@ class Stack:
         port = int(self.urls[name].rsplit(":", 1)[1])
         self.procs[name] = spawn(comp, self.envs[name], HOST, port)
         wait_ready({name: self.urls[name]})
-
-    def create_key(self, role: str, *, city: str = "") -> str:
-        """A real API key, made by the same command ``make key`` runs."""
-        cmd = [sys.executable, "-m", "gateway.cli", "create-key", "--role", role]
-        if city:
-            cmd += ["--city", city]
-        env = dict(os.environ, GATEWAY_DATABASE_URL=self.dsns["gateway"])
-        out = subprocess.run(cmd, env=env, cwd=REPO, check=True, capture_output=True, text=True)
-        return out.stdout.strip().splitlines()[-1]
 
     def client(self, key: str | None = None, headers: dict[str, str] | None = None) -> httpx.Client:
         merged = {"X-API-Key": key} if key else {}
@@ -109,4 +109,4 @@ def stack(pg: TestDatabase) -> Iterator[Stack]:
         yield st
 
 
-__all__ = ["GATEWAY", "Stack"]
+__all__ = ["CHROMIUM_ARGS", "GATEWAY", "Stack"]

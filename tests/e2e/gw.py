@@ -75,7 +75,14 @@ def list_all(c: httpx.Client, path: str, **params: Any) -> list[dict[str, Any]]:
 
 def gateway_cli(stack: Stack, *args: str) -> str:
     """The gateway CLI an operator runs (``make key``), in-process: a subprocess costs
-    seconds of imports for every key."""
+    seconds of imports for every key. Its standard output; it must succeed."""
+    code, out, err = run_gateway_cli(stack, *args)
+    assert code == 0, (args, err)
+    return out
+
+
+def run_gateway_cli(stack: Stack, *args: str) -> tuple[int, str, str]:
+    """The CLI's exit code, standard output and standard error (for refusals)."""
     out, err = io.StringIO(), io.StringIO()
     # The gateway's own environment: its database, its key, the partner registry's URL.
     names = ("GATEWAY_DATABASE_URL", "GATEWAY_PRINCIPAL_PRIVATE_KEY", "GATEWAY_UPSTREAM_ENTERPRISE")
@@ -84,14 +91,13 @@ def gateway_cli(stack: Stack, *args: str) -> str:
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = gateway.cli.main(list(args))
-        assert code == 0, (args, err.getvalue())
     finally:
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-    return out.getvalue()
+    return code, out.getvalue(), err.getvalue()
 
 
 def api_key(stack: Stack, role: str, *, city: str = "", expert: str = "") -> str:

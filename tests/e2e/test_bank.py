@@ -8,7 +8,6 @@ by the enterprise service, and the loans counted in the consolidated report.
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import pytest
 from devstack.layout import REPO
 from shared_kit.codes import uscc_check_char
 from tests.e2e.conftest import Stack
+from tests.e2e.gw import api_key, gateway_cli, run_gateway_cli
 
 NANNING, LIUZHOU = "450100", "450200"
 BANK_A, BANK_B = "E2EBANKA", "E2EBANKB"
@@ -71,19 +71,14 @@ def loan(contract_no: str, uscc: str, amount: str, day: str, **over: str) -> dic
 
 def register_bank(stack: Stack, code: str) -> Any:
     """The gateway CLI an operator runs; returns the bank's signing credentials."""
-    out = subprocess.run(
-        [sys.executable, "-m", "gateway.cli", "create-bank-client", "--bank", code,
-         "--alg", "hmac-sha256"],
-        env=stack.envs["gateway"],
-        cwd=REPO, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+    out = gateway_cli(stack, "create-bank-client", "--bank", code, "--alg", "hmac-sha256")
     fields = dict(line.split("=", 1) for line in out.split() if "=" in line)
     return bank_client.Credentials.hmac(fields["key_id"], fields["secret"])
 
 
 @pytest.fixture(scope="module")
 def admin_key(stack: Stack) -> str:
-    return stack.create_key("admin")
+    return api_key(stack, "admin")
 
 
 @pytest.fixture(scope="module")
@@ -211,13 +206,6 @@ class TestBankThroughGateway:
         assert fig["by_city"] == {NANNING: "0.02", LIUZHOU: "0.00"}
 
 
-def gateway_cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gateway.cli", *args],
-        env=stack.envs["gateway"], cwd=REPO, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-
-
 def legacy_bank_key(stack: Stack, bank: str) -> str:
     """A bank API key as `make key ROLE=bank` made them before (now refused at creation)."""
     import asyncio
@@ -248,7 +236,7 @@ class TestOnlySignedPartners:
         self, stack: Stack, admin_key: str, banks: tuple[Any, Any]
     ) -> None:
         # The probe: a bank key, an Idempotency-Key and a one-loan body on /api/….
-        assert gateway_cli(stack, "create-key", "--role", "bank").returncode == 2
+        assert run_gateway_cli(stack, "create-key", "--role", "bank")[0] == 2
         key = legacy_bank_key(stack, BANK_A)
         nn1 = ENTERPRISES[0][0]
         with stack.client(key) as c:
@@ -285,12 +273,12 @@ class TestOnlySignedPartners:
     def test_only_partners_in_force_register_and_push(
         self, stack: Stack, admin_key: str, banks: tuple[Any, Any]
     ) -> None:
-        unknown = gateway_cli(
+        code, _, err = run_gateway_cli(
             stack, "create-bank-client", "--bank", "E2ENOBANK", "--alg", "hmac-sha256"
         )
-        assert unknown.returncode == 2
-        assert "bank_partner_unknown" in unknown.stderr
-        assert BANK_A in unknown.stderr  # the valid codes are listed
+        assert code == 2
+        assert "bank_partner_unknown" in err
+        assert BANK_A in err  # the valid codes are listed
         ending = "E2EBANKEND"
         with stack.client(admin_key) as c:
             body = {"code": ending, "name": "终止银行", "agreement_signed_on": "2021-05-01"}
@@ -310,6 +298,8 @@ class TestOnlySignedPartners:
             assert refused.json()["code"] == "bank_partner_terminated"
             stored = c.get("/api/enterprise/v1/loans", params={"bank_code": ending}).json()
         assert [x["contract_no"] for x in stored["items"]] == ["END-1"]
-        again = gateway_cli(stack, "create-bank-client", "--bank", ending, "--alg", "hmac-sha256")
-        assert again.returncode == 2
-        assert "bank_partner_terminated" in again.stderr
+        code, _, err = run_gateway_cli(
+            stack, "create-bank-client", "--bank", ending, "--alg", "hmac-sha256"
+        )
+        assert code == 2
+        assert "bank_partner_terminated" in err

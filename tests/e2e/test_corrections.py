@@ -14,11 +14,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import CHROMIUM_ARGS, Stack
 from tests.e2e.gw import api_key, get, post, uscc
 from tests.e2e.test_dashboard import (
     ARTIFACTS,
-    CHROMIUM_ARGS,
     COLLECTED,
     REPORT,
     P,

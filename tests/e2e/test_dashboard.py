@@ -34,7 +34,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from devstack.layout import REPO
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import CHROMIUM_ARGS, Stack
 from tests.e2e.gw import api_key, get, list_all, post, uscc
 from tests.reporting.documents import require_pdf_tools
 
@@ -48,14 +48,6 @@ REPORT = "/api/reporting/v1/reports/consolidated"
 P = "/api/projects/v1"
 NANNING, GUILIN, BEIHAI = "450100", "450300", "450500"
 COLLECTED, FUNDING = "projects.challenge_demands_collected", "projects.project_funding"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--no-first-run",
-]
 
 
 def unavailable(reason: str) -> None:

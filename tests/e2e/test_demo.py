@@ -15,6 +15,7 @@ import pytest
 from devstack import demo
 from devstack.pytest_plugin import TestDatabase
 from tests.e2e.conftest import Stack, start_stack
+from tests.e2e.gw import api_key
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def test_demo_fills_every_indicator_with_a_comparison(demo_stack: Stack) -> None
         demo.load(demo_stack.gateway, demo_stack.dsns["gateway"], scale=0.0002, log=print)
     )
     assert stats.rows["loans (signed bank batches)"] == 56
-    key = demo_stack.create_key("analyst")
+    key = api_key(demo_stack, "analyst")
     with demo_stack.client(key) as c:
         r = c.get("/api/reporting/v1/reports/consolidated", params={"period": "2023-H1"})
     assert r.status_code == 200, r.text

@@ -7,13 +7,14 @@ end-to-end test reads."""
 from __future__ import annotations
 
 from tests.e2e.conftest import Stack
+from tests.e2e.gw import api_key
 from tests.e2e.test_platform import demand
 
 H1 = {"from": "2014-01-01", "to": "2014-06-30"}
 
 
 def test_revalidation_through_the_gateway_and_a_fresh_report(stack: Stack) -> None:
-    admin = stack.create_key("admin")
+    admin = api_key(stack, "admin")
     with stack.client(admin) as c:
         first = c.get("/api/projects/v1/indicators", params=H1)
         assert first.status_code == 200, first.text

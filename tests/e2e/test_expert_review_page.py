@@ -19,17 +19,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import CHROMIUM_ARGS, Stack
 from tests.e2e.gw import api_key, get, post, uscc
 
 PJ, TA = "/api/projects/v1", "/api/talent/v1"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboard"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="module")

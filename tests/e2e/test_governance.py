@@ -28,7 +28,7 @@ import pytest
 
 from devstack.pytest_plugin import TestDatabase, Tokens
 from shared_kit.settings import normalise_dsn
-from tests.e2e.conftest import Stack, start_stack
+from tests.e2e.conftest import CHROMIUM_ARGS, Stack, start_stack
 from tests.e2e.gw import api_key, bank_client, call, uscc
 
 NN, LZ = "450100", "450200"
@@ -270,7 +270,7 @@ def test_dashboard_submit_return_and_the_grid(gov_stack: Stack) -> None:
         pytest.skip("the dashboard is not built: run `make web`")
     exe = _chromium()
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=["--headless=new", "--no-sandbox"])
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         try:
             bureau = _signed_in(browser, st, "city_bureau", GL)
             rows = bureau.get_by_test_id("approvals-table").locator("tbody tr")

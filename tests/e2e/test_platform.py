@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import Stack
+from tests.e2e.gw import api_key
 
 NANNING, LIUZHOU = "450100", "450200"
 
@@ -28,7 +29,7 @@ def demand(**over: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def admin_key(stack: Stack) -> str:
-    return stack.create_key("admin")
+    return api_key(stack, "admin")
 
 
 class TestGatewayIdentity:
@@ -60,7 +61,7 @@ class TestGatewayIdentity:
             assert r.json()["code"] == "unauthorized"
 
     def test_forged_principal_header_is_not_forwarded(self, stack: Stack, admin_key: str) -> None:
-        bureau = stack.create_key("city_bureau", city=LIUZHOU)
+        bureau = api_key(stack, "city_bureau", city=LIUZHOU)
         with stack.client(admin_key) as c:
             rec = c.post("/api/projects/v1/challenge-demands", json=demand()).json()
         # The gateway replaces any client-supplied principal with the key's own.
@@ -84,8 +85,8 @@ class TestCityScoping:
     def test_city_bureau_cannot_read_other_city(self, stack: Stack, admin_key: str) -> None:
         with stack.client(admin_key) as c:
             rec = c.post("/api/projects/v1/challenge-demands", json=demand()).json()
-        liuzhou = stack.create_key("city_bureau", city=LIUZHOU)
-        nanning = stack.create_key("city_bureau", city=NANNING)
+        liuzhou = api_key(stack, "city_bureau", city=LIUZHOU)
+        nanning = api_key(stack, "city_bureau", city=NANNING)
         with stack.client(liuzhou) as c:
             assert c.get(f"/api/projects/v1/challenge-demands/{rec['id']}").status_code == 404
             ids = [d["id"] for d in c.get("/api/projects/v1/challenge-demands").json()["items"]]

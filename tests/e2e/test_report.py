@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from tests.e2e.conftest import Stack
+from tests.e2e.gw import api_key
 from tests.e2e.test_platform import demand
 
 
@@ -15,7 +16,7 @@ def figure(report: dict[str, Any], code: str) -> dict[str, Any]:
 
 class TestConsolidatedReport:
     def test_figures_and_comparison_through_gateway(self, stack: Stack) -> None:
-        admin = stack.create_key("admin")
+        admin = api_key(stack, "admin")
         with stack.client(admin) as c:
             # 2021-H1 (three, one on the last day) against 2020-H1 (two); 2021-07-01 is outside.
             for day, city in [
@@ -52,7 +53,7 @@ class TestConsolidatedReport:
         }
 
     def test_city_bureau_gets_its_own_city(self, stack: Stack) -> None:
-        key = stack.create_key("city_bureau", city="450300")
+        key = api_key(stack, "city_bureau", city="450300")
         with stack.client(key) as c:
             r = c.get("/api/reporting/v1/reports/consolidated", params={"period": "2021-H1"})
             assert r.status_code == 200, r.text
@@ -64,7 +65,7 @@ class TestConsolidatedReport:
             assert other.status_code == 403
 
     def test_stopped_service_gives_503_naming_it(self, stack: Stack) -> None:
-        admin = stack.create_key("admin")
+        admin = api_key(stack, "admin")
         stack.stop("transfer")
         try:
             started = time.monotonic()

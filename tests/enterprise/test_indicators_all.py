@@ -385,6 +385,11 @@ async def test_rd_subsidies(svc: Any, register: Any) -> None:
         ),
         200,
     )
+    r = await admin.post(
+        f"/v1/rd-subsidy-applications/{ids[4]}/reject", json={"decided_on": "2023-05-02"}
+    )
+    assert r.status_code == 409
+    assert r.json()["detail"] == "「已撤回」的申请不能转为「未通过」"  # words, not codes
     f = await figures(admin, **H1)
     assert f["enterprise.rd_subsidy_applicants"]["value"] == 2
     assert f["enterprise.rd_subsidy_amount"]["value"] == "600000.10"

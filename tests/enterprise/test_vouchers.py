@@ -66,6 +66,12 @@ class TestLifecycle:
         assert r.json()["code"] == "illegal_transition"
         assert r.json()["allowed"] == ["issued", "cancelled"]
         assert (r.json()["status"], r.json()["current_status"]) == (409, "applied")
+        # The Chinese detail names the statuses' words, the English one their codes.
+        assert r.json()["detail"] == "「已申请」的创新券不能转为「已兑付」"
+        r = await admin.post(
+            f"/v1/vouchers/{v['id']}/redeem", json=REDEEM, headers={"Accept-Language": "en"}
+        )
+        assert r.json()["detail"] == "a applied voucher cannot become redeemed"
         r = await admin.post(f"/v1/vouchers/{v['id']}/expire", json={"expired_on": "2023-05-01"})
         assert r.status_code == 409
         await issue(admin, v["id"], "1000.00")

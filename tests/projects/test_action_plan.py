@@ -101,6 +101,9 @@ class TestPlans:
         r = await admin.patch(f"/v1/action-plan-tasks/{task['id']}", json={"status": "completed"})
         assert r.status_code == 422
         assert r.json()["errors"][0]["code"] == "completion_inconsistent"
+        # The Chinese message names the status's word, not its code.
+        message = r.json()["errors"][0]["message"]
+        assert message == "状态为「已完成」时须填写完成日期（completed_on）"
 
     @pytest.mark.parametrize("role", ["analyst", "city_bureau", "service"])
     async def test_only_admin_writes(self, svc: Any, role: str) -> None:

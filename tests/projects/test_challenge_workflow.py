@@ -83,6 +83,26 @@ class TestEveryTransition:
         got = (await admin.get(f"/v1/challenge-demands/{stuck['id']}")).json()
         assert got["status"] == current
 
+    async def test_a_refusal_names_the_statuses_in_chinese(self, svc: Any) -> None:
+        d = await make_demand(svc)
+        path = f"/v1/challenge-demands/{d['id']}/transitions"
+        r = await svc.as_("admin").post(path, json=stage("claimed"))
+        assert r.status_code == 409
+        assert r.json()["detail"] == "「已提交」的需求不能转为「已揭榜」"
+        r = await svc.as_("admin").post(
+            path, json=stage("claimed"), headers={"Accept-Language": "en"}
+        )
+        assert r.json()["detail"] == "a submitted demand cannot become claimed"
+        r = await svc.as_("city_bureau", city=NANNING).post(path, json=stage("under_review"))
+        assert r.status_code == 403
+        assert r.json()["detail"] == "角色 'city_bureau' 不能将需求转为「论证遴选中」"
+        d = await make_demand(svc, "under_review")
+        r = await svc.as_("admin").post(
+            f"/v1/challenge-demands/{d['id']}/transitions", json={"to": "listed"}
+        )
+        assert r.status_code == 422
+        assert r.json()["detail"] == "转为「已张榜」所需的阶段字段有误"
+
 
 class TestStageFields:
     async def test_listing_sets_terms_and_listed_on(self, svc: Any) -> None:

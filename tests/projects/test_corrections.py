@@ -469,6 +469,37 @@ async def test_a_withdrawal_made_in_error_is_restored(svc: Any) -> None:
     assert (steps[-1]["from_status"], steps[-1]["to_status"]) == ("withdrawn", "listed")
 
 
+async def test_a_withdrawal_through_the_workflow_is_the_same_withdrawal(svc: Any) -> None:
+    # POST …/transitions {"to": "withdrawn"} goes through the corrections withdrawal: the
+    # reason is in the corrections history, so a restore gives back the status it had.
+    d = await new_demand(svc)
+    base = f"/v1/challenge-demands/{d['id']}"
+    r = await svc.as_("admin").post(f"{base}/transitions", json=stage("under_review"))
+    assert r.status_code == 200, r.text
+    nanning = bureau(svc)
+    r = await nanning.post(
+        f"{base}/transitions", json=stage("withdrawn", on="2023-05-02", reason="企业自行解决")
+    )
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert (got["status"], got["withdrawal_reason"], got["closed_on"]) == (
+        "withdrawn",
+        "企业自行解决",
+        "2023-05-02",
+    )
+    history = (await nanning.get(f"{base}/corrections")).json()
+    assert [(h["action"], h["reason"], h["before"], h["actor_role"]) for h in history] == [
+        ("withdraw", "企业自行解决", {"status": "under_review"}, "city_bureau")
+    ]
+    steps = (await nanning.get(f"{base}/history")).json()
+    assert [(s["to_status"], s["occurred_on"], s["reason"]) for s in steps[-1:]] == [
+        ("withdrawn", "2023-05-02", "企业自行解决")
+    ]
+    r = await nanning.post(f"{base}/restore", json={"reason": "误撤"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["closed_on"]) == ("under_review", None)
+
+
 async def test_a_withdrawn_demand_is_not_brought_back_by_an_import(svc: Any) -> None:
     nanning = svc.as_("city_bureau", city=NANNING)
     body = to_csv(DEMAND_HEADER, [demand_row("WD-1")])

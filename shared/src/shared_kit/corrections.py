@@ -16,7 +16,7 @@ The owning city bureau (``scope.check_write`` on the record's owner city) or an 
 may act, and only while the record's period is open (``period_lock``; the old and the
 new values both count). A withdrawn record cannot be changed (409 ``record_withdrawn``).
 Each service keeps its history and requests in its own schema
-(:func:`history_table`, :func:`requests_table`).
+(:func:`history_table`, :func:`requests_table`; its migration calls :func:`install`).
 """
 
 import uuid
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from alembic.operations import Operations
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic_core import to_jsonable_python
@@ -47,10 +48,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from shared_kit import scope
 from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.db import SessionDep
+from shared_kit.db import SessionDep, make_metadata
 from shared_kit.errors import (
     PROBLEM_RESPONSES,
     Conflict,
@@ -168,6 +170,21 @@ def requests_table(metadata: MetaData) -> Table:
     )
 
 
+def install(op: Operations, schema: str) -> None:
+    """Create ``schema``'s history and request tables (a migration's upgrade)."""
+    metadata = make_metadata(schema)
+    # DDL statements, not table.create(): they also render in offline (--sql) mode.
+    for table in (history_table(metadata), requests_table(metadata)):
+        op.execute(CreateTable(table))
+        for index in table.indexes:
+            op.execute(CreateIndex(index))
+
+
+def uninstall(op: Operations, schema: str) -> None:
+    op.drop_table(REQUESTS_TABLE, schema=schema)
+    op.drop_table(HISTORY_TABLE, schema=schema)
+
+
 # --- bodies and answers --------------------------------------------------------------------
 
 # A blank reason is refused with its own code (reason_required), not the generic 422.
@@ -251,14 +268,8 @@ async def _nothing(session: AsyncSession, record: Any) -> None:
     return None
 
 
-async def _no_withdraw_hook(
-    session: AsyncSession, record: Any, principal: Principal, reason: str
-) -> None:
-    return None
-
-
-async def _no_restore_hook(
-    session: AsyncSession, record: Any, principal: Principal, reason: str, status: str
+async def _no_move_hook(
+    session: AsyncSession, record: Any, principal: Principal, reason: str, to: str, on: date
 ) -> None:
     return None
 
@@ -288,11 +299,10 @@ class Correctable:
     seen_by: Callable[[Any], tuple[str | None, ...]] = lambda r: (r.city,)
     # Derived columns after a change (a contract's party cities, a log's city).
     after_change: Callable[[AsyncSession, Any], Awaitable[None]] = _nothing
-    # What a withdrawal also records (a demand's workflow step); called before the change.
-    on_withdraw: Callable[[AsyncSession, Any, Principal, str], Awaitable[None]] = _no_withdraw_hook
-    # What a restoration also records, given the status restored; called before the change.
-    on_restore: Callable[[AsyncSession, Any, Principal, str, str], Awaitable[None]] = (
-        _no_restore_hook
+    # What a withdrawal or a restoration also records (a demand's workflow step), given
+    # the status it moves to and the day; called before the change (the old status).
+    on_move: Callable[[AsyncSession, Any, Principal, str, str, date], Awaitable[None]] = (
+        _no_move_hook
     )
     # Cross-field rules the corrected record must keep (a contract's two amounts).
     extra_checks: Callable[[Any], list[FieldError]] = lambda r: []
@@ -432,28 +442,21 @@ class Corrections:
         *,
         reason: str,
         principal: Principal,
+        on: date | None = None,
     ) -> Any:
+        """Withdraw a record; ``on`` is the day the workflow records (today by default)."""
         reason = require_reason(reason)
         record = await self._load(session, kind, record_id, principal)
-        await assert_unlocked(session, schema=self.schema, records=kind.lock_points(record))
-        before_status = record.status
-        await kind.on_withdraw(session, record, principal, reason)  # sees the old status
-        record.status = WITHDRAWN
-        record.withdrawn_at = datetime.now().astimezone()
-        record.withdrawal_reason = reason
-        await session.flush()
-        await self._log(
+        return await self._move_status(
             session,
-            kind=kind,
-            record=record,
+            kind,
+            record,
+            to=WITHDRAWN,
             action="withdraw",
             reason=reason,
-            before={"status": before_status},
-            after={"status": WITHDRAWN},
             principal=principal,
+            on=on,
         )
-        await session.refresh(record)
-        return record
 
     async def restore(
         self,
@@ -467,7 +470,6 @@ class Corrections:
         """Undo a withdrawal made in error: the status it had, counted again."""
         reason = require_reason(reason)
         record = await self._load(session, kind, record_id, principal, withdrawn=True)
-        await assert_unlocked(session, schema=self.schema, records=kind.lock_points(record))
         h = self.history.c
         last = (
             await session.execute(
@@ -479,19 +481,45 @@ class Corrections:
         ).scalar_one_or_none()
         # A record withdrawn before this history existed goes back to the kind's first status.
         status = (last or {}).get("status") or kind.model.__table__.c.status.default.arg
-        await kind.on_restore(session, record, principal, reason, status)
-        record.status = status
-        record.withdrawn_at = None
-        record.withdrawal_reason = None
+        return await self._move_status(
+            session,
+            kind,
+            record,
+            to=status,
+            action="restore",
+            reason=reason,
+            principal=principal,
+        )
+
+    async def _move_status(
+        self,
+        session: AsyncSession,
+        kind: Correctable,
+        record: Any,
+        *,
+        to: str,
+        action: str,
+        reason: str,
+        principal: Principal,
+        on: date | None = None,
+    ) -> Any:
+        """Withdraw or restore a loaded record: the lock, the kind's hook, the status, history."""
+        await assert_unlocked(session, schema=self.schema, records=kind.lock_points(record))
+        before = record.status
+        await kind.on_move(session, record, principal, reason, to, on or date.today())
+        withdrawing = to == WITHDRAWN
+        record.status = to
+        record.withdrawn_at = datetime.now().astimezone() if withdrawing else None
+        record.withdrawal_reason = reason if withdrawing else None
         await session.flush()
         await self._log(
             session,
             kind=kind,
             record=record,
-            action="restore",
+            action=action,
             reason=reason,
-            before={"status": WITHDRAWN},
-            after={"status": status},
+            before={"status": before},
+            after={"status": to},
             principal=principal,
         )
         await session.refresh(record)

@@ -9,10 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.schema import CreateIndex, CreateTable
 
-from shared_kit.corrections import history_table, requests_table
-from shared_kit.db import make_metadata
+from shared_kit import corrections
 
 revision: str = "d4e1c0aa1501"
 down_revision: str | None = "d2b1e8f3a411"
@@ -73,17 +71,11 @@ def upgrade() -> None:
     ):
         op.add_column("key_lab_applications", column, schema=SCHEMA)
     # The history of corrections and withdrawals, and the requests the department decides.
-    metadata = make_metadata(SCHEMA)
-    # DDL statements, not table.create(): they also render in offline (--sql) mode.
-    for table in (history_table(metadata), requests_table(metadata)):
-        op.execute(CreateTable(table))
-        for index in table.indexes:
-            op.execute(CreateIndex(index))
+    corrections.install(op, SCHEMA)
 
 
 def downgrade() -> None:
-    op.drop_table("correction_requests", schema=SCHEMA)
-    op.drop_table("record_history", schema=SCHEMA)
+    corrections.uninstall(op, SCHEMA)
     for column in ("withdrawal_reason", "withdrawn_at"):
         op.drop_column("key_lab_applications", column, schema=SCHEMA)
     for column in ("withdrawal_reason", "withdrawn_at"):

@@ -21,7 +21,12 @@ export function importView(ctx) {
 
   const select = h('select', { testid: 'import-dataset' });
   const columns = h('div', { testid: 'import-columns' });
-  const file = h('input', { type: 'file', testid: 'import-file', accept: '.xlsx,.csv' });
+  // The browser's own file input speaks the browser's language ("Choose File"): it stays
+  // hidden behind a button and a file name in Chinese.
+  const file = h('input', { type: 'file', testid: 'import-file', accept: '.xlsx,.csv', hidden: true });
+  const fileName = h('span', { class: 'file-name', testid: 'import-file-name' }, '未选择文件');
+  const pick = h('button', { type: 'button', testid: 'import-pick', onclick: () => file.click() }, '选择文件');
+  file.onchange = () => replace(fileName, file.files[0]?.name || '未选择文件');
   const result = h('div', { testid: 'import-result', 'aria-live': 'polite' });
   const xlsx = h('button', { type: 'button', testid: 'import-template-xlsx' }, '下载模板（Excel）');
   const csv = h('button', { type: 'button', testid: 'import-template-csv' }, '下载模板（CSV）');
@@ -120,7 +125,7 @@ export function importView(ctx) {
         h('div', { class: 'toolbar' }, h('label', { class: 'field inline' }, '数据类型', select), xlsx, csv),
         columns,
         h('div', { class: 'toolbar' },
-          h('label', { class: 'field inline' }, '文件', file),
+          h('span', { class: 'field inline' }, '文件', pick, fileName, file),
           h('label', { class: 'field inline' }, dryRun, '仅校验不写入'),
           upload),
         result,

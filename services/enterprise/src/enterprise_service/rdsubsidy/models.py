@@ -10,7 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from enterprise_service.db import Base
 from shared_kit.db import Timestamps
 
-RD_STATUSES = ("submitted", "approved", "rejected", "withdrawn")
+# Every status and its word: a Chinese message names the word, never the code.
+RD_STATUS_WORDS = {
+    "submitted": "已提交",
+    "approved": "已批准",
+    "rejected": "未通过",
+    "withdrawn": "已撤回",
+}
+RD_STATUSES = tuple(RD_STATUS_WORDS)
 
 
 class RdSubsidyApplication(Timestamps, Base):

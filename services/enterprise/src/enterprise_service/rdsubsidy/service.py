@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from enterprise_service.common import not_before
 from enterprise_service.enterprise import service as enterprise_service
-from enterprise_service.rdsubsidy.models import RdSubsidyApplication
+from enterprise_service.rdsubsidy.models import RD_STATUS_WORDS, RdSubsidyApplication
 from enterprise_service.rdsubsidy.schemas import RdApplicationCreate
 from shared_kit.auth import Principal
 from shared_kit.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -85,7 +85,7 @@ async def decide(
     if target not in allowed:
         raise IllegalTransition(
             t(
-                f"状态为 {app.status} 的申请不能转为 {target}",
+                f"「{RD_STATUS_WORDS[app.status]}」的申请不能转为「{RD_STATUS_WORDS[target]}」",
                 f"a {app.status} application cannot become {target}",
             ),
             extra={"current_status": app.status, "allowed": list(allowed)},

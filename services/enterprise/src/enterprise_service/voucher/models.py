@@ -10,7 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from enterprise_service.db import Base
 from shared_kit.db import Timestamps
 
-VOUCHER_STATUSES = ("applied", "issued", "redeemed", "expired", "cancelled")
+# Every status and its word: a Chinese message names the word, never the code.
+VOUCHER_STATUS_WORDS = {
+    "applied": "已申请",
+    "issued": "已发放",
+    "redeemed": "已兑付",
+    "expired": "已过期",
+    "cancelled": "已取消",
+}
+VOUCHER_STATUSES = tuple(VOUCHER_STATUS_WORDS)
 
 # The lifecycle: which statuses each status may move to.
 TRANSITIONS: dict[str, tuple[str, ...]] = {

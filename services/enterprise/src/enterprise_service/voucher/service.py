@@ -18,7 +18,12 @@ from enterprise_service.voucher.exceptions import (
     VoucherInvalid,
     VoucherNotFound,
 )
-from enterprise_service.voucher.models import TRANSITIONS, Voucher, VoucherProvider
+from enterprise_service.voucher.models import (
+    TRANSITIONS,
+    VOUCHER_STATUS_WORDS,
+    Voucher,
+    VoucherProvider,
+)
 from enterprise_service.voucher.schemas import (
     ProviderCreate,
     ProviderRevoke,
@@ -53,7 +58,8 @@ def _transition(voucher: Voucher, target: str) -> None:
     if target not in allowed:
         raise IllegalTransition(
             t(
-                f"状态为 {voucher.status} 的创新券不能转为 {target}",
+                f"「{VOUCHER_STATUS_WORDS[voucher.status]}」的创新券"
+                f"不能转为「{VOUCHER_STATUS_WORDS[target]}」",
                 f"a {voucher.status} voucher cannot become {target}",
             ),
             extra={"current_status": voucher.status, "allowed": list(allowed)},

@@ -17,11 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from projects_service.challenge.exceptions import ChallengeDemandNotFound
 from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
 from projects_service.challenge.schemas import ChallengeDemandRead, Money
-from projects_service.challenge.service import history_entry
-from projects_service.challenge.workflow import CLOSING
+from projects_service.challenge.workflow import CLOSING, history_entry
 from shared_kit.auth import Principal
 from shared_kit.codes import CityCode, Uscc
-from shared_kit.corrections import Correctable, LockPoints
+from shared_kit.corrections import WITHDRAWN, Correctable, LockPoints
 from shared_kit.patch import Patch
 
 
@@ -56,43 +55,25 @@ def _lock_points(d: ChallengeDemand) -> LockPoints:
 
 
 async def _record_step(
-    session: AsyncSession, demand: Any, principal: Principal, reason: str
+    session: AsyncSession, demand: Any, principal: Principal, reason: str, to: str, on: date
 ) -> None:
-    # A withdrawal is also the workflow's last step, kept in the workflow history.
-    today = date.today()
+    # A withdrawal, or undoing one, is also a workflow step, kept in the workflow history.
     session.add(
         ChallengeDemandTransition(
             **history_entry(
                 demand_id=demand.id,
                 principal=principal,
                 from_status=demand.status,
-                to_status="withdrawn",
-                occurred_on=today,
+                to_status=to,
+                occurred_on=on,
                 reason=reason,
             )
         )
     )
-    demand.closed_on = today
-
-
-async def _record_restore(
-    session: AsyncSession, demand: Any, principal: Principal, reason: str, status: str
-) -> None:
-    # Undoing a withdrawal is a workflow step too; the demand is open again.
-    session.add(
-        ChallengeDemandTransition(
-            **history_entry(
-                demand_id=demand.id,
-                principal=principal,
-                from_status="withdrawn",
-                to_status=status,
-                occurred_on=date.today(),
-                reason=reason,
-            )
-        )
-    )
-    if status not in CLOSING:
-        demand.closed_on = None
+    if to == WITHDRAWN:
+        demand.closed_on = on
+    elif to not in CLOSING:
+        demand.closed_on = None  # open again
 
 
 DEMANDS = Correctable(
@@ -103,6 +84,5 @@ DEMANDS = Correctable(
     not_found=ChallengeDemandNotFound,
     lock_points=_lock_points,
     department_only=frozenset({"city", "listed_on", "reward_amount", "deadline", "eligibility"}),
-    on_withdraw=_record_step,
-    on_restore=_record_restore,
+    on_move=_record_step,
 )

@@ -22,17 +22,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 from projects_service.db import Base
 from shared_kit.db import Timestamps
 
-DEMAND_STATUSES = (
-    "submitted",
-    "under_review",
-    "listed",
-    "rejected",
-    "claimed",
-    "contracted",
-    "accepted",
-    "terminated",
-    "withdrawn",
-)
+# Every status and its word: a Chinese message names the word, never the code.
+DEMAND_STATUS_WORDS = {
+    "submitted": "已提交",
+    "under_review": "论证遴选中",
+    "listed": "已张榜",
+    "rejected": "未通过",
+    "claimed": "已揭榜",
+    "contracted": "已立项",
+    "accepted": "已验收",
+    "terminated": "已终止",
+    "withdrawn": "已撤回",
+}
+DEMAND_STATUSES = tuple(DEMAND_STATUS_WORDS)
 
 
 class ChallengeDemand(Timestamps, Base):

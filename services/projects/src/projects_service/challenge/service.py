@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from projects_service.challenge.corrections import DEMANDS
 from projects_service.challenge.exceptions import (
     ChallengeDemandNotFound,
     ExternalRefTaken,
@@ -16,13 +17,23 @@ from projects_service.challenge.exceptions import (
     TransitionInvalid,
     TransitionNotAllowedForRole,
 )
-from projects_service.challenge.models import ChallengeDemand, ChallengeDemandTransition
+from projects_service.challenge.models import (
+    DEMAND_STATUS_WORDS,
+    ChallengeDemand,
+    ChallengeDemandTransition,
+)
 from projects_service.challenge.schemas import ChallengeDemandCreate, TransitionRequest
-from projects_service.challenge.workflow import CLOSING, RULES, STAGE_FIELDS, allowed_from
-from projects_service.db import SCHEMA
+from projects_service.challenge.workflow import (
+    CLOSING,
+    RULES,
+    STAGE_FIELDS,
+    allowed_from,
+    history_entry,
+)
+from projects_service.db import CORRECTIONS, SCHEMA
 from shared_kit import scope
 from shared_kit.auth import Principal
-from shared_kit.corrections import not_withdrawn
+from shared_kit.corrections import WITHDRAWN, not_withdrawn
 from shared_kit.db import compile_sql
 from shared_kit.errors import FieldError
 from shared_kit.i18n import Text, t
@@ -30,25 +41,9 @@ from shared_kit.pagination import PageParams, keyset, page_from_rows
 from shared_kit.period_lock import assert_unlocked
 
 
-def history_entry(
-    *,
-    demand_id: uuid.UUID,
-    principal: Principal,
-    from_status: str | None,
-    to_status: str,
-    occurred_on: date,
-    reason: str = "",
-) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4(),
-        "demand_id": demand_id,
-        "from_status": from_status,
-        "to_status": to_status,
-        "reason": reason,
-        "actor_subject": principal.subject,
-        "actor_role": principal.role.value,
-        "occurred_on": occurred_on,
-    }
+def _word(status: str) -> str:
+    # An unknown target (a typo in the request) is shown as sent.
+    return DEMAND_STATUS_WORDS.get(status, status)
 
 
 async def create_demand(
@@ -150,7 +145,8 @@ def _check_stage_fields(data: TransitionRequest, required: tuple[str, ...]) -> N
                     field=f"body.{name}",
                     code="missing",
                     message=t(
-                        f"转为 {data.to} 须填写 {name}", f"a transition to {data.to} needs {name}"
+                        f"转为「{_word(data.to)}」须填写 {name}",
+                        f"a transition to {data.to} needs {name}",
                     ),
                 )
             )
@@ -161,14 +157,17 @@ def _check_stage_fields(data: TransitionRequest, required: tuple[str, ...]) -> N
                     field=f"body.{name}",
                     code="field_not_applicable",
                     message=t(
-                        f"{name} 不属于转为 {data.to} 的字段",
+                        f"{name} 不属于转为「{_word(data.to)}」的字段",
                         f"{name} does not belong to a transition to {data.to}",
                     ),
                 )
             )
     if errors:
         raise TransitionInvalid(
-            t(f"转为 {data.to} 所需的阶段字段有误", f"stage fields of {data.to} are invalid"),
+            t(
+                f"转为「{_word(data.to)}」所需的阶段字段有误",
+                f"stage fields of {data.to} are invalid",
+            ),
             errors=errors,
         )
 
@@ -222,7 +221,7 @@ async def transition_demand(
         allowed = allowed_from(demand.status)
         raise IllegalTransition(
             t(
-                f"状态为 {demand.status} 的需求不能转为 {data.to}",
+                f"「{_word(demand.status)}」的需求不能转为「{_word(data.to)}」",
                 f"a {demand.status} demand cannot become {data.to}",
             ),
             extra={"from": demand.status, "to": data.to, "allowed": allowed},
@@ -230,7 +229,7 @@ async def transition_demand(
     if principal.role not in rule.roles:
         raise TransitionNotAllowedForRole(
             t(
-                f"角色 {principal.role.value!r} 不能将需求转为 {data.to}",
+                f"角色 {principal.role.value!r} 不能将需求转为「{_word(data.to)}」",
                 f"role {principal.role.value!r} may not move a demand to {data.to}",
             ),
             extra={"allowed_roles": sorted(r.value for r in rule.roles)},
@@ -239,6 +238,13 @@ async def transition_demand(
     _check_stage_fields(data, rule.required)
     on = data.on or date.today()
     _check_dates(demand, data, on)
+    if data.to == WITHDRAWN:
+        # One withdrawal, whichever route asks: the workflow step and the corrections
+        # history (so a restore knows the status to give back), as POST …/withdraw.
+        withdrawn: ChallengeDemand = await CORRECTIONS.withdraw(
+            session, DEMANDS, demand.id, reason=data.reason or "", principal=principal, on=on
+        )
+        return withdrawn
     # A status change moves the demand in or out of both figures (collected and listed).
     await assert_unlocked(
         session,
@@ -265,9 +271,6 @@ async def transition_demand(
         demand.contracted_on = on
     if data.to in CLOSING:
         demand.closed_on = on
-    if data.to == "withdrawn":
-        demand.withdrawn_at = datetime.now().astimezone()
-        demand.withdrawal_reason = data.reason
     session.add(
         ChallengeDemandTransition(
             **history_entry(

@@ -7,9 +7,12 @@ the submitter may withdraw a demand before it is listed.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from shared_kit.auth import Role
+from shared_kit.auth import Principal, Role
 
 
 @dataclass(frozen=True)
@@ -43,3 +46,24 @@ CLOSING = frozenset({"rejected", "accepted", "terminated", "withdrawn"})
 def allowed_from(status: str) -> list[str]:
     """The statuses a demand in ``status`` may move to, in workflow order."""
     return [to for to, rule in RULES.items() if status in rule.sources]
+
+
+def history_entry(
+    *,
+    demand_id: uuid.UUID,
+    principal: Principal,
+    from_status: str | None,
+    to_status: str,
+    occurred_on: date,
+    reason: str = "",
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "demand_id": demand_id,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "actor_subject": principal.subject,
+        "actor_role": principal.role.value,
+        "occurred_on": occurred_on,
+    }

@@ -22,6 +22,17 @@ from shared_kit.db import Timestamps
 TASK_STATUSES = ("planned", "in_progress", "completed", "cancelled")
 PLAN_STATUSES = ("not_started", "drafting", "completed", "cancelled")
 PROGRAM_STATUSES = ("active", "withdrawn")
+# The words of every status above: a Chinese message names the word, never the code.
+STATUS_WORDS = {
+    "planned": "计划中",
+    "in_progress": "实施中",
+    "completed": "已完成",
+    "cancelled": "已取消",
+    "not_started": "未开始",
+    "drafting": "编制中",
+    "active": "有效",
+    "withdrawn": "已撤回",
+}
 
 
 def _known(column: str, values: tuple[str, ...]) -> str:

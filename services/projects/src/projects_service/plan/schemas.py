@@ -6,6 +6,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from projects_service.plan.models import STATUS_WORDS
 from shared_kit.i18n import Text, t
 from shared_kit.patch import Patch
 
@@ -25,11 +26,12 @@ def completion_problem(status: str, completed_on: date | None, done: str) -> Tex
     """Why a (status, completed_on) pair is inconsistent, or None."""
     if status == done and completed_on is None:
         return t(
-            f"状态为 {done} 时须填写完成日期（completed_on）", f"status {done} needs completed_on"
+            f"状态为「{STATUS_WORDS[done]}」时须填写完成日期（completed_on）",
+            f"status {done} needs completed_on",
         )
     if status != done and completed_on is not None:
         return t(
-            f"只有状态为 {done} 时才能填写完成日期（completed_on）",
+            f"只有状态为「{STATUS_WORDS[done]}」时才能填写完成日期（completed_on）",
             f"completed_on is only set when status is {done}",
         )
     return None
