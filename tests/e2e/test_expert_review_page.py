@@ -105,6 +105,8 @@ def _login(browser: Browser, stack: Stack, key: str) -> Page:
 def _open_round_view(page: Page) -> None:
     page.get_by_test_id("nav-challenge").click()
     page.locator("[data-testid=review][data-state=ready]").wait_for()
+    # The view's first loads may still be under way: let them land before filling forms.
+    page.wait_for_load_state("networkidle")
 
 
 def _row(page: Page, demand_id: str, testid: str = "") -> Any:
@@ -194,6 +196,8 @@ def test_the_admin_runs_a_round_and_an_expert_scores_on_its_page(
     page = _login(browser, stack, people["admin_key"])
     _open_round_view(page)
     page.get_by_test_id("review-round").select_option(rnd["id"])
+    page.locator("[data-testid=review][data-state=ready]").wait_for()
+    page.wait_for_load_state("networkidle")
     page.get_by_test_id("review-table").wait_for()
     assert _row(page, mine["demand_id"], "review-scored").inner_text() == "1/1"
     assert _row(page, mine["demand_id"], "review-weighted").inner_text() == "79.00"  # 85×60%+70×40%

@@ -243,10 +243,14 @@ export function reviewPanel(ctx) {
     );
   }
 
+  // Only the latest request draws: a slow earlier one must not replace a form being filled.
+  let seq = 0;
   async function show(roundId) {
+    const mine = ++seq;
     root.dataset.state = 'loading';
     try {
       const p = await ctx.api.get(`${ROUNDS}/${roundId}/progress`);
+      if (mine !== seq) return;
       summary.textContent = T.summary(p.round);
       replace(body,
         p.round.seed === null
@@ -274,6 +278,7 @@ export function reviewPanel(ctx) {
       );
       root.dataset.state = 'ready';
     } catch (err) {
+      if (mine !== seq) return;
       replace(errors, errorBox(err));
       root.dataset.state = 'error';
     }
