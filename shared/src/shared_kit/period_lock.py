@@ -189,7 +189,7 @@ async def assert_rows_unlocked(
     """Refuse a whole file or batch (409 ``period_locked``) when any of its rows is locked:
     :func:`locked_rows_sql` run as its own statement, then :func:`refuse_locked_rows`."""
     sql = text(locked_rows_sql(schema, rows_sql))
-    refuse_locked_rows((await session.execute(sql, params or {})).tuples().all(), what=what)
+    refuse_locked_rows((await session.execute(sql, params or {})).all(), what=what)
 
 
 class PeriodLockPut(BaseModel):
