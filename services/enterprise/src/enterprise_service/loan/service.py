@@ -33,6 +33,7 @@ from enterprise_service.loan.schemas import (
     StatusFigures,
 )
 from shared_kit.auth import Principal
+from shared_kit.db import ordered_key_sql
 from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, decode_cursor, encode_cursor, keyset, page_from_rows
 from shared_kit.period_lock import locked_rows_sql, refuse_locked_rows
@@ -45,7 +46,8 @@ from shared_kit.period_lock import locked_rows_sql, refuse_locked_rows
 # locked period's figures. RETURNING old.* (PostgreSQL 18) hands each write's previous
 # version to the history and the lock check, so nothing reads the loans a second time.
 # A locked row makes the caller refuse the batch, which rolls the whole statement back.
-# Keys are time-ordered (uuidv7): new loans append to the primary key's last page.
+# Keys are time-ordered (shared_kit.db.ordered_key_sql): new loans append to the primary
+# key's last page.
 INPUT_COLUMNS_DDL = """
     contract_no text, uscc text, enterprise_name text, amount numeric, disbursed_on date,
     maturity_on date, annual_rate numeric, guarantee text, status text, row_no int
@@ -72,7 +74,7 @@ up AS (
         id, bank_code, contract_no, uscc, enterprise_name, amount, disbursed_on,
         maturity_on, annual_rate, guarantee, status, listed, last_batch_id,
         created_at, updated_at)
-    SELECT uuidv7(), :bank, f.contract_no, f.uscc, f.enterprise_name, f.amount,
+    SELECT {key}, :bank, f.contract_no, f.uscc, f.enterprise_name, f.amount,
            f.disbursed_on, f.maturity_on, f.annual_rate, f.guarantee, f.status, f.listed,
            :batch_id, now(), now()
     FROM flagged f
@@ -155,7 +157,7 @@ async def _upsert(
         records=zip(*(cols[c] for c in parsing.COLUMNS), range(1, batch.received + 1), strict=True),
     )
     locked = locked_rows_sql(SCHEMA, _LOCK_ROWS.format(input=table))
-    stmt = text(UPSERT_SQL.format(input=table, locked=locked))
+    stmt = text(UPSERT_SQL.format(input=table, locked=locked, key=ordered_key_sql("f.row_no")))
     row = (await session.execute(stmt, {"bank": bank, "batch_id": batch_id})).one()
     # The statement wrote before it found the locked rows: refusing ends the request's
     # transaction (or the dry run's savepoint) with a rollback, so nothing is kept.
