@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import (
@@ -138,6 +139,18 @@ def locked_rows_sql(schema: str, rows_sql: str) -> str:
         f"AS r(row_no, ref, city, day) JOIN {schema}.{TABLE} l "
         "ON l.city = r.city AND r.day BETWEEN l.start_on AND l.end_on"
     )
+
+
+def locked_rows_json(cte: str) -> str:
+    """A scalar subquery folding the rows of ``cte`` (a :func:`locked_rows_sql` CTE of a
+    write statement) into one JSON array, for :func:`refuse_locked_json`."""
+    return f"(SELECT json_agg(json_build_array(row_no, ref, city, period)) FROM {cte})"
+
+
+def refuse_locked_json(found: Any, *, what: str = "行") -> None:
+    """:func:`refuse_locked_rows` for what :func:`locked_rows_json` selected (NULL: none)."""
+    rows = orjson.loads(found) if isinstance(found, str | bytes) else found
+    refuse_locked_rows(rows or [], what=what)
 
 
 def refuse_locked_rows(rows: Sequence[Any], *, what: str = "行") -> None:

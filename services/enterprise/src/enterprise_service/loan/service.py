@@ -36,7 +36,7 @@ from shared_kit.auth import Principal
 from shared_kit.db import ordered_key_sql
 from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, decode_cursor, encode_cursor, keyset, page_from_rows
-from shared_kit.period_lock import locked_rows_sql, refuse_locked_rows
+from shared_kit.period_lock import locked_rows_json, locked_rows_sql, refuse_locked_json
 
 # One statement stores a whole batch: read the batch's rows (COPYed into a temporary
 # table, which costs less than binding ten thousand-element arrays), flag listed
@@ -131,7 +131,7 @@ locked AS ({locked})
 SELECT (SELECT count(*) FROM up WHERE inserted) AS created,
        (SELECT count(*) FROM up WHERE NOT inserted) AS updated,
        (SELECT count(*) FROM flagged WHERE listed) AS listed,
-       (SELECT json_agg(json_build_array(row_no, ref, city, period)) FROM locked) AS locked
+       {locked_json} AS locked
 """
 
 
@@ -157,12 +157,17 @@ async def _upsert(
         records=zip(*(cols[c] for c in parsing.COLUMNS), range(1, batch.received + 1), strict=True),
     )
     locked = locked_rows_sql(SCHEMA, _LOCK_ROWS.format(input=table))
-    stmt = text(UPSERT_SQL.format(input=table, locked=locked, key=ordered_key_sql("f.row_no")))
+    sql = UPSERT_SQL.format(
+        input=table,
+        locked=locked,
+        locked_json=locked_rows_json("locked"),
+        key=ordered_key_sql("f.row_no"),
+    )
+    stmt = text(sql)
     row = (await session.execute(stmt, {"bank": bank, "batch_id": batch_id})).one()
-    # The statement wrote before it found the locked rows: refusing ends the request's
-    # transaction (or the dry run's savepoint) with a rollback, so nothing is kept.
-    found = orjson.loads(row.locked) if isinstance(row.locked, str | bytes) else row.locked
-    refuse_locked_rows(found or [], what="行贷款")
+    # The statement wrote before it found the locked rows: the refusal ends the request's
+    # transaction with a rollback, so nothing is kept.
+    refuse_locked_json(row.locked, what="行贷款")
     await session.execute(text(f"DROP TABLE pg_temp.{table}"))
     return row
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import orjson
 from sqlalchemy import Uuid, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,8 +21,9 @@ from shared_kit.period_lock import (
     assert_rows_unlocked,
     assert_unlocked,
     city_name,
+    locked_rows_json,
     locked_rows_sql,
-    refuse_locked_rows,
+    refuse_locked_json,
 )
 from talent_service.commissioner.exceptions import (
     CommissionerNotFound,
@@ -407,7 +407,7 @@ _INSERT_LOGS = text(
         RETURNING 1
     )
     SELECT (SELECT count(*) FROM ins) AS created,
-           (SELECT json_agg(json_build_array(row_no, ref, city, period)) FROM locked) AS locked
+           {locked_rows_json("locked")} AS locked
     """
 )
 
@@ -504,6 +504,5 @@ async def import_service_logs(
             },
         )
     ).one()
-    found = written.locked
-    refuse_locked_rows(orjson.loads(found) if isinstance(found, str | bytes) else found or [])
+    refuse_locked_json(written.locked)
     return ImportOutcome(rows=len(rows), valid=valid, created=int(written.created), errors=[])

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import anyio
-import orjson
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +27,12 @@ from shared_kit.errors import AppError, FieldError, ValidationFailed
 from shared_kit.i18n import t
 from shared_kit.import_spec import refused, repeats
 from shared_kit.metrics import count_import
-from shared_kit.period_lock import assert_rows_unlocked, locked_rows_sql, refuse_locked_rows
+from shared_kit.period_lock import (
+    assert_rows_unlocked,
+    locked_rows_json,
+    locked_rows_sql,
+    refuse_locked_json,
+)
 from transfer_service.contract.file_rows import Rows, read_rows
 from transfer_service.contract.schemas import ImportSummary, TechContractCreate, rule_errors
 from transfer_service.db import SCHEMA
@@ -396,12 +400,10 @@ async def _upsert(session: AsyncSession) -> tuple[int, int]:
         locked AS ({locked})
         SELECT (SELECT count(*) FROM up WHERE inserted) AS created,
                (SELECT count(*) FROM up WHERE NOT inserted) AS updated,
-               (SELECT json_agg(json_build_array(row_no, ref, city, period)) FROM locked)
-                   AS locked
+               {locked_rows_json("locked")} AS locked
         """
             )
         )
     ).one()
-    found = done.locked
-    refuse_locked_rows(orjson.loads(found) if isinstance(found, str | bytes) else found or [])
+    refuse_locked_json(done.locked)
     return int(done.created), int(done.updated)
