@@ -178,6 +178,11 @@ def indicators_vs_raw(service: str, what: str) -> Callable[[dict[str, Any]], lis
                 )
             )
             figs.append(Fig(f"{k}.import_rss_mb", "", "", "≤ 150 MB", f["import_rss_mb"]))
+        if "import_over_copy" in f:
+            figs.append(
+                Fig(f"{k}.import_over_copy", f"{service} import ÷ raw COPY",
+                    f"{f['import_over_copy']:.2f}", "≥ 0.5", f["import_over_copy"])
+            )  # fmt: skip
         if f.get("agree") is False:
             figs.append(Fig(f"{k}.agree", f"{service} figures agree with raw SQL", "NO", "yes", 0))
         return figs

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.transfer.conftest import LIUZHOU, NANNING
+from tests.transfer.test_contract_import import csv_bytes, stored, upload, zh_row
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 LOCK = f"/v1/period-locks/{NANNING}/2023-H1"
@@ -56,3 +57,35 @@ async def test_locked_writes_are_refused_and_released(svc: Any) -> None:
     assert (await svc.as_("service").delete(LOCK)).status_code == 204
     r = await admin.post(f"/v1/achievements/{before.json()['id']}/revoke", json={})
     assert r.status_code == 200, r.text
+
+
+async def test_an_import_under_a_lock_names_each_row_and_keeps_nothing(svc: Any) -> None:
+    """The import's one write statement finds the locked rows after writing: the refusal
+    must still name every row, and the rollback keep nothing of the file."""
+    admin = svc.as_("admin")
+    liuzhou = {"卖方行政区划代码": "450202", "登记城市": "柳州市"}
+    first = csv_bytes([zh_row("LOCKF1", **liuzhou), zh_row("LOCKF2", **liuzhou)])
+    assert (await upload(admin, first)).status_code == 200
+    await svc.as_("service").put(LOCK, json={"start": "2023-01-01", "end": "2023-06-30"})
+
+    # Row 1 is Liuzhou's alone; row 2 moves LOCKF2's buyer to Nanning; row 3 is new and
+    # registered in Nanning in March; row 4 re-sends LOCKF1 unchanged.
+    nanning_buyer = {"买方行政区划代码": "450102", "合同成交额": "2,000.00"}
+    batch = csv_bytes([zh_row("LOCKF3", **liuzhou), zh_row("LOCKF2", **liuzhou, **nanning_buyer),
+                       zh_row("LOCKF4"), zh_row("LOCKF1", **liuzhou)])  # fmt: skip
+    for dry_run in (True, False):
+        r = await upload(admin, batch, dry_run=dry_run)
+        assert r.status_code == 409, r.text
+        assert r.json()["code"] == "period_locked"
+        assert [e["row"] for e in r.json()["errors"]] == [2, 3]
+    kept = {c["registration_no"]: c for c in await stored(admin)}
+    assert "LOCKF3" not in kept
+    assert "LOCKF4" not in kept
+    assert kept["LOCKF2"]["buyer_region"] == LIUZHOU
+
+    # A file changing nothing locked passes; after the release, the refused one passes.
+    assert (await upload(admin, csv_bytes([zh_row("LOCKF1", **liuzhou)]))).status_code == 200
+    assert (await svc.as_("service").delete(LOCK)).status_code == 204
+    r = await upload(admin, batch)
+    assert r.status_code == 200, r.text
+    assert (r.json()["created"], r.json()["updated"], r.json()["unchanged"]) == (2, 1, 1)

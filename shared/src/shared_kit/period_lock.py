@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import (
@@ -128,6 +129,68 @@ async def assert_unlocked(
         raise PeriodLocked(_locked_detail((r.city, r.period) for r in rows))
 
 
+def locked_rows_sql(schema: str, rows_sql: str) -> str:
+    """``rows_sql`` — ``(row_no, ref, city, day)`` per city a staged row is attributed to
+    (old and new values of an update both count) — narrowed to the rows in a locked
+    period, as ``(row_no, ref, city, period)``. A write path may run it as a part of its
+    own statement (a CTE) and hand what it finds to :func:`refuse_locked_rows`."""
+    return (
+        f"SELECT DISTINCT r.row_no, r.ref, l.city, l.period FROM ({rows_sql}) "
+        f"AS r(row_no, ref, city, day) JOIN {schema}.{TABLE} l "
+        "ON l.city = r.city AND r.day BETWEEN l.start_on AND l.end_on"
+    )
+
+
+def locked_rows_json(cte: str) -> str:
+    """A scalar subquery folding the rows of ``cte`` (a :func:`locked_rows_sql` CTE of a
+    write statement) into one JSON array, for :func:`refuse_locked_json`."""
+    return f"(SELECT json_agg(json_build_array(row_no, ref, city, period)) FROM {cte})"
+
+
+def refuse_locked_json(found: Any, *, what: str = "行") -> None:
+    """:func:`refuse_locked_rows` for what :func:`locked_rows_json` selected (NULL: none)."""
+    rows = orjson.loads(found) if isinstance(found, str | bytes) else found
+    refuse_locked_rows(rows or [], what=what)
+
+
+def refuse_locked_rows(rows: Sequence[Any], *, what: str = "行") -> None:
+    """Refuse a whole file or batch (409 ``period_locked``) naming each locked row.
+
+    ``rows`` are ``(row_no, ref, city, period)`` as :func:`locked_rows_sql` selects them;
+    ``row_no`` is the 1-based data row (may be None), ``ref`` what the refusal names the
+    row by. No rows: nothing to refuse.
+    """
+    if not rows:
+        return
+    rows = sorted(rows, key=lambda r: (r[0] is None, r[0] or 0, r[1], r[2], r[3]))
+    errors = [
+        FieldError(
+            field=f"rows.{ref}",
+            code="period_locked",
+            message=t(
+                f"第{row_no}{what}（{ref}）属于已锁定的{city_name(city)}{period}",
+                f"row {row_no} ({ref}) lies in the locked {city} {period}",
+            )
+            if row_no is not None
+            else t(
+                f"{ref}属于已锁定的{city_name(city)}{period}",
+                f"{ref} lies in the locked {city} {period}",
+            ),
+            row=row_no,
+        )
+        for row_no, ref, city, period in rows[:MAX_LISTED_ROWS]
+    ]
+    refs = {r[1] for r in rows}
+    locked = _locked_detail((r[2], r[3]) for r in rows)
+    raise PeriodLocked(
+        t(
+            f"共{len(refs)}{what}落在已锁定的期间内，整批未保存。{locked}",
+            f"{len(refs)} row(s) lie in locked periods; nothing was saved. {locked.en}",
+        ),
+        errors=errors,
+    )
+
+
 async def assert_rows_unlocked(
     session: AsyncSession,
     *,
@@ -136,47 +199,10 @@ async def assert_rows_unlocked(
     params: dict[str, Any] | None = None,
     what: str = "行",
 ) -> None:
-    """Refuse a whole file or batch (409 ``period_locked``) when any of its rows is locked.
-
-    ``rows_sql`` selects ``(row_no, ref, city, day)`` over the staged rows, one line per
-    city a row is attributed to (old and new values of an update both count); ``row_no``
-    is the 1-based data row (may be NULL), ``ref`` what the refusal names the row by.
-    """
-    sql = text(
-        f"SELECT DISTINCT r.row_no, r.ref, l.city, l.period FROM ({rows_sql}) "
-        f"AS r(row_no, ref, city, day) JOIN {schema}.{TABLE} l "
-        "ON l.city = r.city AND r.day BETWEEN l.start_on AND l.end_on "
-        "ORDER BY r.row_no, r.ref, l.city, l.period"
-    )
-    rows = (await session.execute(sql, params or {})).all()
-    if not rows:
-        return
-    errors = [
-        FieldError(
-            field=f"rows.{r.ref}",
-            code="period_locked",
-            message=t(
-                f"第{r.row_no}{what}（{r.ref}）属于已锁定的{city_name(r.city)}{r.period}",
-                f"row {r.row_no} ({r.ref}) lies in the locked {r.city} {r.period}",
-            )
-            if r.row_no is not None
-            else t(
-                f"{r.ref}属于已锁定的{city_name(r.city)}{r.period}",
-                f"{r.ref} lies in the locked {r.city} {r.period}",
-            ),
-            row=r.row_no,
-        )
-        for r in rows[:MAX_LISTED_ROWS]
-    ]
-    refs = {r.ref for r in rows}
-    locked = _locked_detail((r.city, r.period) for r in rows)
-    raise PeriodLocked(
-        t(
-            f"共{len(refs)}{what}落在已锁定的期间内，整批未保存。{locked}",
-            f"{len(refs)} row(s) lie in locked periods; nothing was saved. {locked.en}",
-        ),
-        errors=errors,
-    )
+    """Refuse a whole file or batch (409 ``period_locked``) when any of its rows is locked:
+    :func:`locked_rows_sql` run as its own statement, then :func:`refuse_locked_rows`."""
+    sql = text(locked_rows_sql(schema, rows_sql))
+    refuse_locked_rows((await session.execute(sql, params or {})).all(), what=what)
 
 
 class PeriodLockPut(BaseModel):

@@ -20,6 +20,7 @@ import uuid
 from typing import IO, Any
 
 import anyio
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +31,7 @@ from enterprise_service.kcd.models import LISTING_SYNC_SEQ
 from shared_kit import scope
 from shared_kit.auth import Principal, Role
 from shared_kit.codes import uscc_problem
+from shared_kit.db import ordered_key_sql
 from shared_kit.errors import FieldError
 from shared_kit.i18n import t
 from shared_kit.import_spec import refused, repeats
@@ -66,10 +68,13 @@ SELECT count(*) FROM (
     ORDER BY e.uscc FOR UPDATE OF e
 ) locked
 """
+# Repeated codes first (one hashed pass), then only their rows.
 DUPLICATES_SQL = """
-SELECT row_no, uscc, first_row FROM (
-    SELECT row_no, uscc, min(row_no) OVER (PARTITION BY uscc) AS first_row FROM pg_temp.{t}
-) d WHERE row_no <> first_row
+SELECT s.row_no, s.uscc, d.first_row
+FROM (SELECT uscc, min(row_no) AS first_row FROM pg_temp.{t} GROUP BY uscc HAVING count(*) > 1) d
+JOIN pg_temp.{t} s USING (uscc)
+WHERE s.row_no <> d.first_row
+ORDER BY s.row_no
 """
 REGISTRY_SQL = """
 SELECT s.row_no, s.uscc, e.id IS NULL AS unregistered
@@ -87,17 +92,30 @@ SELECT s.city,
 FROM pg_temp.{{t}} s LEFT JOIN enterprises e USING (uscc)
 GROUP BY s.city
 """
-# The history and the banks' re-sync read the registry before the upsert changes it.
-HISTORY_SQL = f"""
-WITH changed AS (
-    SELECT e.id, e.uscc, e.name AS old_name, e.city AS old_city,
-           s.name, s.city, s.effective_on
-    FROM pg_temp.{{t}} s JOIN enterprises e USING (uscc)
-    WHERE e.name <> s.name OR e.city <> s.city
+# One statement writes the file: the upsert (changing only rows that differ), the dated
+# name/city history and the banks' re-sync of a changed firm's listings, both from the
+# previous version the upsert returns (RETURNING old.*, PostgreSQL 18), and the counts.
+APPLY_SQL = f"""
+WITH up AS (
+    INSERT INTO enterprises AS e
+        (id, uscc, name, city, industry, check_overridden, created_at, updated_at)
+    SELECT {{key}}, uscc, name, city, industry, check_fails, now(), now()
+    FROM pg_temp.{{t}} ORDER BY uscc
+    ON CONFLICT (uscc) DO UPDATE
+    SET name = EXCLUDED.name, city = EXCLUDED.city, industry = EXCLUDED.industry,
+        updated_at = now()
+    WHERE (e.name, e.city, e.industry)
+          IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.city, EXCLUDED.industry)
+    RETURNING new.id, new.uscc, new.name, new.city, old.id IS NULL AS inserted,
+              old.name AS old_name, old.city AS old_city
+), changed AS (
+    SELECT u.id, u.uscc, u.old_name, u.old_city, u.name, u.city, s.effective_on
+    FROM up u JOIN pg_temp.{{t}} s USING (uscc)
+    WHERE NOT u.inserted AND (u.old_name <> u.name OR u.old_city <> u.city)
 ), history AS (
     INSERT INTO enterprise_changes
         (id, enterprise_id, field, old_value, new_value, changed_on, recorded_at)
-    SELECT gen_random_uuid(), c.id, f.field, f.old, f.new, c.effective_on, now()
+    SELECT uuidv7(), c.id, f.field, f.old, f.new, c.effective_on, now()
     FROM changed c
     CROSS JOIN LATERAL (VALUES ('name', c.old_name, c.name), ('city', c.old_city, c.city))
         AS f(field, old, new)
@@ -110,18 +128,12 @@ WITH changed AS (
     FROM changed c WHERE k.enterprise_uscc = c.uscc
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM history) AS changes, (SELECT count(*) FROM resync) AS resynced
-"""
-UPSERT_SQL = """
-INSERT INTO enterprises AS e
-    (id, uscc, name, city, industry, check_overridden, created_at, updated_at)
-SELECT gen_random_uuid(), uscc, name, city, industry, check_fails, now(), now()
-FROM pg_temp.{t} ORDER BY uscc
-ON CONFLICT (uscc) DO UPDATE
-SET name = EXCLUDED.name, city = EXCLUDED.city, industry = EXCLUDED.industry,
-    updated_at = now()
-WHERE (e.name, e.city, e.industry)
-      IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.city, EXCLUDED.industry)
+SELECT (SELECT count(*) FROM up WHERE inserted) AS created,
+       (SELECT count(*) FROM up WHERE NOT inserted) AS updated,
+       (SELECT count(*) FROM history) AS changes,
+       (SELECT count(*) FROM resync) AS resynced,
+       (SELECT json_object_agg(city, n) FROM (
+            SELECT city, count(*) AS n FROM pg_temp.{{t}} GROUP BY city) c) AS by_city
 """
 
 
@@ -173,7 +185,8 @@ async def import_registry(
             if not parsing.cancelled():
                 parsing.exception()  # seen: the error that stopped us is the one to report
         rows.close()  # while the upload is still open
-    await session.execute(text(f"ANALYZE pg_temp.{table}"))
+    # The sorts of a 100,000-row file (the upsert's lock order) fit in memory.
+    await session.execute(text("SET LOCAL work_mem = '32MB'"))
     if not dry_run:
         await session.execute(text(LOCK_SQL.format(t=table)))
     errors = state.errors + await _registry_errors(session, table, scope.own_city(principal))
@@ -186,16 +199,15 @@ async def import_registry(
             text(f"DELETE FROM pg_temp.{table} WHERE row_no = ANY(:bad)"), {"bad": bad}
         )
     errors.sort(key=lambda e: (e.row or 0, e.field))
-    counts = (await session.execute(text(COUNTS_SQL.format(t=table)))).all()
     summary = RegistryImportSummary(
         dry_run=dry_run,
         rows=state.rows,
-        created=sum(c.created for c in counts),
-        updated=sum(c.updated for c in counts),
-        unchanged=sum(c.unchanged for c in counts),
-        changes=sum(c.changes for c in counts),
+        created=0,
+        updated=0,
+        unchanged=0,
+        changes=0,
         failed=failed,
-        by_city={c.city: c.created + c.updated + c.unchanged for c in sorted(counts)},
+        by_city={},
         ignored_columns=state.ignored,
         errors=errors,
     )
@@ -205,15 +217,32 @@ async def import_registry(
             refused(failed, state.rows),
             errors=errors,
             # Nothing was stored, and the counts say so.
-            extra={
-                "summary": summary.model_copy(
-                    update={"created": 0, "updated": 0, "unchanged": 0, "changes": 0}
-                ).model_dump(mode="json", exclude={"errors", "by_city"})
-            },
+            extra={"summary": summary.model_dump(mode="json", exclude={"errors", "by_city"})},
         )
-    if not dry_run:
-        await session.execute(text(HISTORY_SQL.format(t=table)))
-        await session.execute(text(UPSERT_SQL.format(t=table)))
+    if dry_run:
+        counts = (await session.execute(text(COUNTS_SQL.format(t=table)))).all()
+        summary = summary.model_copy(
+            update={
+                "created": sum(c.created for c in counts),
+                "updated": sum(c.updated for c in counts),
+                "unchanged": sum(c.unchanged for c in counts),
+                "changes": sum(c.changes for c in counts),
+                "by_city": {c.city: c.created + c.updated + c.unchanged for c in sorted(counts)},
+            }
+        )
+    else:
+        sql = APPLY_SQL.format(t=table, key=ordered_key_sql("row_no"))
+        done = (await session.execute(text(sql))).one()
+        by_city = done.by_city if isinstance(done.by_city, dict) else orjson.loads(done.by_city)
+        summary = summary.model_copy(
+            update={
+                "created": done.created,
+                "updated": done.updated,
+                "unchanged": state.rows - done.created - done.updated,
+                "changes": done.changes,
+                "by_city": dict(sorted(by_city.items())),
+            }
+        )
         count_import("enterprise.enterprises", accepted=state.rows, refused=0)
     await session.execute(text(f"DROP TABLE pg_temp.{table}"))
     return summary

@@ -43,7 +43,6 @@ class Loan(Timestamps, Base):
         CheckConstraint(_in("status", LOAN_STATUSES), name="status_known"),
         Index("ix_loans_disbursed_on", "disbursed_on"),
         Index("ix_loans_uscc_disbursed", "uscc", "disbursed_on"),
-        Index("ix_loans_bank_disbursed", "bank_code", "disbursed_on"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -59,7 +58,9 @@ class Loan(Timestamps, Base):
     guarantee: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     listed: Mapped[bool] = mapped_column(Boolean)
-    last_batch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("loan_batches.id"))
+    # No foreign key: the batch row is written first in the same transaction and batches
+    # are never deleted, and the key's check would cost a trigger call per upserted loan.
+    last_batch_id: Mapped[uuid.UUID | None] = mapped_column()
 
 
 class LoanHistory(Base):

@@ -33,44 +33,48 @@ from enterprise_service.loan.schemas import (
     StatusFigures,
 )
 from shared_kit.auth import Principal
+from shared_kit.db import ordered_key_sql
 from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, decode_cursor, encode_cursor, keyset, page_from_rows
-from shared_kit.period_lock import assert_rows_unlocked
+from shared_kit.period_lock import locked_rows_json, locked_rows_sql, refuse_locked_json
 
 # One statement stores a whole batch: read the batch's rows (COPYed into a temporary
 # table, which costs less than binding ten thousand-element arrays), flag listed
 # borrowers, upsert by (bank, contract_no) changing only rows whose reported values
-# differ, and move the version a change replaces into loan_history (the loan row is the
-# current version, so new loans cost no history write). xmax = 0 marks an insert. Every
-# part of a WITH sees the same snapshot, so `old` holds the versions before this statement.
+# differ, move the version a change replaces into loan_history (the loan row is the
+# current version, so new loans cost no history write) and find the rows that change a
+# locked period's figures. RETURNING old.* (PostgreSQL 18) hands each write's previous
+# version to the history and the lock check, so nothing reads the loans a second time.
+# A locked row makes the caller refuse the batch, which rolls the whole statement back.
+# Keys are time-ordered (shared_kit.db.ordered_key_sql): new loans append to the primary
+# key's last page.
 INPUT_COLUMNS_DDL = """
     contract_no text, uscc text, enterprise_name text, amount numeric, disbursed_on date,
     maturity_on date, annual_rate numeric, guarantee text, status text, row_no int
 """
+# A write changes a figure when it is new or moves the amount, the disbursement date,
+# the borrower or whether the loan is cancelled; it counts in the borrower's registry
+# city on the disbursement date, before and after. A repayment changes no figure, so it
+# passes even in a locked period.
+_LOCK_ROWS = """
+SELECT i.row_no, d.contract_no, d.city, d.day
+FROM lock_days d JOIN pg_temp.{input} i ON i.contract_no = d.contract_no
+"""
 UPSERT_SQL = """
-WITH input AS (
-    SELECT * FROM pg_temp.{input}
-),
-old AS (
-    SELECT l.id, l.status, l.amount, l.disbursed_on, l.maturity_on, l.last_batch_id,
-           l.created_at, l.updated_at
-    FROM enterprise.loans l JOIN input i ON l.contract_no = i.contract_no
-    WHERE l.bank_code = :bank
-),
-flagged AS (
+WITH flagged AS (
     SELECT i.*, EXISTS (
         SELECT 1 FROM enterprise.kcd_listings k
         WHERE k.enterprise_uscc = i.uscc AND k.listed_on <= CURRENT_DATE
           AND (k.delisted_on IS NULL OR k.delisted_on > CURRENT_DATE)
     ) AS listed
-    FROM input i
+    FROM pg_temp.{input} i
 ),
 up AS (
     INSERT INTO enterprise.loans AS l (
         id, bank_code, contract_no, uscc, enterprise_name, amount, disbursed_on,
         maturity_on, annual_rate, guarantee, status, listed, last_batch_id,
         created_at, updated_at)
-    SELECT gen_random_uuid(), :bank, f.contract_no, f.uscc, f.enterprise_name, f.amount,
+    SELECT {key}, :bank, f.contract_no, f.uscc, f.enterprise_name, f.amount,
            f.disbursed_on, f.maturity_on, f.annual_rate, f.guarantee, f.status, f.listed,
            :batch_id, now(), now()
     FROM flagged f
@@ -86,43 +90,55 @@ up AS (
           IS DISTINCT FROM
           (EXCLUDED.uscc, EXCLUDED.enterprise_name, EXCLUDED.amount, EXCLUDED.disbursed_on,
            EXCLUDED.maturity_on, EXCLUDED.annual_rate, EXCLUDED.guarantee, EXCLUDED.status)
-    RETURNING l.id, (l.xmax = 0) AS inserted
+    RETURNING new.id, new.contract_no, new.uscc, new.amount, new.disbursed_on, new.status,
+        old.id IS NULL AS inserted, old.uscc AS old_uscc, old.status AS old_status,
+        old.amount AS old_amount, old.disbursed_on AS old_disbursed_on,
+        old.maturity_on AS old_maturity_on, old.last_batch_id AS old_batch_id,
+        old.created_at AS old_created_at, old.updated_at AS old_updated_at
 ),
 hist AS (
     INSERT INTO enterprise.loan_history (
         id, loan_id, batch_id, action, status, amount, disbursed_on, maturity_on, recorded_at)
-    SELECT gen_random_uuid(), o.id, o.last_batch_id,
-           CASE WHEN o.updated_at = o.created_at THEN 'created' ELSE 'updated' END,
-           o.status, o.amount, o.disbursed_on, o.maturity_on, o.updated_at
-    FROM up JOIN old o ON o.id = up.id
-    WHERE NOT up.inserted
-)
+    SELECT uuidv7(), u.id, u.old_batch_id,
+           CASE WHEN u.old_updated_at = u.old_created_at THEN 'created' ELSE 'updated' END,
+           u.old_status, u.old_amount, u.old_disbursed_on, u.old_maturity_on, u.old_updated_at
+    FROM up u
+    WHERE NOT u.inserted
+),
+-- The writes that change a figure; none to look at while no period is locked.
+changed AS (
+    SELECT u.* FROM up u
+    WHERE EXISTS (SELECT 1 FROM enterprise.period_locks)
+      AND (u.inserted
+           OR (u.old_uscc, u.old_amount, u.old_disbursed_on, u.old_status = 'cancelled')
+              IS DISTINCT FROM (u.uscc, u.amount, u.disbursed_on, u.status = 'cancelled'))
+),
+-- Only a day within some lock's span needs the borrower's city: an index probe each,
+-- after the filter (a materialised CTE keeps the planner from probing every row).
+lock_days AS MATERIALIZED (
+    SELECT x.contract_no, x.day,
+           (SELECT e.city FROM enterprise.enterprises e WHERE e.uscc = x.uscc) AS city
+    FROM (
+        SELECT c.contract_no, c.uscc, c.disbursed_on FROM changed c
+        UNION ALL
+        SELECT c.contract_no, c.old_uscc, c.old_disbursed_on FROM changed c
+        WHERE NOT c.inserted
+    ) AS x(contract_no, uscc, day)
+    WHERE x.day BETWEEN (SELECT min(start_on) FROM enterprise.period_locks)
+                    AND (SELECT max(end_on) FROM enterprise.period_locks)
+),
+locked AS ({locked})
 SELECT (SELECT count(*) FROM up WHERE inserted) AS created,
        (SELECT count(*) FROM up WHERE NOT inserted) AS updated,
-       (SELECT count(*) FROM flagged WHERE listed) AS listed
-"""
-
-
-# The loans of a batch that would change a figure (amount, disbursement date, borrower,
-# cancelled or not) with the borrower's registry city on the disbursement date, before and
-# after. A repayment changes no figure, so it passes even in a locked period.
-LOCKED_ROWS_SQL = """
-SELECT i.row_no, i.contract_no, x.city, x.day
-FROM pg_temp.{input} i
-LEFT JOIN enterprise.loans l ON l.bank_code = :bank AND l.contract_no = i.contract_no
-LEFT JOIN enterprise.enterprises en ON en.uscc = i.uscc
-LEFT JOIN enterprise.enterprises eo ON eo.uscc = l.uscc
-CROSS JOIN LATERAL (VALUES (en.city, i.disbursed_on), (eo.city, l.disbursed_on)) AS x(city, day)
-WHERE l.id IS NULL
-   OR (l.uscc, l.amount, l.disbursed_on, l.status = 'cancelled')
-      IS DISTINCT FROM (i.uscc, i.amount, i.disbursed_on, i.status = 'cancelled')
+       (SELECT count(*) FROM flagged WHERE listed) AS listed,
+       {locked_json} AS locked
 """
 
 
 async def _upsert(
     session: AsyncSession, *, bank: str, batch_id: uuid.UUID, batch: parsing.ParsedBatch
 ) -> Row[Any]:
-    """Run UPSERT_SQL over the batch: (created, updated, listed)."""
+    """Run UPSERT_SQL over the batch: (created, updated, listed); 409 when a row is locked."""
     # A name of its own per batch: an uncommitted outer transaction (tests, dry runs in
     # savepoints) may hold an earlier batch's table.
     table = f"loan_input_{uuid.uuid4().hex}"
@@ -140,15 +156,18 @@ async def _upsert(
         columns=(*parsing.COLUMNS, "row_no"),
         records=zip(*(cols[c] for c in parsing.COLUMNS), range(1, batch.received + 1), strict=True),
     )
-    await assert_rows_unlocked(
-        session,
-        schema=SCHEMA,
-        rows_sql=LOCKED_ROWS_SQL.format(input=table),
-        params={"bank": bank},
-        what="行贷款",
+    locked = locked_rows_sql(SCHEMA, _LOCK_ROWS.format(input=table))
+    sql = UPSERT_SQL.format(
+        input=table,
+        locked=locked,
+        locked_json=locked_rows_json("locked"),
+        key=ordered_key_sql("f.row_no"),
     )
-    stmt = text(UPSERT_SQL.format(input=table))
+    stmt = text(sql)
     row = (await session.execute(stmt, {"bank": bank, "batch_id": batch_id})).one()
+    # The statement wrote before it found the locked rows: the refusal ends the request's
+    # transaction with a rollback, so nothing is kept.
+    refuse_locked_json(row.locked, what="行贷款")
     await session.execute(text(f"DROP TABLE pg_temp.{table}"))
     return row
 

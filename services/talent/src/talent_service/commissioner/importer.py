@@ -7,7 +7,7 @@ Only the file's own content is checked here; rules that need the database
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
@@ -22,7 +22,10 @@ HEADER_MAP = SERVICE_LOGS.header_map()
 MAX_TEXT = 5000
 
 
-@dataclass(slots=True)  # 100,000 of these may be alive at once
+_NO_ERRORS: tuple[FieldError, ...] = ()
+
+
+@dataclass(slots=True)  # 100,000 of these may be alive at once: keep each small
 class ParsedRow:
     row: int  # 1-based data row: the first row under the header is 1
     dispatch_id: uuid.UUID | None = None
@@ -31,9 +34,12 @@ class ParsedRow:
     days: int | None = None
     content: str | None = None
     outcome: str = ""
-    errors: list[FieldError] = field(default_factory=list)
+    # Shared and empty until the row's first error: most rows never get one.
+    errors: list[FieldError] | tuple[FieldError, ...] = _NO_ERRORS
 
     def fail(self, column: str, code: str, message: str) -> None:
+        if not isinstance(self.errors, list):
+            self.errors = []
         self.errors.append(FieldError(field=column, code=code, message=message, row=self.row))
 
 
@@ -96,11 +102,20 @@ def parse(f: IO[bytes], filename: str | None, *, max_rows: int) -> ParsedFile:
 
         rows: list[ParsedRow] = []
         today = date.today()
+        # Rows repeat the same dispatches, villages, dates and stock phrases: one object
+        # for each value instead of one per cell (every row stays alive until the insert).
+        seen: dict[Any, Any] = {}
         for number, values in table.rows:
             cells = {c: values[i] if i < len(values) else None for c, i in positions.items()}
             if all(_blank(v) for v in cells.values()):
                 continue  # rows with only extra columns filled
-            rows.append(_parse_row(number, cells, today))
+            row = _parse_row(number, cells, today)
+            for name in _SHARED:
+                value = getattr(row, name)
+                if value is not None:
+                    setattr(row, name, seen.setdefault(value, value))
+            rows.append(row)
+        del seen
     if not rows:
         return ParsedFile(
             [],
@@ -113,6 +128,9 @@ def parse(f: IO[bytes], filename: str | None, *, max_rows: int) -> ParsedFile:
             ],
         )
     return ParsedFile(rows, [])
+
+
+_SHARED = ("dispatch_id", "village_code", "served_on", "content")
 
 
 def _parse_row(number: int, cells: dict[str, Any], today: date) -> ParsedRow:

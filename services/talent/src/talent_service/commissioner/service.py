@@ -17,7 +17,14 @@ from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.i18n import Text, t
 from shared_kit.import_spec import repeats
 from shared_kit.pagination import PageParams, keyset, page_from_rows
-from shared_kit.period_lock import assert_rows_unlocked, assert_unlocked, city_name
+from shared_kit.period_lock import (
+    assert_rows_unlocked,
+    assert_unlocked,
+    city_name,
+    locked_rows_json,
+    locked_rows_sql,
+    refuse_locked_json,
+)
 from talent_service.commissioner.exceptions import (
     CommissionerNotFound,
     DispatchCancelled,
@@ -375,15 +382,32 @@ _RECORDED_VISITS = text(
     """
 )
 
+# The file's rows with their dispatch's city, the ones lying in a locked period, and the
+# insert unless there is one: one statement, the rows bound once.
+_LOCKED_LOGS = locked_rows_sql(
+    SCHEMA, "SELECT row_no, village_code || ' ' || served_on::text, city, served_on FROM rows"
+)
 _INSERT_LOGS = text(
-    """
-    INSERT INTO talent.commissioner_service_logs
-        (id, dispatch_id, city, village_code, served_on, days, content, outcome)
-    SELECT * FROM unnest(
-        CAST(:ids AS uuid[]), CAST(:dispatch_ids AS uuid[]), CAST(:cities AS varchar[]),
-        CAST(:villages AS varchar[]), CAST(:served AS date[]), CAST(:days AS smallint[]),
-        CAST(:contents AS text[]), CAST(:outcomes AS text[])
+    f"""
+    WITH rows AS MATERIALIZED (
+        SELECT i.*, d.city
+        FROM unnest(
+            CAST(:nos AS int[]), CAST(:dispatch_ids AS uuid[]), CAST(:villages AS varchar[]),
+            CAST(:served AS date[]), CAST(:days AS smallint[]), CAST(:contents AS text[]),
+            CAST(:outcomes AS text[])
+        ) AS i(row_no, dispatch_id, village_code, served_on, days, content, outcome)
+        JOIN talent.commissioner_dispatches d ON d.id = i.dispatch_id
+    ),
+    locked AS ({_LOCKED_LOGS}),
+    ins AS (
+        INSERT INTO talent.commissioner_service_logs
+            (id, dispatch_id, city, village_code, served_on, days, content, outcome)
+        SELECT uuidv7(), dispatch_id, city, village_code, served_on, days, content, outcome
+        FROM rows WHERE NOT EXISTS (SELECT 1 FROM locked)
+        RETURNING 1
     )
+    SELECT (SELECT count(*) FROM ins) AS created,
+           {locked_rows_json("locked")} AS locked
     """
 )
 
@@ -463,31 +487,22 @@ async def import_service_logs(
     if errors or dry_run:
         return ImportOutcome(rows=len(rows), valid=valid, created=0, errors=errors)
 
-    good = [r for r in rows if not r.errors]
-    # The whole file is refused when a visit lies in a locked period of its dispatch's city.
-    await assert_rows_unlocked(
-        session,
-        schema=SCHEMA,
-        rows_sql="SELECT * FROM unnest(CAST(:nos AS int[]), CAST(:refs AS text[]), "
-        "CAST(:cities AS text[]), CAST(:days AS date[]))",
-        params={
-            "nos": [r.row for r in good],
-            "refs": [f"{r.village_code} {r.served_on}" for r in good],
-            "cities": [dispatches[r.dispatch_id].city if r.dispatch_id else None for r in good],
-            "days": [r.served_on for r in good],
-        },
-    )
-    await session.execute(
-        _INSERT_LOGS,
-        {
-            "ids": [uuid.uuid4() for _ in good],
-            "dispatch_ids": [r.dispatch_id for r in good],
-            "cities": [dispatches[r.dispatch_id].city if r.dispatch_id else None for r in good],
-            "villages": [r.village_code for r in good],
-            "served": [r.served_on for r in good],
-            "days": [r.days for r in good],
-            "contents": [r.content for r in good],
-            "outcomes": [r.outcome for r in good],
-        },
-    )
-    return ImportOutcome(rows=len(rows), valid=valid, created=len(good), errors=[])
+    del seen  # its keys are as many tuples as rows: freed before the insert's arrays
+    # Every row is valid here. The whole file is refused when a visit lies in a locked
+    # period of its dispatch's city.
+    written = (
+        await session.execute(
+            _INSERT_LOGS,
+            {
+                "nos": [r.row for r in rows],
+                "dispatch_ids": [r.dispatch_id for r in rows],
+                "villages": [r.village_code for r in rows],
+                "served": [r.served_on for r in rows],
+                "days": [r.days for r in rows],
+                "contents": [r.content for r in rows],
+                "outcomes": [r.outcome for r in rows],
+            },
+        )
+    ).one()
+    refuse_locked_json(written.locked)
+    return ImportOutcome(rows=len(rows), valid=valid, created=int(written.created), errors=[])

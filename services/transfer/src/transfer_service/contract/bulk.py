@@ -22,11 +22,17 @@ from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES
 from shared_kit.corrections import WITHDRAWN
+from shared_kit.db import ordered_key_sql
 from shared_kit.errors import AppError, FieldError, ValidationFailed
 from shared_kit.i18n import t
 from shared_kit.import_spec import refused, repeats
 from shared_kit.metrics import count_import
-from shared_kit.period_lock import assert_rows_unlocked
+from shared_kit.period_lock import (
+    assert_rows_unlocked,
+    locked_rows_json,
+    locked_rows_sql,
+    refuse_locked_json,
+)
 from transfer_service.contract.file_rows import Rows, read_rows
 from transfer_service.contract.schemas import ImportSummary, TechContractCreate, rule_errors
 from transfer_service.db import SCHEMA
@@ -195,6 +201,7 @@ async def import_contracts(
     pg: Any = conn.driver_connection  # asyncpg, for COPY
     try:
         summary = await _stage_and_classify(session, pg, rows, state, own, dry_run)
+        # A real run counts what its one write statement did (below), not beforehand.
         if state.errors and not dry_run:
             count_import("transfer.tech-contracts", accepted=0, refused=summary.failed)
             raise ImportRowsInvalid(
@@ -207,9 +214,17 @@ async def import_contracts(
                     ).model_dump(exclude={"errors"})
                 },
             )
-        await _refuse_locked_rows(session)
-        if not dry_run:
-            await _upsert(session)
+        if dry_run:
+            await _refuse_locked_rows(session)
+        else:
+            created, updated = await _upsert(session)
+            summary = summary.model_copy(
+                update={
+                    "created": created,
+                    "updated": updated,
+                    "unchanged": summary.rows - created - updated,
+                }
+            )
             count_import("transfer.tech-contracts", accepted=summary.rows, refused=0)
     except AppError:
         # Our own refusals leave the transaction usable: tidy up. A database error
@@ -290,25 +305,22 @@ async def _stage_and_classify(
         for r in withdrawn
     ]
     changed = " OR ".join(f"c.{col} IS DISTINCT FROM s.{col}" for col in _UPDATABLE)
-    counts = (
-        (
-            await session.execute(
-                text(
-                    f"""
-                    SELECT count(*) FILTER (WHERE c.id IS NULL) AS created,
-                           count(*) FILTER (WHERE c.id IS NOT NULL AND ({changed})) AS updated,
-                           count(*) FILTER (WHERE c.id IS NOT NULL AND NOT ({changed}))
-                               AS unchanged
-                    FROM {STAGE} s LEFT JOIN tech_contracts c USING (registration_no)
-                    WHERE CAST(:own AS text) IS NULL OR c.id IS NULL OR c.city = :own
-                    """
-                ),
-                {"own": own},
-            )
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    if dry_run:
+        found = await session.execute(
+            text(
+                f"""
+                SELECT count(*) FILTER (WHERE c.id IS NULL) AS created,
+                       count(*) FILTER (WHERE c.id IS NOT NULL AND ({changed})) AS updated,
+                       count(*) FILTER (WHERE c.id IS NOT NULL AND NOT ({changed}))
+                           AS unchanged
+                FROM {STAGE} s LEFT JOIN tech_contracts c USING (registration_no)
+                WHERE CAST(:own AS text) IS NULL OR c.id IS NULL OR c.city = :own
+                """
+            ),
+            {"own": own},
         )
-        .mappings()
-        .one()
-    )
+        counts = dict(found.mappings().one())
     state.errors.sort(key=lambda e: (e.row or 0, e.field))
     return ImportSummary(
         dry_run=dry_run,
@@ -342,17 +354,56 @@ async def _refuse_locked_rows(session: AsyncSession) -> None:
     )
 
 
-async def _upsert(session: AsyncSession) -> None:
+async def _upsert(session: AsyncSession) -> tuple[int, int]:
+    """Write the file in one statement: (created, updated); 409 when a row is locked.
+
+    The upsert changes only rows that differ and returns each one's previous version
+    (RETURNING old.*, PostgreSQL 18), from which the same statement finds the rows lying
+    in a locked period, as :func:`_refuse_locked_rows` does for a dry run. Refusing then
+    rolls the request's transaction back, so nothing of the file is kept.
+    """
     cols = ", ".join(DATA_COLUMNS)
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _UPDATABLE)
     changed = " OR ".join(f"tech_contracts.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in _UPDATABLE)
-    await session.execute(
-        text(
-            f"""
-        INSERT INTO tech_contracts (id, {cols}, status, created_at, updated_at)
-        SELECT gen_random_uuid(), {cols}, 'registered', now(), now() FROM {STAGE}
-        ON CONFLICT (registration_no) DO UPDATE SET {sets}, updated_at = now()
-        WHERE {changed}
-        """
-        )
+    days = ", ".join(
+        f"({side}{c}, {side}registered_on)"
+        for side in ("u.", "u.old_")
+        for c in ("city", "seller_city", "buyer_city")
     )
+    locked = locked_rows_sql(
+        SCHEMA,
+        f"SELECT s.row_no, d.registration_no, d.city, d.day "
+        f"FROM lock_days d JOIN {STAGE} s USING (registration_no)",
+    )
+    done = (
+        await session.execute(
+            text(
+                f"""
+        WITH up AS (
+            INSERT INTO tech_contracts (id, {cols}, status, created_at, updated_at)
+            SELECT {ordered_key_sql("row_no")}, {cols}, 'registered', now(), now()
+            FROM {STAGE}
+            ON CONFLICT (registration_no) DO UPDATE SET {sets}, updated_at = now()
+            WHERE {changed}
+            RETURNING new.registration_no, new.city, new.seller_city, new.buyer_city,
+                new.registered_on, old.id IS NULL AS inserted, old.city AS old_city,
+                old.seller_city AS old_seller_city, old.buyer_city AS old_buyer_city,
+                old.registered_on AS old_registered_on
+        ),
+        -- Every city a written contract counts in, before and after; none to look at
+        -- while no period is locked.
+        lock_days AS MATERIALIZED (
+            SELECT u.registration_no, x.city, x.day
+            FROM up u CROSS JOIN LATERAL (VALUES {days}) AS x(city, day)
+            WHERE EXISTS (SELECT 1 FROM {SCHEMA}.period_locks) AND x.city IS NOT NULL
+        ),
+        locked AS ({locked})
+        SELECT (SELECT count(*) FROM up WHERE inserted) AS created,
+               (SELECT count(*) FROM up WHERE NOT inserted) AS updated,
+               {locked_rows_json("locked")} AS locked
+        """
+            )
+        )
+    ).one()
+    refuse_locked_json(done.locked)
+    return int(done.created), int(done.updated)
