@@ -27,11 +27,11 @@ import tracemalloc
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import httpx
 
+from bench.bulk import bulk_fill, draw
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import DATABASE
 from devstack.pg import EmbeddedPostgres
@@ -79,6 +79,18 @@ RAW_SQL = [
        WHERE program = 'hong_kong_macao_taiwan' AND received_on BETWEEN $1 AND $2
        AND status <> 'cancelled' GROUP BY ROLLUP(city)""",
 ]
+
+
+LOGS_SQL = f"""
+INSERT INTO talent.commissioner_service_logs (id, dispatch_id, city, village_code, served_on,
+  days, content, outcome)
+SELECT gen_random_uuid(), d.id, d.city,
+  -- villages 0…899999 of the county: the import below writes 9xxxxx, never a stored visit
+  left(d.city, 4) || '02' || lpad(({draw(1)} % 900000)::text, 6, '0'),
+  date '2022-01-01' + 7 * (g / $2::int), 1 + {draw(2)} % 5, '服务', ''
+FROM generate_series(0, $1::int - 1) g
+JOIN bench_dispatches d ON d.k = g % $2::int
+"""
 
 
 def county_of(city: str) -> str:
@@ -132,32 +144,20 @@ async def seed(dsn: str, n_logs: int) -> list[tuple[uuid.UUID, str]]:
         records=dispatches,
     )
 
-    def logs() -> Any:
-        start = date(2022, 1, 1)
-        for i in range(n_logs):
-            d = dispatches[i % n_dispatches]
-            # Each dispatch gets one visit a week: (dispatch, village, date) stays unique.
-            served = start + timedelta(days=7 * (i // n_dispatches))
-            village = county_of(d[4]) + f"{rng.randrange(1000):03d}{rng.randrange(1000):03d}"
-            yield (uuid.uuid4(), d[0], d[4], village, served, rng.randint(1, 5), "服务", "")
-
-    await conn.copy_records_to_table(
-        "commissioner_service_logs",
-        schema_name="talent",
-        columns=[
-            "id",
-            "dispatch_id",
-            "city",
-            "village_code",
-            "served_on",
-            "days",
-            "content",
-            "outcome",
-        ],
-        records=logs(),
+    # The logs are generated in the database (10,000,000 in minutes): log i belongs to
+    # dispatch i mod n, one visit a week, so (dispatch, village, date) stays unique.
+    await conn.execute(
+        "CREATE TEMP TABLE bench_dispatches AS SELECT ordinality - 1 AS k, id, city"
+        " FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS u(id, city)",
+        [d[0] for d in dispatches],
+        [d[4] for d in dispatches],
+    )
+    await bulk_fill(
+        conn,
+        "talent.commissioner_service_logs",
+        lambda: conn.execute(LOGS_SQL, n_logs, n_dispatches),
     )
     await conn.execute("ANALYZE talent.commissioner_dispatches")
-    await conn.execute("ANALYZE talent.commissioner_service_logs")
     await conn.close()
     return [(d[0], d[4]) for d in dispatches if d[7] == "active" and d[6] <= date(2023, 1, 1)]
 

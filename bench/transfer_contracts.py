@@ -32,6 +32,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from bench.bulk import bulk_fill
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import DATABASE
 from devstack.pg import EmbeddedPostgres
@@ -89,8 +90,7 @@ async def run(
     raw_dsn = dsn.replace("postgresql+asyncpg://", "postgresql://")
     pg = await asyncpg.connect(raw_dsn)
     t = time.perf_counter()
-    await pg.execute(SEED, n_contracts)
-    await pg.execute("ANALYZE transfer.tech_contracts")
+    await bulk_fill(pg, "transfer.tech_contracts", lambda: pg.execute(SEED, n_contracts))
     print(f"seeded {n_contracts:,} contracts in {time.perf_counter() - t:.1f} s")
     settings = Settings(
         database_url=dsn,
