@@ -428,14 +428,17 @@ def _batched(specs: tuple[IndicatorSpec, ...], with_city: bool) -> _Batch:
     if not branches:
         return _Batch(None, frozenset(integer_sums))
     stmt = union_all(*branches)
-    compiled = stmt.compile(dialect=_DIALECT)
-    positions = tuple(compiled.positiontup or ())
+    # Expanding parameters (NOT IN lists) are rendered once, here, which needs a value for
+    # every parameter: placeholders for the period's, replaced at each call (_Batch.args).
+    placeholders: dict[str, Any] = {"p_start": date.min, "p_end": date.min}
+    if with_city:
+        placeholders["p_city"] = ""
+    state = stmt.compile(dialect=_DIALECT).construct_expanded_state(placeholders)
+    positions = tuple(state.positiontup or ())
     constants = tuple(
-        (name, value)
-        for name, value in compiled.params.items()
-        if name not in ("p_start", "p_end", "p_city")
+        (name, value) for name, value in state.parameters.items() if name not in placeholders
     )
-    return _Batch(stmt, frozenset(integer_sums), str(compiled), positions, constants)
+    return _Batch(stmt, frozenset(integer_sums), state.statement, positions, constants)
 
 
 async def compute_figures(
