@@ -32,12 +32,14 @@ import asyncpg
 import httpx
 
 from bench.bulk import bulk_fill, draw
+from bench.plans import figures_plan
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import DATABASE
 from devstack.pg import EmbeddedPostgres
 from shared_kit.auth import Principal, PrincipalSigner, Role
 from shared_kit.codes import GUANGXI_CITIES
 from talent_service.config import Settings
+from talent_service.indicator.specs import SPECS
 from talent_service.main import create_app
 
 CITIES = list(GUANGXI_CITIES)
@@ -85,8 +87,10 @@ LOGS_SQL = f"""
 INSERT INTO talent.commissioner_service_logs (id, dispatch_id, city, village_code, served_on,
   days, content, outcome)
 SELECT gen_random_uuid(), d.id, d.city,
-  -- villages 0…899999 of the county: the import below writes 9xxxxx, never a stored visit
-  left(d.city, 4) || '02' || lpad(({draw(1)} % 900000)::text, 6, '0'),
+  -- about a thousand villages a city (40 townships × 25 villages; Guangxi has ~14,000),
+  -- townships 001…040: the import below writes township 9xx, never a stored visit
+  left(d.city, 4) || '02' || lpad((1 + {draw(1)} % 40)::text, 3, '0')
+    || lpad((1 + {draw(3)} % 25)::text, 3, '0'),
   date '2022-01-01' + 7 * (g / $2::int), 1 + {draw(2)} % 5, '服务', ''
 FROM generate_series(0, $1::int - 1) g
 JOIN bench_dispatches d ON d.k = g % $2::int
@@ -227,6 +231,11 @@ async def main() -> None:
                     r.raise_for_status()
                 api = api[1:]  # the first call warms the pool and caches
                 raw = await time_raw(raw_dsn, args.runs)
+                conn = await asyncpg.connect(raw_dsn)
+                plan = await figures_plan(conn, SPECS, date(2023, 1, 1), date(2023, 6, 30))
+                await conn.close()
+                print("the figures statement's plan (EXPLAIN ANALYZE, BUFFERS):")
+                print("\n".join("  " + line for line in plan))
                 figures = {f["code"]: f["value"] for f in r.json()["indicators"]}
                 print("2023-H1:", {k: v for k, v in figures.items() if "commissioner" in k})
                 # Interleaved rounds would be fairer still; on a shared machine the minimum is
@@ -283,6 +292,7 @@ async def main() -> None:
                         "raw_ms": statistics.median(raw) * 1e3,
                         "import_rows_per_s": created / took,
                         "import_rss_mb": rss_mb,
+                        "plan": plan,
                     }
                     print(json.dumps(out))
     finally:

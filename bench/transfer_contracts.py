@@ -33,11 +33,13 @@ import asyncpg
 import httpx
 
 from bench.bulk import bulk_fill
+from bench.plans import figures_plan
 from devstack.bootstrap import Secrets, bootstrap, component_dsns, migrate
 from devstack.layout import DATABASE
 from devstack.pg import EmbeddedPostgres
 from shared_kit.auth import Principal, PrincipalSigner, Role
 from transfer_service.config import Settings
+from transfer_service.indicator.specs import SPECS
 from transfer_service.main import create_app
 
 SEED = """
@@ -123,6 +125,9 @@ async def run(
                     raws.append(raw)
                     apis.append(api)
             raw_ms, api_ms = statistics.median(raws) * 1000, statistics.median(apis) * 1000
+            plan = await figures_plan(pg, SPECS, start, end)
+            print("\nthe figures statement's plan (EXPLAIN ANALYZE, BUFFERS):")
+            print("\n".join("  " + line for line in plan))
             print(f"\nindicators over {n_contracts:,} contracts, 2023-H1, median of {runs}:")
             print(f"  endpoint {api_ms:8.1f} ms   raw SQL {raw_ms:8.1f} ms   "
                   f"ratio {api_ms / raw_ms:.2f} (goal ≤ 1.3)")  # fmt: skip
@@ -155,6 +160,7 @@ async def run(
             "raw_ms": raw_ms,
             "import_rows_per_s": n_import / took,
             "import_rss_mb": rss_mb(),
+            "plan": plan,
         }
         print(json.dumps(out))
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
+import asyncpg
 from fastapi import Depends, Query, Request
 from pydantic import TypeAdapter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting_service.approval import service as approval_service
 from reporting_service.config import Settings
@@ -85,7 +85,7 @@ LiveReport = Annotated[ConsolidatedReport, Depends(report_from_query)]
 _APPROVALS = TypeAdapter(list[CityApproval])
 
 
-async def report_body(request: Request, session: AsyncSession, query: ReportQuery) -> bytes:
+async def report_body(request: Request, conn: asyncpg.Connection, query: ReportQuery) -> bytes:
     """The report as JSON, the body kept from last time when nothing it is made of moved
     (consolidated.cache): the services revalidate, the approvals are read, as always."""
     settings: Settings = request.app.state.settings
@@ -94,7 +94,7 @@ async def report_body(request: Request, session: AsyncSession, query: ReportQuer
     started = time.perf_counter()
     # The approvals are read while the services answer: neither waits for the other.
     reading = asyncio.ensure_future(
-        approval_service.report_approvals(session, period=period, city=city)
+        approval_service.read_report_approvals(conn, period=period, city=city)
     )
     try:
         fetched = await fetch_all(

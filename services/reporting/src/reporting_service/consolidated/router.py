@@ -15,7 +15,7 @@ from reporting_service.export.formats import (
     render,
 )
 from reporting_service.narrative_template.dependencies import NarratedReport
-from shared_kit.db import SessionDep
+from shared_kit.db import ReadConnDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
@@ -35,11 +35,11 @@ UNAVAILABLE: dict[int | str, dict[str, object]] = {
     responses=UNAVAILABLE,
 )
 async def get_consolidated_report(
-    request: Request, session: SessionDep, query: ReportQueryDep
+    request: Request, conn: ReadConnDep, query: ReportQueryDep
 ) -> Response:
     """Every figure for a period with its 同比 comparison, per city, with links to the records.
     Roles: admin, analyst, service, city_bureau (own city only)."""
-    body = await report_body(request, session, query)
+    body = await report_body(request, conn, query)
     return Response(body, media_type="application/json")
 
 
