@@ -29,7 +29,7 @@ from transfer_service.recruitment.models import CooperationIntention
 # into the SQL, not bound: a prepared statement's generic plan can use the partial indexes
 # on status = 'registered' only when the query says so literally (a bound value took the
 # figures from an index-only scan to a sequential one, 5× slower).
-_COUNTS = literal_column("'registered'")
+_COUNTS = literal_column("'registered'", String)
 
 
 def _contract_side(p: PeriodQuery, side: str) -> Select[Any]:
