@@ -212,6 +212,7 @@ async def main() -> None:
             principal_public_key=secrets.principal_public_key,
             log_json=False,
             log_level="WARNING",
+            db_statement_timeout_ms=900_000,  # national scale: measure, do not time out
             import_max_rows=max(args.import_rows, 100_000),
             import_max_bytes=200 * 1024 * 1024,
         )

@@ -99,6 +99,7 @@ async def run(
         principal_public_key=creds.principal_public_key,
         log_json=False,
         log_level="WARNING",
+        db_statement_timeout_ms=900_000,  # national scale: measure, do not time out
     )
     app = create_app(settings)
     token = PrincipalSigner(creds.principal_private_key.encode()).sign(
