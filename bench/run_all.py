@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-HELPERS = {"__init__", "loadgen", "pyspy", "raw_baseline", "run_all"}
+HELPERS = {"__init__", "bulk", "loadgen", "plans", "pyspy", "raw_baseline", "run_all"}
 # Arguments for a 2-core machine, a few minutes in all.
 QUICK: dict[str, list[str]] = {
     "http_paths": ["--seconds", "4", "--rounds", "3", "--concurrency", "32"],

@@ -129,7 +129,7 @@ def indicators_router(service: str, specs: Sequence[IndicatorSpec]) -> APIRouter
             return unchanged
 
         async def compute(p: PeriodQuery) -> list[IndicatorFigure]:
-            return await compute_figures(session, all_specs, p)
+            return await compute_figures(session, all_specs, p, conn)
 
         return await indicators_response(service, period, compute)
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
+import asyncpg
 from fastapi import Query
 from pydantic import BaseModel, Field
 from sqlalchemy import (
@@ -38,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.db import _DIALECT
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.i18n import t
 
@@ -229,6 +231,10 @@ class IndicatorSpec:
     region_only: bool = False
     compute: CustomCompute | None = None
     names_column: str | None = None  # a qualitative list the narrative names
+    # Codes of figures of the same spec set whose records, taken together, are exactly this
+    # figure's (a union of them): its count per city is their sum. The batched computation
+    # adds them up instead of scanning the union again; alone it is computed as any other.
+    sum_of: tuple[str, ...] = ()
 
     def value_expr(self, sub: Any) -> Any:
         if self.aggregate == "count":
@@ -296,11 +302,56 @@ def records_select(spec: IndicatorSpec, period: PeriodQuery) -> tuple[Select[Any
 # (a service has a dozen). The plain figures (no custom compute) become branches of one
 # UNION ALL over bound parameters, built once per spec set; the database does the same
 # work, the service one round trip. Rows: (figure index, city, kind, value, name, order)
-# with kind 0 a city, 1 the total, 2 a name of a region-only figure's list.
+# with kind 0 a city, 1 the total, 2 a name of a region-only figure's list. Figures over
+# the same records (the same ``records`` function) share one scan and one ROLLUP (a CTE
+# each branch reads), and a figure that is the sum of others (``sum_of``) is added up from
+# their rows rather than scanned: the database reads each table's rows once.
 
 
 def _plain(spec: IndicatorSpec) -> bool:
     return spec.compute is None
+
+
+def _derived(specs: tuple[IndicatorSpec, ...]) -> dict[int, tuple[int, ...]]:
+    """Plain figures with ``sum_of`` whose parts are plain figures of the set: index -> parts."""
+    index = {s.code: i for i, s in enumerate(specs)}
+    out = {}
+    for i, spec in enumerate(specs):
+        if not spec.sum_of or not _plain(spec) or spec.region_only or spec.aggregate == "distinct":
+            continue
+        parts = tuple(index[c] for c in spec.sum_of if c in index)
+        if len(parts) == len(spec.sum_of) and all(
+            _plain(specs[p]) and not specs[p].region_only and not specs[p].sum_of for p in parts
+        ):
+            out[i] = parts
+    return out
+
+
+def _shared_branches(group: list[tuple[int, IndicatorSpec]], period: PeriodQuery) -> list[Any]:
+    """City figures over the same records: one ROLLUP computing each figure's value (a CTE,
+    which PostgreSQL materialises once), read by one branch per figure."""
+    sub = group[0][1].records(period).subquery()
+    city = sub.c.city
+    values = [
+        cast(spec.value_expr(sub), Numeric).label(f"v{n}") for n, (_, spec) in enumerate(group)
+    ]
+    rolled = select(city.label("city"), func.grouping(city).label("g"), *values).group_by(
+        func.rollup(city)
+    )
+    if period.city is not None:
+        rolled = rolled.where(city == period.city)
+    cte = rolled.cte(f"shared_{group[0][0]}")
+    return [
+        select(
+            literal(index, Integer),
+            cte.c.city,
+            cte.c.g,
+            cte.c[f"v{n}"],
+            cast(null(), Text),
+            literal(0, BigInteger),
+        )
+        for n, (index, _) in enumerate(group)
+    ]
 
 
 def _branches(index: int, spec: IndicatorSpec, period: PeriodQuery) -> list[Any]:
@@ -338,6 +389,14 @@ def _branches(index: int, spec: IndicatorSpec, period: PeriodQuery) -> list[Any]
 class _Batch:
     stmt: Any  # None when no figure is plain
     integer_sums: frozenset[int]  # sums of an integer column stay integers, as compute_figure's
+    sql: str = ""  # the statement as asyncpg SQL, for a read connection
+    positions: tuple[str, ...] = ()  # its parameters in order, by name
+    constants: tuple[tuple[str, Any], ...] = ()  # the values bound at build time
+
+    def args(self, period: PeriodQuery) -> list[Any]:
+        given = {"p_start": period.start, "p_end": period.end, "p_city": period.city}
+        fixed = dict(self.constants)
+        return [given[n] if n in given else fixed[n] for n in self.positions]
 
 
 @lru_cache(maxsize=16)
@@ -348,26 +407,57 @@ def _batched(specs: tuple[IndicatorSpec, ...], with_city: bool) -> _Batch:
     period = PeriodQuery(start, end, city)
     branches = []
     integer_sums = set()
+    derived = _derived(specs)
+    shared: dict[Any, list[tuple[int, IndicatorSpec]]] = {}
     for i, spec in enumerate(specs):
-        if not _plain(spec) or (spec.region_only and with_city):
+        if _plain(spec) and not spec.region_only and i not in derived:
+            shared.setdefault(spec.records, []).append((i, spec))
+    for i, spec in enumerate(specs):
+        if not _plain(spec) or (spec.region_only and with_city) or i in derived:
             continue
-        branches += _branches(i, spec, period)
+        group = shared.get(spec.records, [])
+        if len(group) > 1:
+            if group[0][0] == i:  # the group's branches come once, with its first figure
+                branches += _shared_branches(group, period)
+        else:
+            branches += _branches(i, spec, period)
         if spec.aggregate == "sum" and spec.column is not None:
             column = spec.records(period).subquery().c[spec.column]
             if isinstance(column.type, Integer):
                 integer_sums.add(i)
-    return _Batch(union_all(*branches) if branches else None, frozenset(integer_sums))
+    if not branches:
+        return _Batch(None, frozenset(integer_sums))
+    stmt = union_all(*branches)
+    # Expanding parameters (NOT IN lists) are rendered once, here, which needs a value for
+    # every parameter: placeholders for the period's, replaced at each call (_Batch.args).
+    placeholders: dict[str, Any] = {"p_start": date.min, "p_end": date.min}
+    if with_city:
+        placeholders["p_city"] = ""
+    state = stmt.compile(dialect=_DIALECT).construct_expanded_state(placeholders)
+    positions = tuple(state.positiontup or ())
+    constants = tuple(
+        (name, value) for name, value in state.parameters.items() if name not in placeholders
+    )
+    return _Batch(stmt, frozenset(integer_sums), state.statement, positions, constants)
 
 
 async def compute_figures(
-    session: AsyncSession, specs: tuple[IndicatorSpec, ...], period: PeriodQuery
+    session: AsyncSession,
+    specs: tuple[IndicatorSpec, ...],
+    period: PeriodQuery,
+    conn: asyncpg.Connection | None = None,
 ) -> list[IndicatorFigure]:
     """Every figure of ``specs`` for ``period``, in order: the plain ones from one statement,
-    those with a custom ``compute`` by it. Identical to :func:`compute_figure` one by one."""
+    those with a custom ``compute`` by it. Identical to :func:`compute_figure` one by one.
+
+    With a read connection ``conn`` the statement runs there, one round trip in autocommit;
+    the session (its checkout, BEGIN and COMMIT) is then only opened for custom figures."""
     batch = _batched(specs, period.city is not None)
     stmt = batch.stmt
     rows: list[Any] = []
-    if stmt is not None:
+    if stmt is not None and conn is not None:
+        rows = list(await conn.fetch(batch.sql, *batch.args(period)))
+    elif stmt is not None:
         params: dict[str, Any] = {"p_start": period.start, "p_end": period.end}
         if period.city is not None:
             params["p_city"] = period.city
@@ -385,6 +475,17 @@ async def compute_figures(
             cities.setdefault(index, {})[city] = value
         elif value:
             unattributed[index] = value
+    for index, parts in _derived(specs).items():
+        if specs[index].region_only and period.city is not None:
+            continue
+        for part in parts:
+            if part in totals:
+                totals[index] = totals.get(index, 0) + totals[part]
+            for city, value in cities.get(part, {}).items():
+                into = cities.setdefault(index, {})
+                into[city] = into.get(city, 0) + value
+            if part in unattributed:
+                unattributed[index] = unattributed.get(index, 0) + unattributed[part]
     figures = []
     for index, spec in enumerate(specs):
         if not _plain(spec) or (spec.region_only and period.city is not None):

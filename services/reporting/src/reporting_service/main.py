@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from reporting_service.api import router
 from reporting_service.clients.workstream import WorkstreamClient
 from reporting_service.config import Settings, get_settings
+from reporting_service.consolidated.cache import ReportCache
 from shared_kit.app import create_service_app
 
 
@@ -12,6 +13,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     async def startup(app: FastAPI) -> None:
+        app.state.report_cache = ReportCache()
         app.state.workstreams = {
             name: WorkstreamClient(
                 name,

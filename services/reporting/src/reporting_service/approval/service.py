@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text
+import asyncpg
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,6 +40,7 @@ from reporting_service.period.service import Period, named_period
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.codes import GUANGXI_CITIES
+from shared_kit.db import compile_sql
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.i18n import localize, service_label, t
 from shared_kit.period_lock import city_name
@@ -387,31 +389,54 @@ async def detail(
     )
 
 
-async def report_approvals(
-    session: AsyncSession, *, period: Period, city: str | None
-) -> list[ReportApproval]:
-    """Each city the report covers with its state, who set it and when (for the documents)."""
-    states = await report_states(session, period=period, city=city)
-    rows: dict[str, CityApproval] = {}
-    if is_approval_period(period):
-        found = await session.scalars(
-            select(CityApproval).where(
-                CityApproval.period == (period.name or ""), CityApproval.city.in_(list(states))
-            )
-        )
-        rows = {r.city: r for r in found}
+# Each city's approval row of a period, as the report shows it: one statement, read in the
+# report's session or on a read connection (the consolidated report, once per report).
+_REPORT_ROWS = select(
+    CityApproval.city,
+    CityApproval.state,
+    CityApproval.changed_by,
+    CityApproval.changed_at,
+    CityApproval.comment,
+).where(CityApproval.period == bindparam("period"))
+_REPORT_ROWS_SQL = compile_sql(_REPORT_ROWS)
+
+
+def _report_approvals(period: Period, city: str | None, rows: Any) -> list[ReportApproval]:
+    """Each city the report covers (its own, or all fourteen) with its state, who set it and
+    when; a city without a row is open, and so is every city of a period never approved."""
+    found = {r[0]: r for r in rows} if is_approval_period(period) else {}
     out = []
-    for c, s in states.items():
-        row = rows.get(c)
+    for c in [city] if city else list(GUANGXI_CITIES):
+        _, state, changed_by, changed_at, comment = found.get(c, (c, "open", None, None, None))
         out.append(
             ReportApproval(
                 city=c,
                 city_name=GUANGXI_CITIES.get(c, c),
-                state=s,
-                state_title=STATE_TITLES[s],
-                changed_by=row.changed_by if row else None,
-                changed_at=row.changed_at if row else None,
-                comment=row.comment if row else None,
+                state=state,
+                state_title=STATE_TITLES[state],
+                changed_by=changed_by,
+                changed_at=changed_at,
+                comment=comment,
             )
         )
     return out
+
+
+async def report_approvals(
+    session: AsyncSession, *, period: Period, city: str | None
+) -> list[ReportApproval]:
+    """Each city the report covers with its state, who set it and when (for the documents)."""
+    rows: Any = ()
+    if is_approval_period(period):
+        rows = (await session.execute(_REPORT_ROWS, {"period": period.name or ""})).all()
+    return _report_approvals(period, city, rows)
+
+
+async def read_report_approvals(
+    conn: asyncpg.Connection, *, period: Period, city: str | None
+) -> list[ReportApproval]:
+    """:func:`report_approvals` on a read connection: one statement, no session."""
+    rows: Any = ()
+    if is_approval_period(period):
+        rows = await conn.fetch(_REPORT_ROWS_SQL, period.name or "")
+    return _report_approvals(period, city, rows)

@@ -99,23 +99,46 @@ class WorkstreamClient:
             )
         return resp
 
-    async def _get_revalidated(self, path: str, params: dict[str, str], parse: Any) -> Any:
-        """GET ``path``, answered from the kept copy when the service says it still holds."""
+    async def _get_revalidated(
+        self, path: str, params: dict[str, str], parse: Any
+    ) -> tuple[Any, str | None]:
+        """GET ``path``, answered from the kept copy when the service says it still holds;
+        with the answer's ``ETag`` (None when the service gave none)."""
         key = str(httpx.URL(path, params=params))
         kept = self.cache.get(key)
         headers = {"If-None-Match": kept[0]} if kept else {}
         resp = await self._call("GET", path, 200, params=params, headers=headers)
         if resp.status_code == 304 and kept is not None:
-            return kept[1]
+            return kept[1], kept[0]
         if resp.status_code == 304:
             raise WorkstreamCallFailed(
                 self.service,
                 t("对无条件请求答复了 304", "answered 304 to an unconditional request"),
             )
         value = parse(resp.content)
-        if etag := resp.headers.get("etag"):
+        etag = resp.headers.get("etag")
+        if etag:
             self.cache.put(key, etag, value)
-        return value
+        return value, etag
+
+    async def tagged_indicators(
+        self,
+        start: date,
+        end: date,
+        city: str | None,
+        previous: tuple[date, date] | None = None,
+    ) -> tuple[IndicatorsResponse, str | None]:
+        """The figures of a period and, with ``previous``, of its comparison period too, with
+        the strong ``ETag`` the service gave them (it moves with any write they count)."""
+        params = {"from": start.isoformat(), "to": end.isoformat()}
+        if city:
+            params["city"] = city
+        if previous is not None:
+            params["previous_from"], params["previous_to"] = (d.isoformat() for d in previous)
+        answer: tuple[IndicatorsResponse, str | None] = await self._get_revalidated(
+            "/v1/indicators", params, IndicatorsResponse.model_validate_json
+        )
+        return answer
 
     async def indicators(
         self,
@@ -125,22 +148,14 @@ class WorkstreamClient:
         previous: tuple[date, date] | None = None,
     ) -> IndicatorsResponse:
         """The figures of a period and, with ``previous``, of its comparison period too."""
-        params = {"from": start.isoformat(), "to": end.isoformat()}
-        if city:
-            params["city"] = city
-        if previous is not None:
-            params["previous_from"], params["previous_to"] = (d.isoformat() for d in previous)
-        answer: IndicatorsResponse = await self._get_revalidated(
-            "/v1/indicators", params, IndicatorsResponse.model_validate_json
-        )
-        return answer
+        return (await self.tagged_indicators(start, end, city, previous))[0]
 
     async def arrivals(self, dataset: str, start: date, end: date) -> list[Arrival]:
         """When each city's records of each month in the range first arrived."""
         params = {"from": start.isoformat(), "to": end.isoformat()}
-        answer: list[Arrival] = await self._get_revalidated(
-            f"/v1/arrivals/{dataset}", params, _ARRIVALS.validate_json
-        )
+        answer: list[Arrival] = (
+            await self._get_revalidated(f"/v1/arrivals/{dataset}", params, _ARRIVALS.validate_json)
+        )[0]
         return answer
 
     async def put_lock(self, city: str, period: str, start: date, end: date, *, token: str) -> None:

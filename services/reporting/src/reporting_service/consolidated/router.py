@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from reporting_service.consolidated.dependencies import LiveReport
+from reporting_service.consolidated.dependencies import ReportQueryDep, report_body
 from reporting_service.consolidated.schemas import ConsolidatedReport
 from reporting_service.export.formats import (
     FORMATS,
@@ -15,6 +15,7 @@ from reporting_service.export.formats import (
     render,
 )
 from reporting_service.narrative_template.dependencies import NarratedReport
+from shared_kit.db import ReadConnDep
 from shared_kit.errors import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
@@ -33,10 +34,13 @@ UNAVAILABLE: dict[int | str, dict[str, object]] = {
     response_model_by_alias=True,
     responses=UNAVAILABLE,
 )
-async def get_consolidated_report(report: LiveReport) -> ConsolidatedReport:
+async def get_consolidated_report(
+    request: Request, conn: ReadConnDep, query: ReportQueryDep
+) -> Response:
     """Every figure for a period with its 同比 comparison, per city, with links to the records.
     Roles: admin, analyst, service, city_bureau (own city only)."""
-    return report
+    body = await report_body(request, conn, query)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/consolidated/{fmt}", responses=UNAVAILABLE, response_class=Response)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
@@ -98,6 +99,17 @@ def build_row(ind: Indicator, cur: IndicatorFigure, prev: IndicatorFigure | None
     )
 
 
+@dataclass
+class Fetched:
+    """What every service answered for both periods, and the tags of those answers."""
+
+    current: dict[str, IndicatorsResponse]
+    previous: dict[str, IndicatorsResponse]
+    failures: dict[str, str]
+    # Each service's ETag of its answer; None when it gave none (or answered in two calls).
+    tags: dict[str, str | None] = field(default_factory=dict)
+
+
 async def fetch_all(
     clients: Mapping[str, WorkstreamClient],
     period: Period,
@@ -105,18 +117,20 @@ async def fetch_all(
     deadline: float,
     *,
     allow_partial: bool = False,
-) -> tuple[dict[str, IndicatorsResponse], dict[str, IndicatorsResponse], dict[str, str]]:
+) -> Fetched:
     """Both periods from every service, one call each, all at once; failures by service
     when ``allow_partial``."""
     prev = period.previous()
     names = list(clients)
+    tags: dict[str, str | None] = {}
 
     async def both(name: str) -> tuple[IndicatorsResponse, IndicatorsResponse]:
         client = clients[name]
-        cur = await client.indicators(
+        cur, tags[name] = await client.tagged_indicators(
             period.start, period.end, city, previous=(prev.start, prev.end)
         )
         if cur.previous is None:  # a service that predates the comparison parameters
+            tags[name] = None
             return cur, await client.indicators(prev.start, prev.end, city)
         earlier = cur.model_copy(
             update={
@@ -150,7 +164,7 @@ async def fetch_all(
     for name, res in zip(names, results, strict=True):
         if isinstance(res, tuple):
             current[name], previous[name] = res
-    return current, previous, failures
+    return Fetched(current, previous, failures, {n: tags.get(n) for n in current})
 
 
 def records_path(code: str, start: date, end: date, city: str | None) -> str:
@@ -172,12 +186,20 @@ async def consolidated_report(
 ) -> ConsolidatedReport:
     started = time.perf_counter()
     try:
-        current, previous, failures = await fetch_all(
-            clients, period, city, deadline, allow_partial=allow_partial
-        )
+        fetched = await fetch_all(clients, period, city, deadline, allow_partial=allow_partial)
     except Exception:
         report_metrics.observe("failed", time.perf_counter() - started)
         raise
+    report = assemble(fetched, period, city)
+    report_metrics.observe(
+        "partial" if report.partial else "complete", time.perf_counter() - started
+    )
+    return report
+
+
+def assemble(fetched: Fetched, period: Period, city: str | None) -> ConsolidatedReport:
+    """The report from what the services answered (no I/O)."""
+    current, previous, failures = fetched.current, fetched.previous, fetched.failures
     cur_figs = {f.code: f for r in current.values() for f in r.indicators}
     prev_figs = {f.code: f for r in previous.values() for f in r.indicators}
     rows = []
@@ -204,7 +226,6 @@ async def consolidated_report(
             }
         rows.append(row)
     prev = period.previous()
-    report_metrics.observe("partial" if failures else "complete", time.perf_counter() - started)
     return ConsolidatedReport(
         partial=bool(failures),
         missing=missing,
