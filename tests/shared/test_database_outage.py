@@ -1,4 +1,5 @@
-"""A database that is away answers 503 ``database_unavailable`` with Retry-After, not 500.
+"""A database that is away answers 503 ``database_unavailable`` with Retry-After, not 500;
+a statement the server cancels at its ``statement_timeout`` answers 503 ``query_timeout``.
 
 The errors are the drivers' real ones: connections refused by a port nobody listens
 on, and connections the server terminates in the middle of a statement. A bad
@@ -81,6 +82,16 @@ async def client(pg: TestDatabase) -> AsyncIterator[httpx.AsyncClient]:
 
         await terminated_midway(pg.admin_dsn, run)
 
+    async def orm_timeout() -> Any:
+        async with live_engine.begin() as conn:
+            await conn.execute(text("SET LOCAL statement_timeout = 50"))
+            await conn.execute(text("SELECT pg_sleep(5)"))
+
+    async def raw_timeout() -> Any:
+        async with live_pool.acquire() as conn, conn.transaction():
+            await conn.execute("SET LOCAL statement_timeout = 50")
+            await conn.fetchval("SELECT pg_sleep(5)")
+
     async def bad_statement() -> Any:
         async with live_engine.connect() as conn:
             await conn.execute(text("SELECT 1 / 0"))
@@ -95,6 +106,8 @@ async def client(pg: TestDatabase) -> AsyncIterator[httpx.AsyncClient]:
         "orm-terminated": orm_terminated,
         "raw-terminated": raw_terminated,
         "bad-statement": bad_statement,
+        "orm-timeout": orm_timeout,
+        "raw-timeout": raw_timeout,
     }
     for name, route in routes.items():
         app.add_api_route(f"/{name}", route)
@@ -121,6 +134,20 @@ class TestDatabaseOutage:
         assert body["code"] == "database_unavailable"
         assert body["title"] == "数据库暂不可用"
         assert body["request_id"] == r.headers["x-request-id"]
+
+    @pytest.mark.parametrize("route", ["orm-timeout", "raw-timeout"])
+    async def test_a_statement_past_its_timeout_is_503_query_timeout(
+        self, client: httpx.AsyncClient, route: str
+    ) -> None:
+        r = await client.get(f"/{route}")
+        assert r.status_code == 503, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        body = r.json()
+        assert body["code"] == "query_timeout"
+        assert body["title"] == "查询超时"
+        assert "时限" in body["detail"]
+        r = await client.get(f"/{route}", headers={"Accept-Language": "en"})
+        assert r.json()["title"] == "Query timed out"
 
     @pytest.mark.parametrize("route", ["bad-statement", "bug"])
     async def test_a_bug_is_still_a_500_with_its_request_id(

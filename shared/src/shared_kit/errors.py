@@ -198,6 +198,31 @@ class ServiceUnavailable(AppError):
     status, code, title = 503, "service_unavailable", t("服务暂不可用", "Service unavailable")
 
 
+class QueryTimedOut(ServiceUnavailable):
+    """A statement ran past the pool's ``statement_timeout`` (SQLSTATE 57014) and the server
+    cancelled it: the request asked for more than the database gives in that time (say a
+    figure over a national-scale table), not a bug and not an outage."""
+
+    code = "query_timeout"
+    title = t("查询超时", "Query timed out")
+
+
+# The server's code for a statement it cancelled (statement_timeout, or a cancel request).
+QUERY_CANCELED_SQLSTATE = "57014"
+
+
+def _query_timed_out(error: asyncpg.PostgresError) -> AppError:
+    return QueryTimedOut(
+        t(
+            "数据库未能在时限内完成本次查询，已中止；请缩小查询范围或稍后重试",
+            "the database did not finish this query in time and cancelled it; "
+            "narrow the query or retry later",
+        )
+    )
+
+
+register_database_problem(QUERY_CANCELED_SQLSTATE, _query_timed_out)
+
 # How long a client should wait before retrying while the database is away.
 DATABASE_RETRY_AFTER_SECONDS = 2
 # Exceptions that may mean the database is away; each is checked by is_database_unavailable.
