@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import aiohttp
 from fastapi import APIRouter, Request
+from opentelemetry import propagate
 from opentelemetry.instrumentation.aiohttp_client import create_trace_config
 from starlette.responses import Response, StreamingResponse
 
@@ -33,6 +34,7 @@ from shared_kit.auth import (
 from shared_kit.context import request_id_var
 from shared_kit.errors import problem_response
 from shared_kit.i18n import service_label, t
+from shared_kit.telemetry import recording
 
 router = APIRouter(tags=["proxy"])
 
@@ -200,6 +202,9 @@ async def _send(
     client = request.client
     if client:
         headers["x-forwarded-for"] = client.host
+    if not recording():
+        # Tracing off: no client span, the request's own span context travels on.
+        propagate.inject(headers)
     # ``path`` arrives decoded: quoted again, a '#', '?' or '%' in a segment stays data
     # instead of cutting the URL short.
     url = f"{upstream}/{quote(path)}"
@@ -270,8 +275,8 @@ def make_http_session(settings: Settings) -> aiohttp.ClientSession:
         timeout=timeout,
         auto_decompress=False,
         skip_auto_headers=["User-Agent"],
-        # A client span per upstream call; it sends the W3C traceparent on.
-        trace_configs=[create_trace_config()],
+        # Recording, a client span per upstream call; it sends the W3C traceparent on.
+        trace_configs=[create_trace_config()] if recording() else None,
     )
 
 
