@@ -25,7 +25,7 @@ from shared_kit.logging import configure_logging
 from shared_kit.metrics import DATABASE_UP, exposition
 from shared_kit.middleware import RequestContextMiddleware
 from shared_kit.openapi import describe_problems
-from shared_kit.routing import MethodGuardMiddleware
+from shared_kit.routing import MethodGuardMiddleware, route_directly
 from shared_kit.settings import ServiceSettings
 from shared_kit.strict_input import strict_input
 from shared_kit.telemetry import configure_tracing, instrument_app, shutdown_tracing
@@ -118,6 +118,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     describe_problems(app)
+    route_directly(app)
     instrument_app(app)
     return app
 

@@ -250,7 +250,7 @@ SERVICE_PRINCIPALS: dict[str, Principal] = {
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+def require_roles(*roles: Role) -> Callable[[Request], Awaitable[Principal]]:
     """Dependency factory: the principal, or 403 unless its role is one of ``roles``.
 
     The allowed roles are also recorded on the function (``allowed_roles``) so the

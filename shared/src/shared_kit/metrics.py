@@ -14,6 +14,8 @@ metrics found here or there, which a test checks against live ``/metrics`` pages
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 from prometheus_client.exposition import choose_encoder
 
@@ -39,9 +41,17 @@ IMPORT_ROWS = Counter(
 )
 
 
+# The labelled series by (method, route, status): ``labels()`` takes a lock and builds a
+# key on every call; the set of routes and statuses a process answers is small.
+_SERIES: dict[tuple[str, str, int], Any] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """One served request; a sampled trace becomes the bucket's exemplar."""
-    child = HTTP_SERVER_DURATION.labels(method, route, str(status))
+    key = (method, route, status)
+    child = _SERIES.get(key)
+    if child is None:
+        child = _SERIES[key] = HTTP_SERVER_DURATION.labels(method, route, str(status))
     ids = current_ids()
     if ids and int(ids[2], 16) & 1:  # the W3C "sampled" flag
         child.observe(seconds, exemplar={"trace_id": ids[0]})
