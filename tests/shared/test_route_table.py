@@ -8,7 +8,6 @@ must be the same, and a request the table matches must not reach FastAPI's route
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -60,12 +59,12 @@ def make_app() -> FastAPI:
 
 
 @pytest.fixture(scope="module")
-def apps() -> Iterator[tuple[FastAPI, FastAPI]]:
+def apps() -> tuple[FastAPI, FastAPI]:
     fast = make_app()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(app_module, "route_directly", lambda app: None)
         plain = make_app()
-    yield fast, plain
+    return fast, plain
 
 
 CASES = [
