@@ -286,6 +286,9 @@ def make_http_session(settings: Settings) -> aiohttp.ClientSession:
         connector=connector,
         timeout=timeout,
         auto_decompress=False,
+        # Upstream cookies are the client's business: none is kept or sent by the gateway
+        # itself (a kept one would reach the next client's request), and no jar is read.
+        cookie_jar=aiohttp.DummyCookieJar(),
         skip_auto_headers=["User-Agent"],
         # Recording, a client span per upstream call; it sends the W3C traceparent on.
         trace_configs=[create_trace_config()] if recording() else None,
