@@ -89,7 +89,7 @@ class RequestContextMiddleware:
             elapsed = time.perf_counter() - started
             path = scope.get("path", "")
             template = route_template(scope)
-            observe_request(scope.get("method", ""), template, status["code"], elapsed)
+            observe_request(scope.get("method", ""), template, status["code"], elapsed, ids)
             if path not in _QUIET and log.isEnabledFor(logging.INFO):
                 log.info(
                     "request",

@@ -201,7 +201,11 @@ async def _send(
 ) -> Response:
     state = request.app.state
     signer: PrincipalSigner = state.signer
-    headers = {k: v for k, v in request.headers.items() if k not in _DROP_REQUEST}
+    headers = {
+        name: value.decode("latin-1")
+        for raw, value in request.scope["headers"]
+        if (name := raw.decode("latin-1")) not in _DROP_REQUEST
+    }
     headers[PRINCIPAL_HEADER] = signer.sign(principal)
     own = SERVICE_PRINCIPALS.get(service)
     if own is not None:
