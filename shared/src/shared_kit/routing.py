@@ -145,6 +145,8 @@ class RouteTable:
         self._rest: list[Any] = []
 
     def _build(self) -> dict[int, list[Any]]:
+        if getattr(self.router, "form_limits", None):
+            return {}  # the router applies its form limits to the scope: let it route
         indexed: list[tuple[int, int | None, str, Any]] = []
         for index, route in enumerate(iter_route_contexts(self.router.routes)):
             path = route.path  # with its convertors: ``{rest:path}`` spans segments
