@@ -13,7 +13,7 @@ from sqlalchemy import text
 from starlette.responses import Response
 
 from shared_kit.auth import PrincipalVerifier
-from shared_kit.db import make_engine, make_read_pool, make_sessionmaker
+from shared_kit.db import ReadConn, make_engine, make_read_pool, make_sessionmaker
 from shared_kit.errors import (
     DATABASE_RETRY_AFTER_SECONDS,
     install_error_handlers,
@@ -25,7 +25,7 @@ from shared_kit.logging import configure_logging
 from shared_kit.metrics import DATABASE_UP, exposition
 from shared_kit.middleware import RequestContextMiddleware
 from shared_kit.openapi import describe_problems
-from shared_kit.routing import MethodGuardMiddleware
+from shared_kit.routing import MethodGuardMiddleware, route_directly
 from shared_kit.settings import ServiceSettings
 from shared_kit.strict_input import strict_input
 from shared_kit.telemetry import configure_tracing, instrument_app, shutdown_tracing
@@ -78,6 +78,7 @@ def create_service_app(
                 statement_timeout_ms=settings.db_statement_timeout_ms,
                 application_name=name,
             )
+            app.state.read_conn = ReadConn(app.state.read_pool)
         app.state.principal_verifier = PrincipalVerifier(
             settings.principal_public_key_pem(),
             issuer=settings.principal_issuer,
@@ -104,6 +105,9 @@ def create_service_app(
         docs_url=docs_url,
         redoc_url="/redoc" if docs_url else None,
         dependencies=[Depends(strict_input)],
+        # Traces are shared_kit.telemetry's; FastAPI's own would walk the middleware
+        # stack on every request only to find OpenTelemetry's there.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -114,6 +118,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     describe_problems(app)
+    route_directly(app)
     instrument_app(app)
     return app
 

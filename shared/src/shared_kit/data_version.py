@@ -25,9 +25,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-import asyncpg
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
+
+from shared_kit.db import ReadConn
 
 LOG_TABLE = "data_changes"
 TRIGGER = "data_version_bump"
@@ -137,7 +138,7 @@ def _version_sql(schema: str) -> str:
     return f'SELECT coalesce(sum(weight), 0) FROM "{schema}".{LOG_TABLE}'
 
 
-async def current(conn: asyncpg.Connection, schema: str) -> int:
+async def current(conn: ReadConn, schema: str) -> int:
     """The committed data version of ``schema``: one small aggregate, one round trip on a
     read connection (no transaction to open or close)."""
     return int(await conn.fetchval(_version_sql(schema)))

@@ -6,7 +6,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import asyncpg
 from fastapi import Depends, Request
@@ -198,16 +198,54 @@ async def make_read_pool(
     )
 
 
-async def get_read_conn(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    """Dependency: a pooled asyncpg connection for one read-only statement (autocommit)."""
-    pool: asyncpg.Pool = request.app.state.read_pool
-    async with pool.acquire() as conn:
-        try:
-            yield conn
-        except BaseException as exc:
-            if is_database_unavailable(exc):
-                conn.terminate()  # never hand a half-dead connection to the next request
-            raise
+class ReadConn:
+    """The read pool as one connection: each statement runs on a pooled connection in
+    autocommit (one round trip) and hands it back at once.
+
+    A hot read is one statement, so no connection is held across the request, and the
+    dependency that hands this out is a plain one (a ``yield`` dependency costs FastAPI
+    an exit stack and a shielded exit per request, a tenth of a hot read).
+    """
+
+    __slots__ = ("pool",)
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        async with self.pool.acquire() as conn:
+            try:
+                return cast(list[asyncpg.Record], await conn.fetch(query, *args))
+            except BaseException as exc:
+                _drop_if_dead(conn, exc)
+                raise
+
+    async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
+        async with self.pool.acquire() as conn:
+            try:
+                return await conn.fetchrow(query, *args)
+            except BaseException as exc:
+                _drop_if_dead(conn, exc)
+                raise
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        async with self.pool.acquire() as conn:
+            try:
+                return await conn.fetchval(query, *args)
+            except BaseException as exc:
+                _drop_if_dead(conn, exc)
+                raise
 
 
-ReadConnDep = Annotated[asyncpg.Connection, Depends(get_read_conn, scope="function")]
+def _drop_if_dead(conn: asyncpg.Connection, exc: BaseException) -> None:
+    if is_database_unavailable(exc):
+        conn.terminate()  # never hand a half-dead connection to the next request
+
+
+async def get_read_conn(request: Request) -> ReadConn:
+    """Dependency: the read pool, one read-only statement per call (autocommit)."""
+    reader: ReadConn = request.app.state.read_conn
+    return reader
+
+
+ReadConnDep = Annotated[ReadConn, Depends(get_read_conn)]

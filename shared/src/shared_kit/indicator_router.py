@@ -7,12 +7,11 @@ from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from shared_kit import data_version, scope
 from shared_kit.auth import Principal, Role, require_roles
-from shared_kit.db import ReadConnDep, SessionDep
+from shared_kit.db import ReadConn, ReadConnDep, SessionDep
 from shared_kit.errors import PROBLEM_RESPONSES, NotFound, Problem
 from shared_kit.i18n import t
 from shared_kit.indicators import (
@@ -62,14 +61,14 @@ class IndicatorsEtag:
         """``code``: functions outside the specs' modules that compute the figures."""
         self.schema, self.definitions = schema, definitions_digest(specs, *code)
 
-    async def tag(self, conn: asyncpg.Connection, *parts: object) -> str:
+    async def tag(self, conn: ReadConn, *parts: object) -> str:
         # Read the version before the figures: figures computed afterwards are at least as
         # new as the tag, so a tag never outlives the data it was given for.
         version = await data_version.current(conn, self.schema)
         return data_version.strong_etag(self.schema, self.definitions, version, *parts)
 
     async def check(
-        self, request: Request, response: Response, conn: asyncpg.Connection, period: PeriodQuery
+        self, request: Request, response: Response, conn: ReadConn, period: PeriodQuery
     ) -> Response | None:
         """Set ``ETag`` on ``response``; a 304 answer when the caller's copy is current.
 

@@ -14,10 +14,10 @@ metrics found here or there, which a test checks against live ``/metrics`` pages
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 from prometheus_client.exposition import choose_encoder
-
-from shared_kit.telemetry import current_ids
 
 # Seconds: the platform's latency goals sit between 50 ms and 2 s.
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -39,10 +39,20 @@ IMPORT_ROWS = Counter(
 )
 
 
-def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    """One served request; a sampled trace becomes the bucket's exemplar."""
-    child = HTTP_SERVER_DURATION.labels(method, route, str(status))
-    ids = current_ids()
+# The labelled series by (method, route, status): ``labels()`` takes a lock and builds a
+# key on every call; the set of routes and statuses a process answers is small.
+_SERIES: dict[tuple[str, str, int], Any] = {}
+
+
+def observe_request(
+    method: str, route: str, status: int, seconds: float, ids: tuple[str, str, str] | None
+) -> None:
+    """One served request; a sampled trace (``ids``: the request's, ``current_ids()``)
+    becomes the bucket's exemplar."""
+    key = (method, route, status)
+    child = _SERIES.get(key)
+    if child is None:
+        child = _SERIES[key] = HTTP_SERVER_DURATION.labels(method, route, str(status))
     if ids and int(ids[2], 16) & 1:  # the W3C "sampled" flag
         child.observe(seconds, exemplar={"trace_id": ids[0]})
     else:

@@ -57,9 +57,14 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rid = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
-        if not _RID_OK.match(rid):
-            rid = uuid.uuid4().hex
+        sent_rid: str | None = None
+        accept_language: str | None = None
+        for name, value in scope["headers"]:  # one pass for both headers
+            if name == b"x-request-id" and sent_rid is None:
+                sent_rid = value.decode("latin-1")
+            elif name == b"accept-language" and accept_language is None:
+                accept_language = value.decode("latin-1")
+        rid = sent_rid if sent_rid and _RID_OK.match(sent_rid) else uuid.uuid4().hex
         ids = current_ids()
         extra = [(b"x-request-id", rid.encode())]
         if ids:
@@ -67,9 +72,6 @@ class RequestContextMiddleware:
         # Also in the scope: the 500 handler runs outside this middleware, after the reset.
         scope.setdefault("state", {})["request_id"] = rid
         rid_token = request_id_var.set(rid)
-        accept_language = next(
-            (v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), None
-        )
         language_token = language_var.set(negotiate(accept_language))
         started = time.perf_counter()
         status: dict[str, Any] = {"code": 500}
@@ -87,8 +89,8 @@ class RequestContextMiddleware:
             elapsed = time.perf_counter() - started
             path = scope.get("path", "")
             template = route_template(scope)
-            observe_request(scope.get("method", ""), template, status["code"], elapsed)
-            if path not in _QUIET:
+            observe_request(scope.get("method", ""), template, status["code"], elapsed, ids)
+            if path not in _QUIET and log.isEnabledFor(logging.INFO):
                 log.info(
                     "request",
                     extra={

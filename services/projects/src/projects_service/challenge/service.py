@@ -4,7 +4,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-import asyncpg
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,7 +33,7 @@ from projects_service.db import CORRECTIONS, SCHEMA
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.corrections import WITHDRAWN, not_withdrawn
-from shared_kit.db import compile_sql
+from shared_kit.db import ReadConn, compile_sql
 from shared_kit.errors import FieldError
 from shared_kit.i18n import Text, t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
@@ -100,7 +99,7 @@ _READ_DEMAND = compile_sql(
 
 
 async def read_demand(
-    conn: asyncpg.Connection, *, principal: Principal, demand_id: uuid.UUID
+    conn: ReadConn, *, principal: Principal, demand_id: uuid.UUID
 ) -> dict[str, Any]:
     """The fast read of one demand: one statement on a pooled connection, no ORM objects."""
     row = await conn.fetchrow(_READ_DEMAND, demand_id)

@@ -4,7 +4,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-import asyncpg
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared_kit import scope
 from shared_kit.auth import Principal
 from shared_kit.corrections import WITHDRAWN, RecordWithdrawn, not_withdrawn
-from shared_kit.db import compile_select
+from shared_kit.db import ReadConn, compile_select
 from shared_kit.errors import ValidationFailed
 from shared_kit.i18n import t
 from shared_kit.pagination import PageParams, keyset, page_from_rows
@@ -109,7 +108,7 @@ async def revoke_contract(
 
 
 async def read_contract(
-    conn: asyncpg.Connection, *, principal: Principal, contract_id: uuid.UUID
+    conn: ReadConn, *, principal: Principal, contract_id: uuid.UUID
 ) -> dict[str, Any]:
     """The read-only twin of :func:`get_contract` on the fast path (one statement)."""
     sql, params = compile_select(
@@ -124,7 +123,7 @@ async def read_contract(
 
 
 async def list_contracts(
-    conn: asyncpg.Connection,
+    conn: ReadConn,
     *,
     principal: Principal,
     page: PageParams,
