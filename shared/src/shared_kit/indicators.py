@@ -327,19 +327,56 @@ def _derived(specs: tuple[IndicatorSpec, ...]) -> dict[int, tuple[int, ...]]:
     return out
 
 
+def _column(spec: IndicatorSpec) -> str:
+    assert spec.column is not None, f"{spec.code}: {spec.aggregate} needs a column"
+    return spec.column
+
+
 def _shared_branches(group: list[tuple[int, IndicatorSpec]], period: PeriodQuery) -> list[Any]:
     """City figures over the same records: one ROLLUP computing each figure's value (a CTE,
     which PostgreSQL materialises once), read by one branch per figure."""
     sub = group[0][1].records(period).subquery()
-    city = sub.c.city
-    values = [
-        cast(spec.value_expr(sub), Numeric).label(f"v{n}") for n, (_, spec) in enumerate(group)
-    ]
-    rolled = select(city.label("city"), func.grouping(city).label("g"), *values).group_by(
-        func.rollup(city)
+    rows: Any = sub.c.city == period.city if period.city is not None else None
+    distinct_columns = sorted(
+        {s.column for _, s in group if s.aggregate == "distinct" and s.column}
     )
-    if period.city is not None:
-        rolled = rolled.where(city == period.city)
+    if distinct_columns:
+        # A distinct count under ROLLUP sorts every record by city (2.6M service logs in a
+        # national half-year, spilling to disk). Grouping first by city and the distinct
+        # columns is a hash aggregate with no sort; the ROLLUP then reads those few
+        # thousand groups. Counts and sums add up their groups' partial values, and a
+        # distinct count over (city, value) groups is the same per city and in the total.
+        keys = [sub.c.city, *(sub.c[c] for c in distinct_columns)]
+        partial = [
+            (func.count() if s.aggregate == "count" else func.sum(sub.c[_column(s)])).label(f"p{n}")
+            for n, (_, s) in enumerate(group)
+            if s.aggregate != "distinct"
+        ]
+        grouped = select(*keys, *partial).group_by(*keys)
+        pre = (grouped.where(rows) if rows is not None else grouped).subquery()
+        city = pre.c.city
+        values = [
+            cast(
+                func.count(distinct(pre.c[_column(s)]))
+                if s.aggregate == "distinct"
+                else func.coalesce(func.sum(pre.c[f"p{n}"]), 0),
+                Numeric,
+            ).label(f"v{n}")
+            for n, (_, s) in enumerate(group)
+        ]
+        rolled = select(city.label("city"), func.grouping(city).label("g"), *values).group_by(
+            func.rollup(city)
+        )
+    else:
+        city = sub.c.city
+        values = [
+            cast(spec.value_expr(sub), Numeric).label(f"v{n}") for n, (_, spec) in enumerate(group)
+        ]
+        rolled = select(city.label("city"), func.grouping(city).label("g"), *values).group_by(
+            func.rollup(city)
+        )
+        if rows is not None:
+            rolled = rolled.where(rows)
     cte = rolled.cte(f"shared_{group[0][0]}")
     return [
         select(
