@@ -220,6 +220,15 @@ class ReadConn:
                 _drop_if_dead(conn, exc)
                 raise
 
+    async def fetch_planned(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        """:func:`fetch_planned` on a pooled connection."""
+        async with self.pool.acquire() as conn:
+            try:
+                return await fetch_planned(conn, query, *args)
+            except BaseException as exc:
+                _drop_if_dead(conn, exc)
+                raise
+
     async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
         async with self.pool.acquire() as conn:
             try:
@@ -235,6 +244,21 @@ class ReadConn:
             except BaseException as exc:
                 _drop_if_dead(conn, exc)
                 raise
+
+
+async def fetch_planned(conn: asyncpg.Connection, query: str, *args: Any) -> list[asyncpg.Record]:
+    """``fetch`` with a plan made for these very arguments every time.
+
+    A prepared statement is planned generically after its fifth run on a connection, and
+    a generic plan of a date range cannot tell a half-year from the whole table: the
+    figures statement over 200,000 service logs ran in 42–55 ms on its first five runs and
+    90 ms from the sixth. Big aggregates are worth planning each time (a few ms of a
+    statement's tens); hot reads by key are not, so the pool keeps PostgreSQL's default
+    and only such a statement asks for its own plan (``SET LOCAL``: this transaction, or
+    the caller's when it already holds one)."""
+    async with conn.transaction():
+        await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        return cast(list[asyncpg.Record], await conn.fetch(query, *args))
 
 
 def _drop_if_dead(conn: asyncpg.Connection, exc: BaseException) -> None:

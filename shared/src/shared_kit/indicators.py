@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared_kit.codes import GUANGXI_CITIES
-from shared_kit.db import _DIALECT
+from shared_kit.db import _DIALECT, ReadConn, fetch_planned
 from shared_kit.errors import FieldError, ValidationFailed
 from shared_kit.i18n import t
 
@@ -482,7 +482,7 @@ async def compute_figures(
     session: AsyncSession,
     specs: tuple[IndicatorSpec, ...],
     period: PeriodQuery,
-    conn: asyncpg.Connection | None = None,
+    conn: ReadConn | asyncpg.Connection | None = None,
 ) -> list[IndicatorFigure]:
     """Every figure of ``specs`` for ``period``, in order: the plain ones from one statement,
     those with a custom ``compute`` by it. Identical to :func:`compute_figure` one by one.
@@ -493,7 +493,13 @@ async def compute_figures(
     stmt = batch.stmt
     rows: list[Any] = []
     if stmt is not None and conn is not None:
-        rows = list(await conn.fetch(batch.sql, *batch.args(period)))
+        args = batch.args(period)
+        planned = (
+            conn.fetch_planned(batch.sql, *args)
+            if isinstance(conn, ReadConn)
+            else fetch_planned(conn, batch.sql, *args)
+        )
+        rows = list(await planned)
     elif stmt is not None:
         params: dict[str, Any] = {"p_start": period.start, "p_end": period.end}
         if period.city is not None:
